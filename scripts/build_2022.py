@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Rebuild the 2022 working state from sources/2022 with the ingester, then freeze release 2022.
+
+Run from the package root after `pip install -e .`:
+    python scripts/build_counties.py && python scripts/build_2022.py
+The tables are never typed by hand: this script is how they came to be, and
+tests/test_build.py rebuilds them in a temporary folder and compares.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from powerlist.descriptor import write_descriptor
+from powerlist.ingest.run import ingest_document
+from powerlist.package import Package, write_tables
+from powerlist.release import create_release
+
+SOURCES_2022 = ["sources/2022/gx-catalog-2022.txt", "sources/2022/xingan-baomi-2022.txt"]
+
+
+def rebuild(root: Path) -> None:
+    """Empty every table but counties, then ingest the 2022 documents in order (catalog first)."""
+    counties = Package(root, "working").read_table("counties")
+    write_tables(root, {"counties": counties})
+    write_descriptor(root)
+    for doc in SOURCES_2022:
+        report = ingest_document(root, root / doc)
+        print(f"{doc}: {report.list_id} {report.counts}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--release", action="store_true", help="also freeze the result as release 2022")
+    args = ap.parse_args()
+    root = Path.cwd()
+    rebuild(root)
+    if args.release:
+        create_release(root, "2022", "2022-07-18")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

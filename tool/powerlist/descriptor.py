@@ -1,0 +1,84 @@
+"""The datapackage.json of the working state, rebuilt from the schemas and the lists table."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .package import DESCRIPTOR, atomic_write_json, read_csv
+from .schema import load_schemas
+
+NAME = "guangxi-baomi-powerlists"
+TITLE = "广西保密工作权责清单 Guangxi secrecy-work power-and-responsibility lists"
+DESCRIPTION = (
+    "The secrecy-work power-and-responsibility lists (保密工作权责清单) published by Guangxi's "
+    "governments, normalized from the published documents into validated tables, one release per "
+    "annual dynamic adjustment (动态调整)."
+)
+LICENSES = [{
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 (this compilation; the source documents are public government documents)",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}]
+CONTRIBUTORS = [{"title": "powerlist maintainers", "roles": ["creator"]}]
+
+
+def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict:
+    res = {
+        "name": name,
+        "type": "table",
+        "path": f"tables/{name}.csv",
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": schema.get("description", name),
+        "schema": f"schemas/{name}.json",
+    }
+    if sources:
+        res["sources"] = sources
+    return res
+
+
+def document_sources(root: Path) -> list[dict]:
+    lists_csv = root / "tables" / "lists.csv"
+    if not lists_csv.exists():
+        return []
+    schemas = load_schemas(root / "schemas")
+    out = []
+    for row in read_csv(lists_csv, schemas["lists"]):
+        out.append({"title": row["title"], "path": row["source_file"], "sha256": row["source_sha256"],
+                    **({"doc_no": row["doc_no"]} if row.get("doc_no") else {})})
+    return out
+
+
+def build_descriptor(root: Path, previous: dict | None, version: str = "working",
+                     created: str | None = None) -> dict:
+    """Resources follow schemas/; resource-level sources (the counties' vintage) are kept."""
+    previous = previous or {}
+    old_sources = {r["name"]: r.get("sources") for r in previous.get("resources", [])}
+    schemas = load_schemas(root / "schemas")
+    resources = [resource(name, s.descriptor, old_sources.get(name)) for name, s in schemas.items()]
+    vintage = [s for r in resources for s in r.get("sources", [])]
+    return {
+        "name": NAME,
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "version": version,
+        "created": created or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "licenses": LICENSES,
+        "contributors": CONTRIBUTORS,
+        "sources": document_sources(root) + vintage,
+        "resources": resources,
+    }
+
+
+def write_descriptor(root: Path) -> dict:
+    path = root / DESCRIPTOR
+    previous = None
+    if path.exists():
+        import json
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    descriptor = build_descriptor(root, previous)
+    atomic_write_json(path, descriptor)
+    return descriptor

@@ -1,0 +1,81 @@
+"""The sources' text layout → a grid: preamble lines, header rows and data rows of cells.
+
+Layout (shared/sources/README.md): each cell starts on a line beginning with a TAB; lines
+without a TAB continue the cell above; the header is two rows (merged cells); the last row
+may lack its trailing empty 备注 cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import PowerlistError
+from .layout import Layout, detect_layout
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int  # 1-based line where the cell starts
+
+
+@dataclass
+class Grid:
+    """What every reader (text, docx, xlsx) produces."""
+
+    name: str
+    layout: Layout
+    preamble: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+def split_cells(text: str) -> tuple[list[str], list[Cell]]:
+    preamble: list[str] = []
+    cells: list[Cell] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("\t"):
+            cells.append(Cell(line[1:], lineno))
+        elif cells:
+            cells[-1].text += "\n" + line
+        else:
+            preamble.append(line)
+    for c in cells:
+        c.text = c.text.strip()
+    return preamble, cells
+
+
+def read_text_grid(text: str, name: str) -> Grid:
+    preamble, cells = split_cells(text)
+    if not cells:
+        raise PowerlistError(f"{name}: line 1: no table found; expected cells on lines starting with a TAB")
+    layout = detect_layout(cells, name)
+    body = cells[layout.header_cells:]
+    n = len(layout.columns)
+    rows: list[list[Cell]] = []
+    for start in range(0, len(body), n):
+        row = body[start:start + n]
+        last = start + n >= len(body)
+        if len(row) == n - 1 and last:
+            # The sources' last row has no trailing empty 备注 cell.
+            row.append(Cell("", row[-1].line))
+        rows.append(row)
+    grid = Grid(name, layout, preamble, rows)
+    check_rows(grid)
+    return grid
+
+
+def check_rows(grid: Grid) -> None:
+    """Every row must be complete and start with a 序号; misaligned cells show up here."""
+    n = len(grid.layout.columns)
+    for i, row in enumerate(grid.rows, start=1):
+        first = row[0]
+        if not first.text.isdigit():
+            raise PowerlistError(
+                f"{grid.name}: line {first.line}: expected 序号 (a number) to start data row {i}, "
+                f"found {first.text[:20]!r} (a row before it has too few or too many cells?)"
+            )
+        if len(row) < n:
+            raise PowerlistError(
+                f"{grid.name}: line {first.line}: data row {i} (序号 {first.text}) has {len(row)} cells, "
+                f"expected {n} ({'、'.join(grid.layout.columns)})"
+            )

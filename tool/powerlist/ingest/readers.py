@@ -1,0 +1,18 @@
+"""Pick the reader for a document by its file ending; every reader returns the same Grid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import PowerlistError
+from .decode import decode_document
+from .grid import Grid, read_text_grid
+
+
+def read_grid(path: Path) -> Grid:
+    if not path.is_file():
+        raise PowerlistError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".text", ""):
+        return read_text_grid(decode_document(path.read_bytes(), str(path)), str(path))
+    raise PowerlistError(f"{path}: unsupported document type {suffix!r}; expected .txt")

@@ -1,0 +1,170 @@
+"""Ingest one document into the working state: read, parse, keep ids, write atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..descriptor import write_descriptor
+from ..errors import PowerlistError
+from ..package import Package, open_target, release_tags, write_tables
+from ..schema import TABLES
+from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
+from .match import Match, link_catalog, match_items
+from .parse import ParsedList, parse_grid
+from .readers import read_grid
+from .tables import CHILD_TABLES, item_rows
+
+
+@dataclass
+class IngestReport:
+    list_id: str
+    new_list: bool
+    kind: str
+    title: str
+    source_file: str
+    matches: list[Match] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)   # existing items no row matched
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def store_source(root: Path, doc: Path) -> Path:
+    """The document's place under sources/: kept where it is if already there, else copied in."""
+    doc = doc.resolve()
+    sources = (root / "sources").resolve()
+    if sources in doc.parents:
+        return doc
+    target = sources / "working" / doc.name
+    if target.exists() and sha256_file(target) != sha256_file(doc):
+        raise PowerlistError(f"{doc}: a different document named {doc.name} is already in {target.parent}")
+    return target
+
+
+def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict], override: str | None):
+    """(list_id, is_new). Same title, else same kind+jurisdiction+domain, else a new id."""
+    if override:
+        return override, not any(l["list_id"] == override for l in lists)
+    code = county["code"] if county else None
+    for l in lists:
+        if l["title"] == meta.title:
+            return l["list_id"], False
+    for l in lists:
+        if l["kind"] == kind and l.get("county_code") == code and l["domain"] == meta.domain:
+            return l["list_id"], False
+    if kind == "catalog":
+        return f"catalog-{meta.domain_slug}", True
+    if not code:
+        raise PowerlistError(
+            f"cannot tell which list {meta.title!r} updates: no Guangxi county named in its title; "
+            "use --list LIST_ID"
+        )
+    return f"{code}-{meta.domain_slug}", True
+
+
+def used_item_ids(root: Path) -> set[str]:
+    """Every item id in the working state and in every release: ids are never reused."""
+    ids = {r["item_id"] for r in Package(root, "working").read_table("items")}
+    for tag in release_tags(root):
+        ids |= {r["item_id"] for r in open_target(root, tag).read_table("items")}
+    return ids
+
+
+def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
+    grid = read_grid(doc)
+    parsed = parse_grid(grid)
+    meta = read_meta(grid.preamble, parsed.kind)
+    working = Package(root, "working")
+    tables = {name: working.read_table(name) for name in TABLES}
+    county = find_county(meta.title, tables["counties"]) if parsed.kind == "jurisdiction" else None
+    chosen, is_new = choose_list(meta, parsed.kind, county, tables["lists"], list_id)
+    old_list = next((l for l in tables["lists"] if l["list_id"] == chosen), None)
+    if old_list and old_list["kind"] != parsed.kind:
+        raise PowerlistError(f"{doc}: is a {parsed.kind} list but {chosen} is a {old_list['kind']} list")
+
+    stored = store_source(root, doc)
+    report = IngestReport(chosen, is_new, parsed.kind, meta.title, stored.relative_to(root.resolve()).as_posix())
+    catalog = _catalog_for(tables["lists"], meta) if parsed.kind == "jurisdiction" else None
+    if catalog:
+        catalog_items = [i for i in tables["items"] if i["list_id"] == catalog["list_id"]]
+        for item in parsed.items:
+            item.fields["catalog_item_id"] = link_catalog(item, catalog_items)
+
+    old_items = [i for i in tables["items"] if i["list_id"] == chosen]
+    old_steps: dict[str, list[str]] = {}
+    for s in tables["steps"]:
+        old_steps.setdefault(s["item_id"], []).append(s["text"])
+    report.matches = match_items(chosen, parsed.items, old_items, old_steps, used_item_ids(root))
+    kept = {m.item_id for m in report.matches}
+    report.removed = [i for i in old_items if i["item_id"] not in kept]
+
+    list_row = _list_row(chosen, parsed, meta, county, catalog, old_list, report.source_file, doc)
+    _replace_list(tables, chosen, list_row, parsed, report.matches)
+    if catalog and not catalog.get("doc_no"):
+        citation = cited_catalog(grid.preamble)
+        if citation:
+            _infer_catalog(tables, catalog["list_id"], citation, list_row, report)
+    report.counts = {"items": len(kept), **{name: sum(1 for r in tables[name] if r["item_id"] in kept)
+                                             for name in CHILD_TABLES}}
+
+    if stored != doc.resolve():
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        if not stored.exists():
+            shutil.copyfile(doc, stored)
+    write_tables(root, tables)
+    write_descriptor(root)
+    return report
+
+
+def _catalog_for(lists: list[dict], meta: ListMeta) -> dict | None:
+    return next((l for l in lists if l["kind"] == "catalog" and l["domain"] == meta.domain), None)
+
+
+def _list_row(list_id, parsed: ParsedList, meta: ListMeta, county, catalog, old, source_file, doc) -> dict:
+    row = {
+        "list_id": list_id, "kind": parsed.kind, "title": meta.title, "notice_title": meta.notice_title,
+        "domain": meta.domain, "issuer": meta.issuer, "doc_no": meta.doc_no, "issued_on": meta.issued_on,
+        "county_code": county["code"] if county else None,
+        "catalog_list_id": catalog["list_id"] if catalog else None,
+        "source_file": source_file, "source_sha256": sha256_file(doc),
+    }
+    # Inferred facts come from other documents: a re-ingest of this one must not drop them.
+    for key in ("issuer_inferred", "doc_no_inferred", "issued_on_inferred", "inferred_basis"):
+        row[key] = old.get(key) if old else None
+    return row
+
+
+def _replace_list(tables, list_id, list_row, parsed: ParsedList, matches: list[Match]) -> None:
+    old_ids = {i["item_id"] for i in tables["items"] if i["list_id"] == list_id}
+    tables["lists"] = [l for l in tables["lists"] if l["list_id"] != list_id] + [list_row]
+    tables["items"] = [i for i in tables["items"] if i["list_id"] != list_id]
+    for name in CHILD_TABLES:
+        tables[name] = [r for r in tables[name] if r["item_id"] not in old_ids]
+    for item, m in zip(parsed.items, matches):
+        for name, rows in item_rows(list_id, m.item_id, item).items():
+            tables[name].extend(rows)
+    tables["lists"].sort(key=lambda l: l["list_id"])
+
+
+def _infer_catalog(tables, catalog_id: str, citation: CatalogCitation, list_row: dict, report) -> None:
+    for l in tables["lists"]:
+        if l["list_id"] == catalog_id:
+            l["issuer_inferred"] = citation.issuer
+            l["doc_no_inferred"] = citation.doc_no
+            l["inferred_basis"] = (
+                f"{list_row['doc_no'] or list_row['title']} ({list_row['issued_on']}) cites "
+                f"{citation.quoted} ({list_row['source_file']} line {citation.line}); "
+                "most likely the notice that issued this catalog"
+            )
+            report.notes.append(f"{catalog_id}: inferred 文号 {citation.doc_no} from {list_row['source_file']}")
+

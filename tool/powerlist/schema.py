@@ -1,0 +1,46 @@
+"""Table names, keys and columns, read from a package's schemas/ folder (the one source of truth)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+# Order matters: parents before children, so writes and foreign-key checks follow it.
+TABLES = ["counties", "lists", "items", "steps", "accountability", "exemptions", "bases"]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    descriptor: dict
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.descriptor["fields"]
+
+    @property
+    def columns(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    @property
+    def primary_key(self) -> list[str]:
+        return list(self.descriptor.get("primaryKey", []))
+
+    def field(self, name: str) -> dict:
+        for f in self.fields:
+            if f["name"] == name:
+                return f
+        raise KeyError(name)
+
+
+def load_schema(schemas_dir: Path, name: str) -> TableSchema:
+    with open(schemas_dir / f"{name}.json", encoding="utf-8") as fh:
+        return TableSchema(name, json.load(fh))
+
+
+def load_schemas(schemas_dir: Path) -> dict[str, TableSchema]:
+    """Every table schema in the folder, known tables first in dependency order."""
+    found = {p.stem for p in schemas_dir.glob("*.json")}
+    ordered = [t for t in TABLES if t in found] + sorted(found - set(TABLES))
+    return {name: load_schema(schemas_dir, name) for name in ordered}

@@ -1,0 +1,64 @@
+"""One item with everything that hangs off it, as a nested record and as a readable print-out."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from .errors import PowerlistError
+from .package import Package
+
+
+def item_record(pkg: Package, item_id: str) -> dict:
+    items = {i["item_id"]: i for i in pkg.read_table("items")}
+    if item_id not in items:
+        raise PowerlistError(f"{pkg.label}: unknown item {item_id!r}")
+    record = dict(items[item_id])
+    for table, key in (("steps", "step_no"), ("accountability", "case_no"), ("exemptions", "seq"), ("bases", "seq")):
+        rows = [r for r in pkg.read_table(table) if r["item_id"] == item_id]
+        record[table] = sorted(rows, key=lambda r: (r.get("role") or "", r[key]))
+    return record
+
+
+ROLE_TITLES = {"setting": "设定/实施依据", "step": "责任事项依据", "accountability": "追责依据"}
+
+
+def _citation(b: dict) -> str:
+    where = f"{b.get('chapter') or ''}{b.get('article') or ''}{b.get('paragraph') or ''}"
+    doc = f"（{b['law_doc']}）" if b.get("law_doc") else ""
+    same = f" [{b['same_as_printed']}]" if b.get("same_as") else ""
+    return f"{b.get('ref') or '-'} 【{b['law_type']}】《{b['law_title']}》{doc}{where}{same}"
+
+
+def print_item(console: Console, r: dict) -> None:
+    p = lambda text="", style=None: console.print(text, style=style, markup=False, highlight=False)
+    p(f"{r['item_id']}  序号 {r['seq']}  {r['category']}", style="bold")
+    p(r["name"], style="bold")
+    for key, title in (("sub_name", "子项名称"), ("levels_printed", "实施层级"), ("implementing_body", "实施主体"),
+                       ("undertaking_unit", "承办的内设机构"), ("catalog_item_id", "对应通用目录事项"), ("remark", "备注")):
+        if r.get(key):
+            p(f"{title}：{r[key]}")
+    for role, title in ROLE_TITLES.items():
+        bases = [b for b in r["bases"] if b["role"] == role]
+        if bases:
+            p()
+            p(title, style="bold")
+            for b in bases:
+                p(f"  {_citation(b)}")
+    if r["steps"]:
+        p()
+        p("责任事项", style="bold")
+        for s in r["steps"]:
+            body = f"{s['name']}：{s['text']}" if s.get("name") else s["text"]
+            p(f"  {s['step_no']}. {body}" + (f"（{s['responsible']}）" if s.get("responsible") else ""))
+    if r["accountability"]:
+        p()
+        p("追责情形", style="bold")
+        if r.get("accountability_intro"):
+            p(f"  {r['accountability_intro']}")
+        for c in r["accountability"]:
+            p(f"  {c['case_no']}. {c['text']}" + (f"（{c['responsible']}）" if c.get("responsible") else ""))
+    if r["exemptions"]:
+        p()
+        p("免责事项", style="bold")
+        for e in r["exemptions"]:
+            p(f"  {e['text']}")
