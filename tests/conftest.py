@@ -1,0 +1,33 @@
+"""Shared fixtures. `package_copy` gives each test its own copy of the real data package."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources" / "2022"
+CATALOG_TXT = SOURCES / "gx-catalog-2022.txt"
+XINGAN_TXT = SOURCES / "xingan-baomi-2022.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_package(dest: Path) -> Path:
+    """A throwaway copy of the repository's data package (working state + releases)."""
+    for name in ("datapackage.json",):
+        shutil.copy2(ROOT / name, dest / name)
+    for folder in ("tables", "schemas", "sources", "releases"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    return copy_package(tmp_path / "pkg") if (tmp_path / "pkg").mkdir() is None else None
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path: to assert that nothing changed."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
