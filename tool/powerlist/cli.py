@@ -190,5 +190,15 @@ def verify(tag: Optional[str] = typer.Argument(None, help="The release to verify
     run(go)
 
 
-if __name__ == "__main__":
-    app()
+@app.command("cache-clear")
+def cache_clear():
+    """Remove the compiled DuckDB files kept in .powerlist-cache/ (they are rebuilt when needed)."""
+    from .compiled import clear_cache
+
+    def go():
+        n = clear_cache(root())
+        out.print(f"removed {n} compiled package file(s) from .powerlist-cache/", markup=False, highlight=False)
+    run(go)
+
+
+# Command modules register themselves on `app`; each area of the tool keeps its commands in one module.

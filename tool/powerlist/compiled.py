@@ -1,0 +1,106 @@
+"""A package's tables compiled into one DuckDB file, cached by the identity of its files.
+
+Diff, SQL and validate read packages through DuckDB. Loading CSVs is the expensive part, and
+releases never change, so the compiled form is kept in <root>/.powerlist-cache/ (ignored by git,
+outside releases/ so checksums never see it). The cache key covers every file's path, size and
+modification time plus the release manifest, so any edit to a package gives a new key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from .package import Package
+
+CACHE_DIR = ".powerlist-cache"
+FORMAT_VERSION = "1"  # bump when the compiled layout changes
+
+DUCK_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
+
+
+def duck_type(field: dict) -> str:
+    return DUCK_TYPES.get(field["type"], "VARCHAR")
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def package_files(pkg: Package) -> list[Path]:
+    """The files whose content the compiled form depends on: descriptor, tables, schemas."""
+    files = [pkg.descriptor_path]
+    for res in pkg.descriptor["resources"]:
+        files.append(pkg.path / res["path"])
+        if isinstance(res.get("schema"), str):
+            files.append(pkg.path / res["schema"])
+    return files
+
+
+def package_key(pkg: Package) -> str:
+    """Changes whenever any file the tables come from changes (an edit changes size or mtime)."""
+    h = hashlib.sha256(f"{FORMAT_VERSION}\0{pkg.path.resolve()}\n".encode())
+    for path in package_files(pkg):
+        st = path.stat() if path.exists() else None
+        h.update(f"{path.relative_to(pkg.path).as_posix()}\0{st and st.st_size}\0{st and st.st_mtime_ns}\n".encode())
+    manifest = pkg.path / "release.json"
+    if manifest.is_file():
+        h.update(manifest.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def csv_relation_sql(path: Path, fields: list[dict]) -> str:
+    """A DuckDB read_csv over one table with the types its schema declares."""
+    columns = ", ".join(f"'{f['name']}': '{duck_type(f)}'" for f in fields)
+    quoted = str(path).replace("'", "''")
+    return (f"read_csv('{quoted}', header=true, columns={{{columns}}}, delim=',', quote='\"', "
+            f"escape='\"', nullstr='', auto_detect=false)")
+
+
+def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "main") -> None:
+    """Create one table per resource of the package in the given schema of an open connection."""
+    for name, ts in pkg.schemas.items():
+        if not pkg.has_table(name):
+            continue
+        path = pkg.table_path(name)
+        con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
+
+
+def compile_package(pkg: Package, root: Path) -> Path:
+    """Path of the package's compiled .duckdb file, building it (atomically) if not cached."""
+    folder = cache_dir(root)
+    target = folder / f"{pkg.label.replace('/', '_')}-{package_key(pkg)}.duckdb"
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            load_tables(con, pkg)
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the package's compiled tables."""
+    return duckdb.connect(str(compile_package(pkg, root)), read_only=True)
+
+
+def clear_cache(root: Path) -> int:
+    """Remove every compiled file; returns how many there were."""
+    folder = cache_dir(root)
+    if not folder.is_dir():
+        return 0
+    count = sum(1 for p in folder.glob("*.duckdb"))
+    shutil.rmtree(folder)
+    return count
