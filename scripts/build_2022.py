@@ -22,10 +22,15 @@ SOURCES_2022 = ["sources/2022/gx-catalog-2022.txt", "sources/2022/xingan-baomi-2
 
 
 def rebuild(root: Path) -> None:
-    """Empty every table but counties, then ingest the 2022 documents in order (catalog first)."""
-    counties = Package(root, "working").read_table("counties")
-    write_tables(root, {"counties": counties})
-    write_descriptor(root)
+    """Ingest the 2022 documents in order (catalog first) over the working state.
+
+    Re-ingesting over existing tables keeps every item id (matched by name); in a fresh folder
+    holding only counties, the tables are created from nothing.
+    """
+    if not (root / "tables" / "lists.csv").exists():
+        counties = Package(root, "working").read_table("counties")
+        write_tables(root, {"counties": counties})
+        write_descriptor(root)
     for doc in SOURCES_2022:
         report = ingest_document(root, root / doc)
         print(f"{doc}: {report.list_id} {report.counts}")
