@@ -53,14 +53,21 @@ def run(fn):
 
 @app.command()
 def validate(target: Optional[str] = typer.Argument(
-        None, help="'working', a release tag or a package folder (default: the working state and every release).")):
+        None, help="'working', a release tag or a package folder (default: the working state and every release)."),
+        engine: str = typer.Option("duckdb", "--engine", help="duckdb (fast) or frictionless (the reference, slow); same findings.")):
     """Validate the working state and every release against their Table Schemas."""
-    from .validate import validate_package
+    from .progress import table_progress
+    from .validate import ENGINES, validate_package
 
     def go():
+        if engine not in ENGINES:
+            raise PowerlistError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
         r = root()
         targets = [target] if target else ["working", *release_tags(r)]
-        results = [validate_package(open_target(r, t)) for t in targets]
+        results = []
+        for t in targets:
+            with table_progress(err, f"validating {t}") as step:
+                results.append(validate_package(open_target(r, t), engine=engine, progress=step))
         table = Table(title="powerlist validate")
         table.add_column("package")
         table.add_column("result")

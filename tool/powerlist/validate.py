@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from .errors import PowerlistError
 from .package import Package
 
 ENGINES = ("duckdb", "frictionless")
@@ -57,11 +58,14 @@ def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = 
 
 def validate_frictionless(pkg: Package) -> ValidationResult:
     """Run frictionless over the package's descriptor, reporting every error."""
-    from frictionless import Package as FPackage, system
+    from frictionless import FrictionlessException, Package as FPackage, system
 
-    with system.use_context(trusted=False):
-        fpkg = FPackage(str(pkg.descriptor_path))
-        report = fpkg.validate(limit_errors=LIMIT_ERRORS)
+    try:
+        with system.use_context(trusted=False):
+            fpkg = FPackage(str(pkg.descriptor_path))
+            report = fpkg.validate(limit_errors=LIMIT_ERRORS)
+    except FrictionlessException as exc:
+        raise PowerlistError(f"{pkg.label}: cannot validate {pkg.descriptor_path}: {exc.error.message}") from exc
     result = ValidationResult(pkg.label, report.valid, engine="frictionless")
     for err in report.errors:  # package-level (descriptor) errors
         result.findings.append(Finding("datapackage.json", None, None, err.type, err.message))
@@ -94,6 +98,30 @@ def _q(value: str) -> str:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in the file (a last line without a newline counts); refuses BOMs and CR line ends."""
+    lines = 0
+    last = b""
+    with open(path, "rb") as fh:
+        first = True
+        while chunk := fh.read(16 << 20):
+            if first and (chunk.startswith(b"\xef\xbb\xbf") or not chunk):
+                raise _Unsupported()
+            first = False
+            if b"\r" in chunk:
+                raise _Unsupported()
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if not last:
+        raise _Unsupported()
+    return lines + (last != b"\n")
+
+
+def _has_blank_line(path: Path) -> bool:
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        return mm.find(b"\n\n") != -1
 
 
 class _Table:
@@ -132,7 +160,10 @@ class _FastValidator:
                     self.progress(t.name, t.index, len(tables))
                 headers[t.name] = self._header(t)
                 self._load(con, t)
-                result.rows[t.name] = con.execute(f"SELECT count(*) FROM {t.sql}").fetchone()[0]
+                rows = con.execute(f"SELECT count(*) FROM {t.sql}").fetchone()[0]
+                if rows + 1 != t.lines and _has_blank_line(t.path):
+                    raise _Unsupported()  # frictionless counts blank lines as rows; DuckDB skips them
+                result.rows[t.name] = rows
             for t in tables:  # rows after all loads: foreign keys look into other tables
                 result.findings.extend(headers[t.name])
                 result.findings.extend(self._rows(con, t, tables))
@@ -173,15 +204,7 @@ class _FastValidator:
         """Header errors exactly as frictionless reports them; a wrong-length header is not modelled."""
         from frictionless.table import Header
 
-        with open(t.path, "rb") as fh:
-            size = fh.seek(0, 2)
-            if size == 0:
-                raise _Unsupported()
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                # DuckDB skips blank lines that frictionless counts as rows; such files go the slow way.
-                if mm.find(b"\n\n") != -1 or mm.find(b"\n\r\n") != -1 or mm[:3] == b"\xef\xbb\xbf" \
-                        or mm.find(b"\r") != -1:
-                    raise _Unsupported()
+        t.lines = _count_lines(t.path)
         with open(t.path, encoding="utf-8", newline="") as fh:
             labels = next(csv.reader(fh), [])
         if len(labels) != len(t.fields):
