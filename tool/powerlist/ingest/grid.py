@@ -76,6 +76,9 @@ def check_rows(grid: Grid) -> None:
     for i, row in enumerate(grid.rows, start=1):
         first = row[0]
         if not first.text.isdigit():
+            short = _misaligned_row(grid, i)
+            if short:
+                raise PowerlistError(short)
             raise PowerlistError(
                 f"{grid.name}: {first.at}: expected 序号 (a number) to start data row {i}, "
                 f"found {first.text[:20]!r} (a row before it has too few or too many cells?)"
@@ -85,3 +88,19 @@ def check_rows(grid: Grid) -> None:
                 f"{grid.name}: {first.at}: data row {i} (序号 {first.text}) has {len(row)} cells, "
                 f"expected {n} ({'、'.join(grid.layout.columns)})"
             )
+
+
+def _misaligned_row(grid: Grid, i: int) -> str | None:
+    """When data row i (1-based) does not start with a 序号, name the row before it if its
+    length is what is wrong: the next 序号 standing k cells after its own means it has k cells."""
+    if i < 2 or not grid.rows[i - 2][0].text.isdigit():
+        return None
+    prev = grid.rows[i - 2]
+    want = str(int(prev[0].text) + 1)
+    flat = [c for row in grid.rows[i - 2:i + 1] for c in row]
+    n = len(grid.layout.columns)
+    k = next((k for k, c in enumerate(flat[1:], start=1) if c.text == want), None)
+    if k is None or k == n:
+        return None
+    return (f"{grid.name}: {prev[0].at}: data row {i - 1} (序号 {prev[0].text}) has {k} cells, "
+            f"expected {n} ({'、'.join(grid.layout.columns)}); the next 序号 {want} is at {flat[k].at}")
