@@ -372,6 +372,10 @@ def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: lis
                 continue
             compared.append(table)
         _add_context(s, changes)
+        titles = {name: {f["name"]: f.get("title") for f in ts.fields}
+                  for pkg in (src, dst) for name, ts in pkg.schemas.items()}
+        for c in changes:
+            c["field_title"] = titles.get(c["table"], {}).get(c["field"]) or c["field"] if c["field"] else None
     finally:
         con.close()
     changes.sort(key=_sort_key)

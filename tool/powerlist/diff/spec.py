@@ -52,26 +52,3 @@ ROLE_TITLES = {"setting": "实施依据", "step": "责任事项依据", "account
 # Items: matched by item_id. seq and name have their own kinds (moved, renamed).
 ITEM_POSITION = ("seq",)
 ITEM_NAME = "name"
-
-FIELD_TITLES = {
-    "items": {"seq": "序号", "category": "权力分类", "name": "项目名称", "sub_name": "子项名称",
-              "levels": "实施层级", "levels_printed": "实施层级", "implementing_body": "实施主体",
-              "undertaking_unit": "承办的内设机构", "catalog_item_id": "对应通用目录事项",
-              "accountability_intro": "追责情形引语", "remark": "备注", "list_id": "所属清单"},
-    "steps": {"name": "环节名称", "text": "责任事项内容", "responsible": "责任主体", "label": "编号",
-              "starts_paragraph": "分段", "responsible_placement": "责任主体位置"},
-    "accountability": {"text": "追责情形内容", "responsible": "追责主体", "label": "编号",
-                       "starts_paragraph": "分段", "responsible_placement": "追责主体位置"},
-    "exemptions": {"text": "免责事项内容", "label": "编号", "starts_paragraph": "分段"},
-    "bases": {"law_type": "依据类型", "law_title": "法规名称", "law_doc": "发布文号", "chapter": "章",
-              "article": "条", "paragraph": "款", "text": "条文内容", "label": "编号",
-              "same_as_printed": "同上引用", "starts_paragraph": "分段", "continues": "续条"},
-    "lists": {"title": "清单名称", "notice_title": "通知标题", "issuer": "发布机关", "doc_no": "文号",
-              "issued_on": "发布日期", "source_file": "来源文件", "source_sha256": "来源文件SHA-256"},
-}
-
-
-def field_title(table: str, field: str | None) -> str:
-    if field is None:
-        return ""
-    return FIELD_TITLES.get(table, {}).get(field, field)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .classify import ADDED, COSMETIC, MODIFIED, MOVED, REMOVED, RENAMED
-from .spec import CHILDREN, ROLE_TITLES, field_title
+from .spec import CHILDREN, ROLE_TITLES
 
 TABLE_TITLES = {"lists": "清单", "items": "事项", "steps": "责任事项", "accountability": "追责情形",
                 "exemptions": "免责事项", "bases": "依据", "counties": "行政区划"}
@@ -60,13 +60,48 @@ def where(c: dict) -> str:
     if c["table"] in CHILDREN:
         return c.get("place") or TABLE_TITLES[c["table"]]
     if c["table"] == "items":
-        return "事项" if c["field"] is None else field_title("items", c["field"])
+        return "事项" if c["field"] is None else field_name(c)
     name = TABLE_TITLES.get(c["table"], c["table"])
-    return name + (f"（{field_title(c['table'], c['field'])}）" if c["field"] else "")
+    return name + (f"（{field_name(c)}）" if c["field"] else "")
 
 
 def field_name(c: dict) -> str:
-    return field_title(c["table"], c["field"])
+    return c.get("field_title") or c["field"] or ""  # titles come from the Table Schemas
+
+
+def what(c: dict) -> str:
+    """Where and which column: 追责情形1 追责情形内容, 项目名称, 清单（文号）."""
+    return f"{where(c)} {field_name(c)}" if c["table"] in CHILDREN and c["field"] else where(c)
+
+
+def rows_for_table(result: dict, show_all: bool) -> list[dict]:
+    """调整对照表 rows: one per change; a whole added/removed item is one row with its parts counted."""
+    out = []
+    for lg in group(visible(result, show_all)):
+        for c in lg.own:
+            out.append(_table_row(c, None, lg.title))
+        for item in lg.items:
+            head = item.headline
+            for c in ([head] if head else item.changes):
+                row = _table_row(c, item, lg.title)
+                if head and child_counts(item):
+                    key = "调整后" if head["change"] == ADDED else "调整前"
+                    row[key] += f"（含{child_counts(item)}）"
+                out.append(row)
+    return out
+
+
+def _table_row(c: dict, item: "ItemGroup | None", list_title) -> dict:
+    def show(v):
+        return "" if v is None else str(v)
+    old, new = show(c["old"]), show(c["new"])
+    if c["change"] == RENAMED and c.get("renumbered"):
+        old += f"（序号{c.get('old_seq')}）"
+        new += f"（序号{c.get('new_seq')}）"
+    return {"序号": "" if c.get("seq") is None else c["seq"],
+            "事项名称": c.get("item_name") or (list_title or "") if item else (list_title or c["table"]),
+            "调整类型": c["label"], "调整前": old, "调整后": new, "调整内容": what(c),
+            "事项编号": c.get("item_id") or "", "清单编号": c.get("list_id") or ""}
 
 
 def child_counts(item: ItemGroup) -> str:

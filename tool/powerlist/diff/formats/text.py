@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.text import Text
 
 from ..inline import DELETE, EQUAL, segments
-from ..view import (ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, field_name, group,
-                    item_heading, renumber_note, shows_inline, summary_phrase, visible, where)
+from ..view import (ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, group, item_heading,
+                    renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
 
 LABEL_STYLES = {ADDED: "bold green", REMOVED: "bold red", COSMETIC: "dim"}
 
@@ -37,13 +37,11 @@ def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
     elif c["change"] == MOVED:
         line.append(f"序号 {c['old']} → {c['new']}")
     elif shows_inline(c):
-        label = where(c) if c["table"] == "items" else f"{where(c)} {field_name(c)}"
-        line.append(f"{label}：")
+        line.append(f"{_what(c)}：")
         line.append_text(_redline(c["old"], c["new"], markers))
         line.append(renumber_note(c))
     else:
-        label = where(c) if c["table"] == "items" else f"{where(c)} {field_name(c)}"
-        line.append(f"{label}：{c['old']} → {c['new']}")
+        line.append(f"{_what(c)}：{c['old']} → {c['new']}")
     return line
 
 
