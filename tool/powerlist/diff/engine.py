@@ -343,6 +343,31 @@ def _attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
     con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
 
 
+def compare_attached(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], titles: dict[str, dict],
+                     item_ids: list[str] | None = None) -> tuple[list[dict], list[str], list[str]]:
+    """(changes, tables compared, tables in only one package) for databases attached as f and t."""
+    s = _Session(con, item_ids)
+    in_both = [t for t in s.columns["t"] if t in s.columns["f"]]
+    skipped = sorted(set(s.columns["t"]) ^ set(s.columns["f"]))
+    compared: list[str] = []
+    changes: list[dict] = []
+    for table in sorted(in_both, key=lambda t: (TABLE_ORDER + [t]).index(t)):
+        if table == "items":
+            changes += _diff_items(s)
+        elif table in CHILDREN:
+            changes += _diff_children(s, CHILDREN[table])
+        elif item_ids is None and keys.get(table):
+            changes += _diff_keyed(s, table, keys[table])
+        else:
+            continue
+        compared.append(table)
+    _add_context(s, changes)
+    for c in changes:
+        c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
+    changes.sort(key=_sort_key)
+    return changes, compared, skipped
+
+
 def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: list[str] | None = None) -> dict:
     """Every change from one package to another, as the DESIGN.md JSON contract.
 
@@ -351,34 +376,16 @@ def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: lis
     """
     root = Path(root)
     src, dst = open_target(root, from_target), open_target(root, to_target)
+    keys = {name: ts.primary_key for name, ts in dst.schemas.items()}
+    titles = {name: {f["name"]: f.get("title") for f in ts.fields}
+              for pkg in (src, dst) for name, ts in pkg.schemas.items()}
     con = duckdb.connect()
     try:
         _attach(con, "f", compile_package(src, root))
         _attach(con, "t", compile_package(dst, root))
-        s = _Session(con, item_ids)
-        in_both = [t for t in s.columns["t"] if t in s.columns["f"]]
-        skipped = sorted(set(s.columns["t"]) ^ set(s.columns["f"]))
-        keys = {name: ts.primary_key for name, ts in dst.schemas.items()}
-        compared: list[str] = []
-        changes: list[dict] = []
-        for table in sorted(in_both, key=lambda t: (TABLE_ORDER + [t]).index(t)):
-            if table == "items":
-                changes += _diff_items(s)
-            elif table in CHILDREN:
-                changes += _diff_children(s, CHILDREN[table])
-            elif item_ids is None and keys.get(table):
-                changes += _diff_keyed(s, table, keys[table])
-            else:
-                continue
-            compared.append(table)
-        _add_context(s, changes)
-        titles = {name: {f["name"]: f.get("title") for f in ts.fields}
-                  for pkg in (src, dst) for name, ts in pkg.schemas.items()}
-        for c in changes:
-            c["field_title"] = titles.get(c["table"], {}).get(c["field"]) or c["field"] if c["field"] else None
+        changes, compared, skipped = compare_attached(con, keys, titles, item_ids)
     finally:
         con.close()
-    changes.sort(key=_sort_key)
     return {
         "from": from_target,
         "to": to_target,
