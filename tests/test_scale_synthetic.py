@@ -194,3 +194,19 @@ def test_a_blank_line_is_counted_as_frictionless_counts_it(synthetic, tmp_path):
     reference = validate_package(pkg, engine="frictionless")
     assert ("steps", 5, None, "blank-row") in keys(reference)
     assert keys(fast) == keys(reference)
+
+
+def test_diff_summary_counts_equal_the_generators_expected_counts(synthetic):
+    from powerlist.diff import diff_packages
+
+    result = diff_packages(synthetic / "base", str(synthetic / "base"), str(synthetic / "next"))
+    expected = json.loads((synthetic / "expected.json").read_text(encoding="utf-8"))["summary"]
+    got = {t: {k: result["summary"].get(t, {}).get(k, 0) for k in ("added", "removed", "modified")}
+           for t in TABLES}
+    assert got == expected
+    # Punctuation-only edits are reported, as cosmetic, and never counted.
+    cosmetic_items = set()
+    with open(synthetic / "changes.csv", encoding="utf-8", newline="") as fh:
+        cosmetic_items = {r["item_id"] for r in csv.DictReader(fh) if r["change"] == "cosmetic"}
+    kinds = {c["change"] for c in result["changes"] if c.get("item_id") in cosmetic_items}
+    assert kinds == {"cosmetic"}
