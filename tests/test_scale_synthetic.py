@@ -130,8 +130,12 @@ def test_the_changes_are_where_the_log_says(synthetic):
 
 
 @pytest.fixture(scope="module")
-def corrupted(synthetic, tmp_path_factory) -> Path:
-    return corrupt.corrupt_package(synthetic / "base", tmp_path_factory.mktemp("bad") / "bad")
+def corrupted(tmp_path_factory) -> Path:
+    """N=4000: big enough that DuckDB reads the larger tables in several buffers, where its
+    parallel CSV scan once lost file order (and so row numbers) at this size."""
+    out = tmp_path_factory.mktemp("bad")
+    generate.generate(4000, out / "n4000", seed=7)
+    return corrupt.corrupt_package(out / "n4000" / "base", out / "bad")
 
 
 def test_fast_validator_findings_equal_frictionless_on_a_corrupted_copy(corrupted):
