@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import mmap
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -80,6 +81,11 @@ def validate_frictionless(pkg: Package) -> ValidationResult:
 
 
 LIMIT_ERRORS = 10**9  # "report every error": frictionless stops at its limit otherwise
+
+
+# Bounded memory: beyond this DuckDB spills the loaded key columns to a temp folder instead of
+# growing (uncapped it took ~5 GB at 1M items; 2GB costs no measurable time there, 1GB ~25%).
+MEMORY_LIMIT = "2GB"
 
 
 class _Unsupported(Exception):
@@ -152,7 +158,8 @@ class _FastValidator:
         except FrictionlessException:
             raise _Unsupported()
         result = ValidationResult(self.pkg.label, True, engine="duckdb")
-        con = duckdb.connect()
+        spill = tempfile.TemporaryDirectory(prefix="powerlist-validate-")
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
         try:
             headers = {}
             for t in tables:
@@ -169,6 +176,7 @@ class _FastValidator:
                 result.findings.extend(self._rows(con, t, tables))
         finally:
             con.close()
+            spill.cleanup()
         result.valid = not result.findings
         return result
 
