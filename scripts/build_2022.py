@@ -27,6 +27,9 @@ def rebuild(root: Path) -> None:
     Re-ingesting over existing tables keeps every item id (matched by name); in a fresh folder
     holding only counties, the tables are created from nothing.
     """
+    # The descriptor follows schemas/ first, so tables added there (the curated law tables) are
+    # read and carried through by the ingester instead of being written back empty.
+    write_descriptor(root)
     if not (root / "tables" / "lists.csv").exists():
         counties = Package(root, "working").read_table("counties")
         write_tables(root, {"counties": counties})

@@ -35,6 +35,9 @@ def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict
         "title": schema.get("description", name),
         "schema": f"schemas/{name}.json",
     }
+    if schema.get("description"):
+        # The curated reference tables say here what they are curated from.
+        res["description"] = schema["description"]
     if sources:
         res["sources"] = sources
     return res

@@ -16,6 +16,7 @@ from .match import Match, link_catalog, match_items
 from .parse import ParsedList, parse_grid
 from .readers import read_grid
 from .tables import CHILD_TABLES, item_rows
+from ..laws.resolve import resolve_law_ids
 
 
 @dataclass
@@ -110,6 +111,7 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
 
     list_row = _list_row(chosen, parsed, meta, county, catalog, old_list, report.source_file, doc)
     _replace_list(tables, chosen, list_row, parsed, report.matches)
+    report.notes.extend(resolve_law_ids(tables, kept))
     if catalog and not catalog.get("doc_no"):
         citation = cited_catalog(grid.preamble)
         if citation:
