@@ -49,14 +49,14 @@ def print_item(console: Console, r: dict) -> None:
         p("责任事项", style="bold")
         for s in r["steps"]:
             body = f"{s['name']}：{s['text']}" if s.get("name") else s["text"]
-            p(f"  {s['step_no']}. {body}" + (f"（{s['responsible']}）" if s.get("responsible") else ""))
+            p(f"  {s['step_no']}. {body}" + (f"  ［责任主体：{s['responsible']}］" if s.get("responsible") else ""))
     if r["accountability"]:
         p()
         p("追责情形", style="bold")
         if r.get("accountability_intro"):
             p(f"  {r['accountability_intro']}")
         for c in r["accountability"]:
-            p(f"  {c['case_no']}. {c['text']}" + (f"（{c['responsible']}）" if c.get("responsible") else ""))
+            p(f"  {c['case_no']}. {c['text']}" + (f"  ［追责主体：{c['responsible']}］" if c.get("responsible") else ""))
     if r["exemptions"]:
         p()
         p("免责事项", style="bold")
