@@ -23,6 +23,7 @@ class Reference:
     versions: dict[str, dict] = field(default_factory=dict)   # version_id → row
     variants: list[dict] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)        # law_articles_map rows
+    _by_head: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_rows(cls, laws=(), versions=(), variants=(), articles=()) -> "Reference":
@@ -33,10 +34,11 @@ class Reference:
 
     def variant(self, law_title: str | None, law_doc: str | None) -> dict | None:
         """The variants row for a printed title and document (None: an unknown instrument)."""
-        for v in self.variants:
-            if v["law_title"] == law_title and (v.get("law_doc") or None) == (law_doc or None):
-                return v
-        return None
+        if len(self._by_head) != len(self.variants):
+            # Built on first use: every citation of every release is looked up here.
+            self._by_head.clear()
+            self._by_head.update({(v["law_title"], v.get("law_doc") or None): v for v in self.variants})
+        return self._by_head.get((law_title, law_doc or None))
 
     def law_id_for(self, law_title: str | None, law_doc: str | None) -> str | None:
         v = self.variant(law_title, law_doc)
