@@ -1,5 +1,5 @@
 """An adjusted list citing the 2024 保密法 where 2022 cited the 2010 text: ingest gives the new
-citation its law_id and recorded_update labels the move 依据更新.
+citation its law_id, recorded_update recognises the move and the diff labels it 依据更新.
 
 SYNTHETIC DOCUMENT: a copy of the real Xing'an text, written to tmp_path, dated 2025年3月1日
 (兴保发〔2025〕1号) and with item 1's 实施依据 第四十五条 replaced by 第五十二条第二款 whose quoted
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import XINGAN_TXT
+from powerlist.diff import diff_packages
 from powerlist.ingest.run import ingest_document
 from powerlist.laws.update import recorded_update
 from powerlist.package import Package, open_target
@@ -19,11 +20,11 @@ OLD = "\n第四十五条：保密行政管理部门对保密检查中发现的�
 NEW = "\n第五十二条第二款：（合成测试文本，非法律原文 synthetic placeholder）"
 
 
-def adjusted(tmp_path: Path) -> Path:
+def adjusted(tmp_path: Path, new: str = NEW) -> Path:
     text = XINGAN_TXT.read_text(encoding="utf-8")
     # Only item 1's 实施依据 (line 54) starts a line with it; 责任事项依据 3 prints 【法律】《…》 first.
     assert text.count(OLD) == 1
-    text = text.replace(OLD, NEW).replace("2022年7月18日", "2025年3月1日").replace("兴保发〔2022〕1号", "兴保发〔2025〕1号")
+    text = text.replace(OLD, new).replace("2022年7月18日", "2025年3月1日").replace("兴保发〔2022〕1号", "兴保发〔2025〕1号")
     doc = tmp_path / "synthetic-xingan-2025-law-update.txt"
     doc.write_text(text, encoding="utf-8")
     return doc
@@ -47,3 +48,24 @@ def test_the_adjusted_citation_is_a_recorded_update(package_copy: Path, tmp_path
     # The unchanged 第五条 beside it is no update at all.
     assert recorded_update(package_copy, with_list(open_target(package_copy, "2022"), "450325-baomi-001-s1"),
                            with_list(working, "450325-baomi-001-s1")) is None
+
+
+def basis_changes(root: Path) -> list[dict]:
+    result = diff_packages(root, "2022", "working")
+    return [c for c in result["changes"] if c["table"] == "bases" and c["item_id"] == "450325-baomi-001"]
+
+
+def test_the_diff_labels_the_recorded_move_yiju_gengxin(package_copy: Path, tmp_path: Path):
+    ingest_document(package_copy, adjusted(tmp_path))
+    changes = basis_changes(package_copy)
+    assert changes and {(c["change"], c["label"]) for c in changes} == {("modified", "依据更新")}
+    assert {c["field"] for c in changes} >= {"article", "paragraph"}
+    assert changes[0]["correspondence"]["to"] == "第五十二条第二款"
+    assert changes[0]["key"] == {"role": "setting", "seq": 2}
+
+
+def test_the_diff_keeps_an_unrecorded_move_as_yiju_biangeng(package_copy: Path, tmp_path: Path):
+    # 2010 第四十五条 has no recorded correspondence to 2024 第五十一条: a change of substance.
+    ingest_document(package_copy, adjusted(tmp_path, "\n第五十一条：（合成测试文本，非法律原文 synthetic placeholder）"))
+    changes = basis_changes(package_copy)
+    assert changes and {(c["change"], c["label"]) for c in changes} == {("modified", "依据变更")}

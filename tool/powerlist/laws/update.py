@@ -70,3 +70,37 @@ def _label(basis: dict) -> str:
     from .numbers import article_label
     return basis.get("article") and (basis["article"] + (basis.get("paragraph") or "")) or article_label(
         basis["article_no"], basis.get("paragraph_no"))
+
+
+class DiffCitations:
+    """recorded_update bound to a diff: the reference data of the root, and each side's list
+    dates looked up (once per item, only for the citation pairs the diff asks about) in the
+    packages attached as `f` (from) and `t` (to) on the diff's DuckDB connection."""
+
+    DATES = ("issued_on", "issued_on_inferred", "doc_no_inferred")
+
+    def __init__(self, reference: Reference, con):
+        self.reference = reference
+        self.con = con
+        self._dates: dict[tuple[str, str], dict] = {}
+        self._found: dict[tuple, dict | None] = {}
+
+    def dates(self, db: str, item_id: str) -> dict:
+        key = (db, item_id)
+        if key not in self._dates:
+            try:
+                cols = ", ".join(f"l.{c}" for c in self.DATES)
+                row = self.con.execute(f"SELECT {cols} FROM {db}.main.items i JOIN {db}.main.lists l USING (list_id) "
+                                       "WHERE i.item_id = ?", [item_id]).fetchone()
+            except Exception:  # an older package without some of these columns: no date, no version
+                row = None
+            self._dates[key] = dict(zip(self.DATES, row)) if row else {}
+        return self._dates[key]
+
+    def __call__(self, old: dict, new: dict) -> dict | None:
+        key = (old.get("basis_id"), new.get("basis_id"), old.get("article"), new.get("article"),
+               old.get("paragraph"), new.get("paragraph"))
+        if key not in self._found:
+            self._found[key] = recorded_update(
+                self.reference, {**old, **self.dates("f", old["item_id"])}, {**new, **self.dates("t", new["item_id"])})
+        return self._found[key]
