@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from ..descriptor import write_descriptor
 from ..errors import PowerlistError
-from ..package import DESCRIPTOR, Package, open_target, release_tags, staged_dir, write_tables
+from ..package import DESCRIPTOR, Package, open_target, release_tags, sha256_file, staged_dir, write_tables
 from ..schema import TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
@@ -32,14 +31,6 @@ class IngestReport:
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     how: str = ""   # how the list was chosen: same title, --list, new jurisdiction …
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def store_source(root: Path, doc: Path) -> Path:
