@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -90,6 +91,14 @@ def release_tags(root: Path) -> list[str]:
     if not rel.is_dir():
         return []
     return sorted(p.name for p in rel.iterdir() if (p / "release.json").is_file())
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 # ---- CSV with schema types -------------------------------------------------------------

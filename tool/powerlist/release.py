@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -14,19 +13,11 @@ from pathlib import Path
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
-from .package import DESCRIPTOR, Package, staged_dir
+from .package import DESCRIPTOR, Package, sha256_file, staged_dir
 from .validate import validate_package
 
 TAG = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 MANIFEST = "release.json"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -88,7 +79,7 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
             "powerlist_version": __version__,
             "sources": [{"list_id": l["list_id"], "path": l["source_file"], "sha256": l["source_sha256"]}
                         for l in lists],
-            "files": {p.relative_to(tmp).as_posix(): sha256(p)
+            "files": {p.relative_to(tmp).as_posix(): sha256_file(p)
                       for p in sorted(tmp.rglob("*")) if p.is_file()},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -135,7 +126,7 @@ def verify_release(root: Path, tag: str) -> VerifyResult:
         path = folder / rel
         if not path.is_file():
             problems.append(f"{rel}: missing")
-        elif sha256(path) != digest:
+        elif sha256_file(path) != digest:
             problems.append(f"{rel}: changed (SHA-256 differs from {MANIFEST})")
     listed = set(files) | {MANIFEST}
     for path in sorted(folder.rglob("*")):
