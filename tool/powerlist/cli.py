@@ -202,3 +202,4 @@ def cache_clear():
 
 
 # Command modules register themselves on `app`; each area of the tool keeps its commands in one module.
+from . import cli_publish  # noqa: E402,F401
