@@ -57,3 +57,33 @@ def sql(query: Optional[str] = typer.Argument(
             if not schema:
                 err.print(f"{len(values)} row(s)", markup=False, highlight=False)
     run(go)
+
+
+@app.command()
+def publish(out_dir: Path = typer.Option(Path("dist"), "--out", "-o", help="Output folder (replaced atomically).")):
+    """Build the open-data downloads of every release, CHANGELOG.md, SHA256SUMS and a static site."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .publish import NOT_REPRODUCIBLE, publish as build
+
+    def go():
+        r = root()
+        if not err.is_terminal:
+            report = build(r, out_dir)
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as bar:
+                task = bar.add_task("publish", total=None)
+
+                def tick(what: str, done: int, total: int) -> None:
+                    bar.update(task, description=what, completed=done, total=total)
+                report = build(r, out_dir, tick)
+        out.print(f"published {len(report.releases)} release(s) ({', '.join(report.releases)}) to {out_dir}: "
+                  f"{report.files} files, {report.size / 1e6:.1f} MB", markup=False, highlight=False)
+        if report.pairs:
+            out.print(f"changes and redline pages: {', '.join(report.pairs)}", markup=False, highlight=False)
+        for note in report.notes:
+            err.print(f"note: {note}", markup=False, highlight=False)
+        out.print(f"not byte-reproducible: {', '.join('*' + s for s in NOT_REPRODUCIBLE)} (random database id); "
+                  f"check with: cd {out_dir} && sha256sum -c SHA256SUMS", markup=False, highlight=False)
+    run(go)

@@ -1,0 +1,41 @@
+"""dist/CHANGELOG.md: the releases and, for each consecutive pair, what changed (in Chinese)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .changes import PairDiff
+from .release_data import ReleaseData
+
+COUNT_LABELS = [("added", "新增"), ("removed", "取消"), ("modified", "变更")]
+
+
+def _demote(markdown: str, levels: int = 2) -> str:
+    """The engine's own headings sit under this file's per-release heading."""
+    return re.sub(r"(?m)^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + levels) + " ", markdown)
+
+
+def summary_table(result: dict) -> list[str]:
+    lines = ["| 表 | " + " | ".join(l for _, l in COUNT_LABELS) + " |", "|---|---:|---:|---:|"]
+    for table, counts in result.get("summary", {}).items():
+        lines.append(f"| {table} | " + " | ".join(str(counts.get(k, 0)) for k, _ in COUNT_LABELS) + " |")
+    return lines
+
+
+def changelog_text(releases: list[ReleaseData], diffs: list[PairDiff], title: str) -> str:
+    lines = [f"# 变更记录 · {title}", "", "## 发布版本", "", "| 版本 | 发布日期 | 清单数 | 事项数 |", "|---|---|---:|---:|"]
+    for rel in reversed(releases):
+        lines.append(f"| {rel.tag} | {rel.date} | {len(rel.tables.get('lists', []))} | {len(rel.tables.get('items', []))} |")
+    lines.append("")
+    if not diffs:
+        lines += [f"只有一个发布版本（{releases[0].tag}），尚无相邻版本之间的变更。", ""]
+    for d in reversed(diffs):
+        lines += [f"## {d.to_tag}（相对于 {d.from_tag}）", "", *summary_table(d.result), "", _demote(d.markdown).strip(), ""]
+    return "\n".join(lines)
+
+
+def write_changelog(out: Path, releases: list[ReleaseData], diffs: list[PairDiff], title: str) -> Path:
+    path = out / "CHANGELOG.md"
+    path.write_text(changelog_text(releases, diffs, title), encoding="utf-8")
+    return path
