@@ -36,6 +36,11 @@ table.official td p { margin: 0 0 .45em; }
 table.official td p:last-child { margin-bottom: 0; }
 table.official td.c-seq, table.official td.c-category { text-align: center; white-space: nowrap; }
 table.official td.c-name { min-width: 9em; font-weight: 600; }
+table.official td.c-seq { min-width: 3em; }
+table.official td.c-category { min-width: 6em; }
+table.official td.c-sub_name, table.official td.c-levels, table.official td.c-undertaking_unit { min-width: 6em; }
+table.official td.c-implementing_body { min-width: 8em; }
+table.official td.c-remark { min-width: 4em; }
 table.official td.c-setting_bases, table.official td.c-steps, table.official td.c-step_bases,
 table.official td.c-cases, table.official td.c-case_bases { min-width: 18em; }
 table.official tr:target td { background: var(--hit); }
