@@ -245,3 +245,16 @@ def test_cli_publish_piped_prints_a_summary_without_a_progress_bar(pkg, tmp_path
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"published 2 release(s) (2022, 2023) to {tmp_path / 'd'}")
     assert "━" not in result.output
+
+
+def test_without_the_diff_engine_publish_says_what_it_skipped(pkg, tmp_path, monkeypatch):
+    from powerlist.publish import changes
+
+    def missing():
+        raise changes.DiffUnavailable("the diff engine (powerlist.diff) is not installed (synthetic)")
+    monkeypatch.setattr(changes, "_engine", missing)
+    report = publish(pkg, tmp_path / "dist")
+    assert report.pairs == [] and "skipped the changes in CHANGELOG.md" in report.notes[0]
+    text = (tmp_path / "dist" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "未生成版本之间的变更：the diff engine (powerlist.diff) is not installed (synthetic)" in text
+    assert "本次发布未生成版本对照" in (tmp_path / "dist" / "site" / "index.html").read_text(encoding="utf-8")

@@ -91,15 +91,16 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
         step("Parquet dataset across releases")
         write_hive_dataset(releases, tmp)
         step("CHANGELOG.md")
+        missing = None
         try:
             diffs = consecutive_diffs(root, tags)
         except DiffUnavailable as exc:
-            diffs = []
-            report.notes.append(f"skipped CHANGELOG changes and redline pages: {exc}")
+            diffs, missing = [], str(exc)
+            report.notes.append(f"skipped the changes in CHANGELOG.md and the redline pages: {exc}")
         report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
-        write_changelog(tmp, releases, diffs, title)
+        write_changelog(tmp, releases, diffs, title, missing)
         step("site")
-        write_site(tmp, title, releases, diffs)
+        write_site(tmp, title, releases, diffs, missing)
         step(SUMS)
         write_sha256sums(tmp)
         files = [p for p in tmp.rglob("*") if p.is_file()]

@@ -23,19 +23,23 @@ def summary_table(result: dict) -> list[str]:
     return lines
 
 
-def changelog_text(releases: list[ReleaseData], diffs: list[PairDiff], title: str) -> str:
+def changelog_text(releases: list[ReleaseData], diffs: list[PairDiff], title: str, missing: str | None = None) -> str:
+    """`missing` says why the changes between releases could not be computed (no diff engine)."""
     lines = [f"# 变更记录 · {title}", "", "## 发布版本", "", "| 版本 | 发布日期 | 清单数 | 事项数 |", "|---|---|---:|---:|"]
     for rel in reversed(releases):
         lines.append(f"| {rel.tag} | {rel.date} | {len(rel.tables.get('lists', []))} | {len(rel.tables.get('items', []))} |")
     lines.append("")
-    if not diffs:
+    if len(releases) == 1:
         lines += [f"只有一个发布版本（{releases[0].tag}），尚无相邻版本之间的变更。", ""]
+    elif missing:
+        lines += [f"未生成版本之间的变更：{missing}", ""]
     for d in reversed(diffs):
         lines += [f"## {d.to_tag}（相对于 {d.from_tag}）", "", *summary_table(d.result), "", _demote(d.markdown).strip(), ""]
     return "\n".join(lines)
 
 
-def write_changelog(out: Path, releases: list[ReleaseData], diffs: list[PairDiff], title: str) -> Path:
+def write_changelog(out: Path, releases: list[ReleaseData], diffs: list[PairDiff], title: str,
+                    missing: str | None = None) -> Path:
     path = out / "CHANGELOG.md"
-    path.write_text(changelog_text(releases, diffs, title), encoding="utf-8")
+    path.write_text(changelog_text(releases, diffs, title, missing), encoding="utf-8")
     return path

@@ -29,7 +29,11 @@ def _label(path: Path, folder: Path) -> str:
     return f"{kinds.get(path.suffix, path.suffix)} · {path.relative_to(folder).as_posix()}"
 
 
-def write_site(out: Path, title: str, releases: list[ReleaseData], diffs: list[PairDiff]) -> list[Path]:
+ORDER = [".zip", ".xlsx", ".sqlite", ".duckdb", ".json", ".parquet"]
+
+
+def write_site(out: Path, title: str, releases: list[ReleaseData], diffs: list[PairDiff],
+               missing: str | None = None) -> list[Path]:
     site = out / "site"
     site.mkdir(parents=True, exist_ok=True)
     written = []
@@ -43,7 +47,8 @@ def write_site(out: Path, title: str, releases: list[ReleaseData], diffs: list[P
     downloads: dict[str, list[tuple[str, str, int, str]]] = {}
     for rel in releases:
         folder = out / rel.tag
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        for path in sorted(files, key=lambda p: (ORDER.index(p.suffix) if p.suffix in ORDER else len(ORDER), p.as_posix())):
             rel_name = path.relative_to(out).as_posix()
             _link_or_copy(path, site / "downloads" / rel_name)
             downloads.setdefault(rel.tag, []).append(
@@ -61,5 +66,5 @@ def write_site(out: Path, title: str, releases: list[ReleaseData], diffs: list[P
             put(list_url(rel.tag, list_id), list_page(rel, list_id))
     for d in diffs:
         put(redline_url(d), redline_page(d))
-    put("index.html", index_page(title, releases, downloads, diffs, changelog))
+    put("index.html", index_page(title, releases, downloads, diffs, changelog, missing))
     return written

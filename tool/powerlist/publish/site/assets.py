@@ -23,6 +23,7 @@ a { color: #0b57a4; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0 1rem; }
 .meta dt, .meta dd { margin: 0; }
 code, .sha { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85em; }
+.nowrap { white-space: nowrap; }
 .sha { color: var(--muted); word-break: break-all; }
 table.plain { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 table.plain th, table.plain td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }

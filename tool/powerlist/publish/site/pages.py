@@ -35,7 +35,7 @@ def jurisdiction(rel: ReleaseData, l: dict) -> str:
 
 
 def index_page(title: str, releases: list[ReleaseData], downloads: dict[str, list[tuple[str, str, int, str]]],
-               diffs: list[PairDiff], changelog: tuple[str, str] | None) -> str:
+               diffs: list[PairDiff], changelog: tuple[str, str] | None, missing: str | None = None) -> str:
     """downloads: tag → [(label, relative url, size, sha256)]."""
     parts = [f"<h1>{esc(title)}</h1>",
              '<p class="muted">各版本权责清单的在线阅读、检索与开放数据下载。数据表结构见数据包中的 Table Schema。</p>',
@@ -55,7 +55,7 @@ def index_page(title: str, releases: list[ReleaseData], downloads: dict[str, lis
         parts.append("</tbody></table>")
         parts.append('<table class="plain"><thead><tr><th>下载</th><th>大小</th><th>SHA-256</th></tr></thead><tbody>')
         for label, url, size, digest in downloads.get(rel.tag, []):
-            parts.append(f'<tr><td><a href="{esc(url)}">{esc(label)}</a></td><td>{esc(human_size(size))}</td>'
+            parts.append(f'<tr><td><a href="{esc(url)}">{esc(label)}</a></td><td class="nowrap">{esc(human_size(size))}</td>'
                          f'<td class="sha">{esc(digest)}</td></tr>')
         parts.append("</tbody></table>")
     parts.append("<h2>版本对照（红线）</h2>")
@@ -63,6 +63,8 @@ def index_page(title: str, releases: list[ReleaseData], downloads: dict[str, lis
         parts.append("<ul>" + "".join(
             f'<li><a href="{esc(redline_url(d))}">{esc(d.from_tag)} → {esc(d.to_tag)} 调整对照</a></li>'
             for d in reversed(diffs)) + "</ul>")
+    elif len(releases) > 1:
+        parts.append(f'<p class="muted">本次发布未生成版本对照：{esc(missing or "")}</p>')
     else:
         parts.append('<p class="muted">目前只有一个发布版本，尚无相邻版本之间的对照。</p>')
     if changelog:
