@@ -80,13 +80,28 @@ def validate(target: Optional[str] = typer.Argument(
 
 @app.command()
 def render(list_id: str = typer.Argument(..., help="The list to render, e.g. 450325-baomi."),
-           release: str = typer.Option("working", "--release", "-r", help="Release tag, 'working' or a package folder.")):
-    """Print a list's table in the official layout (the sources' text layout)."""
+           release: str = typer.Option("working", "--release", "-r", help="Release tag, 'working' or a package folder."),
+           fmt: str = typer.Option("text", "--format", "-f", help="text (the sources' layout), docx or xlsx."),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (required for docx/xlsx).")):
+    """Print or write a list's table in the official layout (text, .docx or .xlsx)."""
     from .render import ListView, render_text
 
     def go():
-        pkg = open_target(root(), release)
-        typer.echo(render_text(ListView(pkg, list_id)))
+        if fmt not in ("text", "docx", "xlsx"):
+            raise PowerlistError(f"unknown format {fmt!r}: expected text, docx or xlsx")
+        if fmt != "text" and output is None:
+            raise PowerlistError(f"--format {fmt} writes a file: give its path with -o PATH")
+        view = ListView(open_target(root(), release), list_id)
+        if fmt == "text":
+            if output is None:
+                typer.echo(render_text(view))
+                return
+            from .package import atomic_write_text
+            atomic_write_text(output, render_text(view) + "\n")
+        else:
+            from .render_office import render_office
+            render_office(view, fmt, output)
+        out.print(f"wrote {output} ({fmt}, {len(view.items)} items of {list_id})", markup=False, highlight=False)
     run(go)
 
 
@@ -129,7 +144,7 @@ def show(item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi-00
 
 
 @app.command()
-def ingest(doc: Path = typer.Argument(..., help="The list document (.txt in the sources' layout)."),
+def ingest(doc: Path = typer.Argument(..., help="The list document: .txt in the sources' layout, .docx or .xlsx."),
            list_id: Optional[str] = typer.Option(None, "--list", help="The list the document updates (default: detected).")):
     """Read a list document into the working state, replacing that list; print what matched."""
     from .ingest.run import ingest_document
@@ -137,7 +152,8 @@ def ingest(doc: Path = typer.Argument(..., help="The list document (.txt in the 
     def go():
         report = ingest_document(root(), doc)  if list_id is None else ingest_document(root(), doc, list_id)
         verb = "new list" if report.new_list else "updates"
-        out.print(f"{doc}: {verb} {report.list_id} ({report.kind}) 《{report.title}》", markup=False, highlight=False)
+        out.print(f"{doc}: {verb} {report.list_id} ({report.kind}, {report.how}) 《{report.title}》",
+                  markup=False, highlight=False)
         table = Table(title="items")
         for col in ("序号", "item_id", "rule", "名称"):
             table.add_column(col)
@@ -202,4 +218,5 @@ def cache_clear():
 
 
 # Command modules register themselves on `app`; each area of the tool keeps its commands in one module.
+from . import cli_docs  # noqa: E402,F401
 from . import cli_publish  # noqa: E402,F401

@@ -125,8 +125,11 @@ def verify_release(root: Path, tag: str) -> VerifyResult:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         files = manifest["files"]
-    except (ValueError, KeyError) as exc:
-        raise PowerlistError(f"release {tag}: {manifest_path} is not a valid manifest ({exc})") from None
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
+    except (ValueError, KeyError, TypeError) as exc:
+        detail = " ".join(str(exc).split())
+        raise PowerlistError(f"release {tag}: {manifest_path} is not a valid manifest ({detail})") from None
     problems = []
     for rel, digest in files.items():
         path = folder / rel

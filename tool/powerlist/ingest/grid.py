@@ -16,7 +16,13 @@ from .layout import Layout, detect_layout
 @dataclass
 class Cell:
     text: str
-    line: int  # 1-based line where the cell starts
+    line: int  # 1-based line where the cell starts (docx/xlsx: the table or sheet row)
+    locator: str | None = None  # docx/xlsx readers name the cell instead, e.g. "cell G12"
+
+    @property
+    def at(self) -> str:
+        """Where the cell is, as error messages say it: "line 12", "cell G12", "table row 5 column 7"."""
+        return self.locator or f"line {self.line}"
 
 
 @dataclass
@@ -57,7 +63,7 @@ def read_text_grid(text: str, name: str) -> Grid:
         last = start + n >= len(body)
         if len(row) == n - 1 and last:
             # The sources' last row has no trailing empty 备注 cell.
-            row.append(Cell("", row[-1].line))
+            row.append(Cell("", row[-1].line, row[-1].locator))
         rows.append(row)
     grid = Grid(name, layout, preamble, rows)
     check_rows(grid)
@@ -70,12 +76,31 @@ def check_rows(grid: Grid) -> None:
     for i, row in enumerate(grid.rows, start=1):
         first = row[0]
         if not first.text.isdigit():
+            short = _misaligned_row(grid, i)
+            if short:
+                raise PowerlistError(short)
             raise PowerlistError(
-                f"{grid.name}: line {first.line}: expected 序号 (a number) to start data row {i}, "
+                f"{grid.name}: {first.at}: expected 序号 (a number) to start data row {i}, "
                 f"found {first.text[:20]!r} (a row before it has too few or too many cells?)"
             )
         if len(row) < n:
             raise PowerlistError(
-                f"{grid.name}: line {first.line}: data row {i} (序号 {first.text}) has {len(row)} cells, "
+                f"{grid.name}: {first.at}: data row {i} (序号 {first.text}) has {len(row)} cells, "
                 f"expected {n} ({'、'.join(grid.layout.columns)})"
             )
+
+
+def _misaligned_row(grid: Grid, i: int) -> str | None:
+    """When data row i (1-based) does not start with a 序号, name the row before it if its
+    length is what is wrong: the next 序号 standing k cells after its own means it has k cells."""
+    if i < 2 or not grid.rows[i - 2][0].text.isdigit():
+        return None
+    prev = grid.rows[i - 2]
+    want = str(int(prev[0].text) + 1)
+    flat = [c for row in grid.rows[i - 2:i + 1] for c in row]
+    n = len(grid.layout.columns)
+    k = next((k for k, c in enumerate(flat[1:], start=1) if c.text == want), None)
+    if k is None or k == n:
+        return None
+    return (f"{grid.name}: {prev[0].at}: data row {i - 1} (序号 {prev[0].text}) has {k} cells, "
+            f"expected {n} ({'、'.join(grid.layout.columns)}); the next 序号 {want} is at {flat[k].at}")

@@ -44,18 +44,18 @@ def header_key(label: str) -> str:
 
 
 def detect_layout(cells, name: str) -> Layout:
-    """Recognise the layout from the header cells (objects with .text and .line)."""
+    """Recognise the layout from the header cells (grid Cells: .text and .at)."""
     first = cells[0]
     if header_key(first.text) != "序号":
         raise PowerlistError(
-            f"{name}: line {first.line}: expected the header cell '序号' to start the table, "
+            f"{name}: {first.at}: expected the header cell '序号' to start the table, "
             f"found {first.text[:20]!r}"
         )
     for i, want in enumerate(HEADER_ROW1):
         if i >= len(cells) or header_key(cells[i].text) != want:
             got = cells[i] if i < len(cells) else cells[-1]
             raise PowerlistError(
-                f"{name}: line {got.line}: expected header cell {want!r} in the first header row, "
+                f"{name}: {got.at}: expected header cell {want!r} in the first header row, "
                 f"found {got.text[:20]!r}"
             )
     row2 = cells[len(HEADER_ROW1):]
@@ -70,8 +70,8 @@ def detect_layout(cells, name: str) -> Layout:
         if header_key(cell.text) not in options:
             expected = " or ".join(repr(o) for o in sorted(options) if o) or "an empty cell"
             raise PowerlistError(
-                f"{name}: line {cell.line}: unexpected second-row header cell {cell.text[:20]!r}, "
+                f"{name}: {cell.at}: unexpected second-row header cell {cell.text[:20]!r}, "
                 f"expected {expected}"
             )
     last = row2[-1] if row2 else cells[-1]
-    raise PowerlistError(f"{name}: line {last.line}: the header's second row is incomplete")
+    raise PowerlistError(f"{name}: {last.at}: the header's second row is incomplete")

@@ -33,7 +33,7 @@ class ParsedList:
 
 
 def where(grid: Grid, cell: Cell, column: str) -> str:
-    return f"{grid.name}: line {cell.line} ({column})"
+    return f"{grid.name}: {cell.at} ({column})"
 
 
 def parse_grid(grid: Grid) -> ParsedList:
@@ -42,7 +42,7 @@ def parse_grid(grid: Grid) -> ParsedList:
     for item, row in zip(items, grid.rows):
         seq = item.fields["seq"]
         if seq in seen:
-            raise PowerlistError(f"{grid.name}: line {row[0].line}: duplicate 序号 {seq}")
+            raise PowerlistError(f"{grid.name}: {row[0].at}: duplicate 序号 {seq}")
         seen[seq] = row[0].line
     return ParsedList(grid.layout.kind, items)
 

@@ -15,4 +15,10 @@ def read_grid(path: Path) -> Grid:
     suffix = path.suffix.lower()
     if suffix in (".txt", ".text", ""):
         return read_text_grid(decode_document(path.read_bytes(), str(path)), str(path))
-    raise PowerlistError(f"{path}: unsupported document type {suffix!r}; expected .txt")
+    if suffix == ".docx":
+        from .docx import read_docx_grid
+        return read_docx_grid(path)
+    if suffix == ".xlsx":
+        from .xlsx import read_xlsx_grid
+        return read_xlsx_grid(path)
+    raise PowerlistError(f"{path}: unsupported document type {suffix!r}; expected .txt, .docx or .xlsx")

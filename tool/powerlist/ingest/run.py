@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..descriptor import write_descriptor
 from ..errors import PowerlistError
-from ..package import Package, open_target, release_tags, write_tables
+from ..package import DESCRIPTOR, Package, open_target, release_tags, staged_dir, write_tables
 from ..schema import TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
@@ -29,6 +31,7 @@ class IngestReport:
     removed: list[dict] = field(default_factory=list)   # existing items no row matched
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    how: str = ""   # how the list was chosen: same title, --list, new jurisdiction …
 
 
 def sha256_file(path: Path) -> str:
@@ -51,25 +54,46 @@ def store_source(root: Path, doc: Path) -> Path:
     return target
 
 
+LIST_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def detect_county(meta: ListMeta, items: list, counties: list[dict]) -> tuple[dict | None, str | None]:
+    """(county, where it was named): the title first, then the issuer, then the 实施主体 cells."""
+    places = [("title", meta.title), ("issuer", meta.issuer or "")]
+    places += [("实施主体", i.fields.get("implementing_body") or "") for i in items]
+    for where, text in places:
+        county = find_county(text, counties) if text else None
+        if county:
+            return county, where
+    return None, None
+
+
 def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict], override: str | None):
-    """(list_id, is_new). Same title, else same kind+jurisdiction+domain, else a new id."""
+    """(list_id, is_new, how). Same title, else same kind+jurisdiction+domain, else a new id."""
     if override:
-        return override, not any(l["list_id"] == override for l in lists)
+        if not LIST_ID.match(override):
+            raise PowerlistError(f"--list {override!r}: a list id is lowercase ASCII letters, digits and '-'")
+        return override, not any(l["list_id"] == override for l in lists), "--list"
     code = county["code"] if county else None
     for l in lists:
         if l["title"] == meta.title:
-            return l["list_id"], False
+            return l["list_id"], False, "same title"
+    if meta.domain_slug == "list":
+        raise PowerlistError(
+            f"cannot tell which list {meta.title!r} updates: its title names no known field of work "
+            "(保密) and no existing list has this title; use --list LIST_ID"
+        )
     for l in lists:
         if l["kind"] == kind and l.get("county_code") == code and l["domain"] == meta.domain:
-            return l["list_id"], False
+            return l["list_id"], False, f"same {'jurisdiction' if code else 'kind'} and field of work"
     if kind == "catalog":
-        return f"catalog-{meta.domain_slug}", True
+        return f"catalog-{meta.domain_slug}", True, "new catalog"
     if not code:
         raise PowerlistError(
-            f"cannot tell which list {meta.title!r} updates: no Guangxi county named in its title; "
-            "use --list LIST_ID"
+            f"cannot tell which list {meta.title!r} updates: no Guangxi county named in its title, "
+            "issuer or 实施主体; use --list LIST_ID"
         )
-    return f"{code}-{meta.domain_slug}", True
+    return f"{code}-{meta.domain_slug}", True, "new jurisdiction"
 
 
 def used_item_ids(root: Path) -> set[str]:
@@ -86,14 +110,23 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
     meta = read_meta(grid.preamble, parsed.kind)
     working = Package(root, "working")
     tables = {name: working.read_table(name) for name in TABLES}
-    county = find_county(meta.title, tables["counties"]) if parsed.kind == "jurisdiction" else None
-    chosen, is_new = choose_list(meta, parsed.kind, county, tables["lists"], list_id)
+    county, county_where = (detect_county(meta, parsed.items, tables["counties"])
+                            if parsed.kind == "jurisdiction" else (None, None))
+    chosen, is_new, how = choose_list(meta, parsed.kind, county, tables["lists"], list_id)
     old_list = next((l for l in tables["lists"] if l["list_id"] == chosen), None)
     if old_list and old_list["kind"] != parsed.kind:
         raise PowerlistError(f"{doc}: is a {parsed.kind} list but {chosen} is a {old_list['kind']} list")
 
     stored = store_source(root, doc)
     report = IngestReport(chosen, is_new, parsed.kind, meta.title, stored.relative_to(root.resolve()).as_posix())
+    report.how = how
+    if county:
+        report.notes.append(f"jurisdiction: {county['city_name']}{county['name']} {county['code']} (named in the {county_where})")
+    if is_new:
+        report.notes.append(
+            f"新清单 new list {chosen}: no existing list has this title or this jurisdiction and field of work; "
+            "it is added beside the others (use --list LIST_ID to update an existing list instead)"
+        )
     catalog = _catalog_for(tables["lists"], meta) if parsed.kind == "jurisdiction" else None
     if catalog:
         catalog_items = [i for i in tables["items"] if i["list_id"] == catalog["list_id"]]
@@ -117,13 +150,43 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
     report.counts = {"items": len(kept), **{name: sum(1 for r in tables[name] if r["item_id"] in kept)
                                              for name in CHILD_TABLES}}
 
-    if stored != doc.resolve():
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        if not stored.exists():
-            shutil.copyfile(doc, stored)
-    write_tables(root, tables)
-    write_descriptor(root)
+    commit(root, tables, doc, stored)
     return report
+
+
+def commit(root: Path, tables: dict[str, list[dict]], doc: Path, stored: Path) -> None:
+    """Write the source copy, tables/ and datapackage.json, or on any failure none of them.
+
+    tables/ is replaced in one rename; if a later step fails, the previous tables/ and descriptor
+    are put back byte for byte and a source copy made here is removed.
+    """
+    before = {p.relative_to(root / "tables"): p.read_bytes() for p in (root / "tables").rglob("*") if p.is_file()}
+    descriptor = (root / DESCRIPTOR).read_bytes() if (root / DESCRIPTOR).exists() else None
+    copied, made_dir = None, not stored.parent.exists()
+    try:
+        if stored != doc.resolve() and not stored.exists():
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=stored.parent, prefix=f".{stored.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(doc.read_bytes())
+            os.replace(tmp, stored)
+            copied = stored
+        write_tables(root, tables)
+        write_descriptor(root)
+    except BaseException:
+        with staged_dir(root / "tables") as tmp_tables:
+            for rel, data in before.items():
+                (tmp_tables / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp_tables / rel).write_bytes(data)
+        if descriptor is not None:
+            (root / DESCRIPTOR).write_bytes(descriptor)
+        if copied is not None:
+            copied.unlink(missing_ok=True)
+        for leftover in stored.parent.glob(f".{stored.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+        if made_dir and stored.parent.is_dir() and not any(stored.parent.iterdir()):
+            stored.parent.rmdir()
+        raise
 
 
 def _catalog_for(lists: list[dict], meta: ListMeta) -> dict | None:

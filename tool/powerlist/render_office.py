@@ -1,0 +1,235 @@
+"""Tables → a list's table in the official layout as .docx or .xlsx (the text layout is render.py).
+
+The header is the official two rows: 序号, 权力分类 and 备注 merged down, 权力清单 and 责任清单
+merged across their columns. Above the table stands what the list was published with (文号,
+notice title, issuer, date, then the list's title), so ingesting the file back recovers the
+same `lists` facts as well as the same rows.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import PowerlistError
+from .render import ListView
+
+# Relative column widths (characters of CJK text) by column: legal text gets the room.
+WIDTHS = {
+    "seq": 4, "category": 6, "name": 12, "sub_name": 6, "levels": 7, "implementing_body": 10,
+    "undertaking_unit": 6, "setting_bases": 34, "steps": 30, "step_bases": 34, "cases": 28,
+    "case_bases": 34, "exemptions": 14, "remark": 5,
+}
+
+
+def title_lines(lst: dict) -> list[str]:
+    """The lines above the table: the notice's printed facts, then the list's title (last)."""
+    lines: list[str] = []
+    if lst["kind"] == "jurisdiction":
+        if lst.get("doc_no"):
+            lines.append(lst["doc_no"])
+        if lst.get("notice_title"):
+            lines.append(lst["notice_title"])
+        if lst.get("issuer") and lst.get("issued_on"):
+            y, m, d = (int(x) for x in lst["issued_on"].split("-"))
+            lines += [lst["issuer"], f"{y}年{m}月{d}日"]
+        if lines:
+            lines.append("附件")
+    lines.append(lst["title"])
+    return lines
+
+
+def header_spans(view: ListView) -> list[tuple[str, int, int]]:
+    """First header row as (label, first column, last column), 0-based."""
+    cols = view.layout.columns
+    n, k = len(cols), cols.index("steps")
+    return [("序号", 0, 0), ("权力分类", 1, 1), ("权力清单", 2, k - 1), ("责任清单", k, n - 2), ("备注", n - 1, n - 1)]
+
+
+def second_row(view: ListView) -> list[str]:
+    return ["\n".join(p for p in label.split("\n") if p) for label in view.layout.header_row2]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a rendered file is for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---- docx ------------------------------------------------------------------------------
+
+def _fill(cell, text: str, bold: bool = False, center: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraphs = text.split("\n") if text else [""]
+    for i, part in enumerate(paragraphs):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(part)
+        run.bold = bold
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def docx_bytes(view: ListView) -> bytes:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "SimSun"
+    normal.font.size = Pt(9)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(42.0), Cm(29.7)  # A3: thirteen columns of legal text
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.5))
+
+    lines = title_lines(view.list)
+    for i, line in enumerate(lines):
+        p = document.add_paragraph()
+        is_title = i == len(lines) - 1
+        if is_title or "关于" in line:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(line)
+        run.bold = is_title
+        run.font.size = Pt(16 if is_title else 12)
+
+    cols = view.layout.columns
+    data = view.data_rows()
+    table = document.add_table(rows=2 + len(data), cols=len(cols))
+    table.style = "Table Grid"
+    table.autofit = False
+    usable = section.page_width - section.left_margin - section.right_margin
+    total = sum(WIDTHS[c] for c in cols)
+    for j, c in enumerate(cols):
+        width = int(usable * WIDTHS[c] / total)
+        for row in table.rows:
+            row.cells[j].width = width
+    for label, first, last in header_spans(view):
+        top = table.cell(0, first)
+        merged = top.merge(table.cell(0, last)) if last > first else top
+        if label in ("序号", "权力分类", "备注"):
+            merged = merged.merge(table.cell(1, first))
+        _fill(merged, label, bold=True, center=True)
+    for j, label in enumerate(second_row(view)):
+        if label:
+            _fill(table.cell(1, j), label, bold=True, center=True)
+    _repeat_header(table.rows[0])
+    _repeat_header(table.rows[1])
+    for i, cells in enumerate(data, start=2):
+        row = table.rows[i]
+        for j, text in enumerate(cells):
+            _fill(row.cells[j], text, center=cols[j] == "seq")
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+# ---- xlsx ------------------------------------------------------------------------------
+
+def _lines_needed(text: str, width: int) -> int:
+    # CJK characters are about two width units each in Excel's measure.
+    return sum(max(1, math.ceil(len(p) * 2 / max(width, 1))) for p in (text.split("\n") if text else [""]))
+
+
+def xlsx_bytes(view: ListView) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    cols = view.layout.columns
+    n = len(cols)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权责清单"
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap_top = Alignment(wrap_text=True, vertical="top")
+    center = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+    def put(r: int, c: int, value, align=wrap_top, bold=False, boxed=True, size=10):
+        cell = ws.cell(row=r, column=c, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        cell.alignment = align
+        cell.font = Font(bold=bold, size=size)
+        if boxed:
+            cell.border = border
+        return cell
+
+    lines = title_lines(view.list)
+    for i, line in enumerate(lines, start=1):
+        is_title = i == len(lines)
+        put(i, 1, line, center if is_title or "关于" in line else Alignment(vertical="center"),
+            bold=is_title, boxed=False, size=16 if is_title else 11)
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=n)
+        ws.row_dimensions[i].height = 28 if is_title else 18
+    h = len(lines) + 2  # a blank row between the title block and the header
+    for label, first, last in header_spans(view):
+        for c in range(first, last + 1):
+            for r in (h, h + 1):
+                put(r, c + 1, None, center)
+        put(h, first + 1, label, center, bold=True)
+        if last > first:
+            ws.merge_cells(start_row=h, start_column=first + 1, end_row=h, end_column=last + 1)
+        else:
+            ws.merge_cells(start_row=h, start_column=first + 1, end_row=h + 1, end_column=first + 1)
+    for j, label in enumerate(second_row(view), start=1):
+        if label:
+            put(h + 1, j, label, center, bold=True)
+    ws.row_dimensions[h + 1].height = 45
+    for j, c in enumerate(cols, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = WIDTHS[c] * 1.2
+    for i, cells in enumerate(view.data_rows(), start=h + 2):
+        for j, (c, text) in enumerate(zip(cols, cells), start=1):
+            value = int(text) if c == "seq" and text.isdigit() else text
+            put(i, j, value, center if c in ("seq", "category") else wrap_top)
+        needed = max(_lines_needed(t, int(WIDTHS[c] * 1.2)) for c, t in zip(cols, cells))
+        ws.row_dimensions[i].height = min(409, 14 * needed)  # 409 pt is Excel's row height limit
+    ws.freeze_panes = ws.cell(row=h + 2, column=1)
+    ws.print_title_rows = f"{h}:{h + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+WRITERS = {"docx": docx_bytes, "xlsx": xlsx_bytes}
+
+
+def render_office(view: ListView, fmt: str, path: Path) -> Path:
+    """Write the list as .docx or .xlsx at path, atomically; returns the path."""
+    try:
+        data = WRITERS[fmt](view)
+    except ValueError as exc:  # lxml/openpyxl refuse control characters that XML cannot hold
+        raise PowerlistError(f"{view.list['list_id']}: cannot write {fmt}: {' '.join(str(exc).split())[:120]}") from None
+    write_atomic(path, data)
+    return path
