@@ -222,14 +222,13 @@ def test_site_index_links_every_list_page_and_download_with_its_checksum(dist):
 
 
 def test_changelog_and_redline_pages_come_from_the_diff_engine(dist):
-    pytest.importorskip("powerlist.diff", reason="the diff engine (powerlist.diff) is not merged yet")
     text = (dist / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## 2023（相对于 2022）" in text
-    steps_row = next(l for l in text.splitlines() if l.startswith("| steps |"))
-    assert steps_row.split("|")[4].strip() != "0"  # the reworded step is one 变更
-    assert "调查核实处理" in text
+    assert "| 责任事项 | 0 | 0 | 1 |" in text  # the fixture rewords exactly one step
+    assert "调查**核实**处理" in text  # the engine marks the inserted words
     redline = (dist / "site" / "redline" / "2022-2023.html").read_text(encoding="utf-8")
-    assert "调查核实" in redline and "<script>alert" not in redline
+    assert "调查<ins>核实</ins>处理" in redline and "<script>alert" not in redline
+    assert redline.count('href="../index.html"') == 1
 
 
 def test_single_release_changelog_says_there_is_nothing_to_compare(tmp_path):

@@ -114,11 +114,12 @@ def test_search_works_from_file_urls(site, page):
 
 
 def test_redline_page_opens_from_the_index(server, page, tmp_path):
-    pytest.importorskip("powerlist.diff", reason="the diff engine (powerlist.diff) is not merged yet")
     page.goto(f"{server}/index.html")
     page.click('a[href="redline/2022-2023.html"]')
     page.wait_for_url("**/redline/2022-2023.html")
-    assert "调查核实" in page.content()
+    assert page.locator("ins", has_text="核实").first.is_visible()
+    assert page.get_by_text(SCRIPT_TEXT, exact=True).first.is_visible()
+    assert page.locator("img").count() == 0
     page.screenshot(path=str(tmp_path / "redline.png"), full_page=True)
     page.click("text=返回首页")
     page.wait_for_url("**/index.html")

@@ -219,4 +219,5 @@ def cache_clear():
 
 # Command modules register themselves on `app`; each area of the tool keeps its commands in one module.
 from . import cli_docs  # noqa: E402,F401
+from . import cli_diff  # noqa: E402,F401
 from . import cli_publish  # noqa: E402,F401

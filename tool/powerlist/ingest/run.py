@@ -143,7 +143,9 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
 
     list_row = _list_row(chosen, parsed, meta, county, catalog, old_list, report.source_file, doc)
     _replace_list(tables, chosen, list_row, parsed, report.matches)
-    if catalog and not catalog.get("doc_no"):
+    # The first document naming the catalog's notice stays the basis: a later adjustment citing
+    # the same notice must not rewrite the catalog's provenance.
+    if catalog and not catalog.get("doc_no") and not catalog.get("doc_no_inferred"):
         citation = cited_catalog(grid.preamble)
         if citation:
             _infer_catalog(tables, catalog["list_id"], citation, list_row, report)

@@ -8,19 +8,9 @@ from pathlib import Path
 from .changes import PairDiff
 from .release_data import ReleaseData
 
-COUNT_LABELS = [("added", "新增"), ("removed", "取消"), ("modified", "变更")]
-
-
 def _demote(markdown: str, levels: int = 2) -> str:
     """The engine's own headings sit under this file's per-release heading."""
     return re.sub(r"(?m)^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + levels) + " ", markdown)
-
-
-def summary_table(result: dict) -> list[str]:
-    lines = ["| 表 | " + " | ".join(l for _, l in COUNT_LABELS) + " |", "|---|---:|---:|---:|"]
-    for table, counts in result.get("summary", {}).items():
-        lines.append(f"| {table} | " + " | ".join(str(counts.get(k, 0)) for k, _ in COUNT_LABELS) + " |")
-    return lines
 
 
 def changelog_text(releases: list[ReleaseData], diffs: list[PairDiff], title: str, missing: str | None = None) -> str:
@@ -34,7 +24,8 @@ def changelog_text(releases: list[ReleaseData], diffs: list[PairDiff], title: st
     elif missing:
         lines += [f"未生成版本之间的变更：{missing}", ""]
     for d in reversed(diffs):
-        lines += [f"## {d.to_tag}（相对于 {d.from_tag}）", "", *summary_table(d.result), "", _demote(d.markdown).strip(), ""]
+        # The engine's report carries its own summary table (cosmetic changes left out, as it counts them).
+        lines += [f"## {d.to_tag}（相对于 {d.from_tag}）", "", _demote(d.markdown).strip(), ""]
     return "\n".join(lines)
 
 

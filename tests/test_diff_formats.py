@@ -1,0 +1,152 @@
+"""Every diff format is produced and read back with an ordinary parser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import FIXTURES, copy_package
+from powerlist.diff import diff_packages, render_diff
+from powerlist.ingest.run import ingest_document
+
+X = "450325-baomi"
+TYPO_OLD = "无法定依据或者越法定权限实施调查处理和行政强制的。"
+TYPO_NEW = "无法定依据或者超越法定权限实施调查处理和行政强制的。"
+
+
+def _adjusted(tmp_path_factory, *names: str) -> dict:
+    pkg = tmp_path_factory.mktemp("pkg")
+    copy_package(pkg)
+    for name in names:
+        ingest_document(pkg, FIXTURES / f"synthetic-{name}.txt", list_id=X)
+    return diff_packages(pkg, "2022", "working")
+
+
+@pytest.fixture(scope="module")
+def typo(tmp_path_factory) -> dict:
+    return _adjusted(tmp_path_factory, "typo-fix")
+
+
+@pytest.fixture(scope="module")
+def punctuation(tmp_path_factory) -> dict:
+    return _adjusted(tmp_path_factory, "punctuation-only")
+
+
+@pytest.fixture(scope="module")
+def removed(tmp_path_factory) -> dict:
+    return _adjusted(tmp_path_factory, "removed-item")
+
+
+def test_json_is_the_contract(typo):
+    data = json.loads(render_diff(typo, "json"))
+    assert (data["from"], data["to"]) == ("2022", "working")
+    assert data["summary"]["accountability"]["modified"] == 1
+    [c] = [c for c in data["changes"] if c["table"] == "accountability"]
+    for key in ("table", "change", "label", "list_id", "item_id", "item_name", "key", "field", "old", "new"):
+        assert key in c
+    assert (c["change"], c["label"], c["key"], c["old"], c["new"]) == \
+        ("modified", "追责情形变更", {"case_no": 1}, TYPO_OLD, TYPO_NEW)
+
+
+def test_json_keeps_cosmetic_changes(punctuation):
+    data = json.loads(render_diff(punctuation, "json"))
+    assert [c["change"] for c in data["changes"] if c["table"] == "steps"] == ["cosmetic"]
+
+
+def test_text_marks_the_inserted_character_and_names_the_item(typo):
+    text = render_diff(typo, "text")
+    assert "无法定依据或者{+超+}越法定权限实施调查处理和行政强制的。" in text
+    assert "追责情形变更  追责情形1 追责情形内容：" in text
+    assert "序号1  对非法获取、持有国家秘密载体的行政强制  [450325-baomi-001]" in text
+
+
+def test_text_hides_cosmetic_changes_unless_all(punctuation):
+    hidden = render_diff(punctuation, "text")
+    assert "文字修正  责任事项1" not in hidden and "另有 1 处文字修正" in hidden
+    shown = render_diff(punctuation, "text", show_all=True)
+    assert "文字修正  责任事项1 编号（原文）：1[-．-]{+.+}" in shown
+
+
+def test_text_shows_a_removed_item_as_one_line_with_its_parts_counted(removed):
+    text = render_diff(removed, "text")
+    line = next(l for l in text.splitlines() if l.strip().startswith("取消"))
+    assert "要求互联网及其他公共信息网络运营商、服务商删除涉及泄露国家秘密的信息" in line
+    assert "依据11项、责任事项5项、追责情形5项、免责事项1项" in line
+
+
+def test_markdown_release_notes_have_summary_and_redline(typo):
+    lines = render_diff(typo, "markdown").splitlines()
+    assert lines[0] == "# 权责清单调整说明：2022 → working"
+    assert "| 追责情形 | 0 | 0 | 1 |" in lines
+    assert "### 序号1  对非法获取、持有国家秘密载体的行政强制  \\[450325-baomi-001\\]" in lines
+    assert "- **追责情形变更** 追责情形1 追责情形内容：无法定依据或者**超**越法定权限实施调查处理和行政强制的。" in lines
+
+
+class _Redline(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.found: dict[str, list[str]] = {"ins": [], "del": []}
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.stack.append(tag)
+        self.external += [v for k, v in attrs if k in ("src", "href") and v]
+
+    def handle_endtag(self, tag):
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] in self.found:
+            self.found[self.stack[-1]].append(data)
+
+
+def test_html_is_a_self_contained_redline_page(typo):
+    page = render_diff(typo, "html")
+    parser = _Redline()
+    parser.feed(page)
+    assert "超" in parser.found["ins"]
+    assert "sources/2022/xingan-baomi-2022.txt" in parser.found["del"]
+    assert parser.external == [] and "@import" not in page and "url(" not in page
+    assert "Noto Sans CJK SC" in page
+
+
+def test_html_escapes_data_values(typo):
+    hostile = json.loads(json.dumps(typo))
+    c = next(c for c in hostile["changes"] if c["table"] == "accountability")
+    c["new"] = c["new"] + "<script>alert(1)</script>"
+    c["item_name"] = "<b>x</b>&"
+    page = render_diff(hostile, "html")
+    assert "<script>" not in page and "<b>x</b>" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;x&lt;/b&gt;&amp;" in page
+
+
+def test_csv_is_the_comparison_table(typo):
+    rows = list(csv.reader(io.StringIO(render_diff(typo, "csv"))))
+    assert rows[0][:5] == ["序号", "事项名称", "调整类型", "调整前", "调整后"]
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    [case] = [r for r in body if r["调整类型"] == "追责情形变更"]
+    assert (case["序号"], case["事项名称"], case["调整前"], case["调整后"]) == \
+        ("1", "对非法获取、持有国家秘密载体的行政强制", TYPO_OLD, TYPO_NEW)
+
+
+def test_xlsx_is_the_comparison_table_with_wrapped_text(typo):
+    ws = load_workbook(io.BytesIO(render_diff(typo, "xlsx"))).active
+    header = [c.value for c in ws[1]][:5]
+    assert header == ["序号", "事项名称", "调整类型", "调整前", "调整后"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    [case] = [r for r in rows if r[2] == "追责情形变更"]
+    assert case[:5] == [1, "对非法获取、持有国家秘密载体的行政强制", "追责情形变更", TYPO_OLD, TYPO_NEW]
+    assert ws["D2"].alignment.wrap_text and ws.column_dimensions["D"].width >= 40
+
+
+def test_tables_leave_cosmetic_rows_out_unless_all(punctuation):
+    rows = list(csv.reader(io.StringIO(render_diff(punctuation, "csv"))))
+    assert "文字修正" not in [r[2] for r in rows]
+    rows = list(csv.reader(io.StringIO(render_diff(punctuation, "csv", show_all=True))))
+    assert [r[3:5] for r in rows if r[2] == "文字修正"] == [["1．", "1."]]

@@ -1,0 +1,80 @@
+"""`powerlist diff` and `powerlist history`: thin shells over powerlist.diff."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .cli import app, out, root, run
+from .errors import PowerlistError
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a report so that readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release tag, 'working' or a package folder."),
+         to_target: str = typer.Argument(..., metavar="TO", help="Release tag, 'working' or a package folder."),
+         fmt: str = typer.Option("text", "--format", "-f",
+                                 help="text | json | markdown | html | csv | xlsx (xlsx needs --output)."),
+         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+         show_all: bool = typer.Option(False, "--all", help="Also show cosmetic changes (文字修正)."),
+         exit_code: bool = typer.Option(False, "--exit-code",
+                                        help="Exit 1 when there are substantive changes (like git diff --exit-code).")):
+    """What changed between two versions of the package, by list and item."""
+    from .diff import diff_packages, render_diff
+    from .diff.formats import BINARY, FORMATS
+
+    def go():
+        if fmt not in FORMATS:
+            raise PowerlistError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        if fmt in BINARY and output is None:
+            raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
+        result = diff_packages(root(), from_target, to_target)
+        if output is not None:
+            write_atomically(output, render_diff(result, fmt, show_all=show_all))
+            out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
+        elif fmt == "text" and out.is_terminal:
+            from .diff.formats.text import build
+            for line in build(result, show_all=show_all, markers=False):
+                out.print(line)
+        else:
+            typer.echo(render_diff(result, fmt, show_all=show_all), nl=False)
+        return result
+
+    result = run(go)
+    if exit_code and result["substantive"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def history(item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi-004."),
+            as_json: bool = typer.Option(False, "--json", help="Print the history as JSON.")):
+    """One item in every release (in release order) and the working state, with what changed at each step."""
+    from .diff.history import item_history
+    from .diff.formats.text import history_lines
+
+    def go():
+        h = item_history(root(), item_id)
+        if as_json:
+            typer.echo(json.dumps(h, ensure_ascii=False, indent=2))
+        else:
+            for line in history_lines(h, markers=not out.is_terminal):
+                out.print(line)
+    run(go)

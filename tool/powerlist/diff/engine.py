@@ -1,0 +1,397 @@
+"""Compare two packages with DuckDB: match rows set-wise, return change rows as plain dicts.
+
+Both packages are attached read-only from their compiled .duckdb files. Each comparison is a
+hash full outer join on the stable key; only rows that differ there go on to content alignment
+(child rows matched by folded content within their item), and only the rows still unmatched
+after that reach Python, which pairs them and describes the change. Python never walks a
+whole table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ..compiled import compile_package
+from ..package import open_target
+from .align import pair_rows
+from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAMED, classify_child_change,
+                       field_difference)
+from .describe import describe_row
+from .normalize import fold_sql, number_style_sql
+from .spec import CHILDREN, ITEM_NAME, ROLE_TITLES, ChildSpec
+
+TABLE_ORDER = ["lists", "items", "bases", "steps", "accountability", "exemptions"]
+ROLE_ORDER = {"setting": 0, "step": 1, "accountability": 2}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _row(struct: dict | None) -> dict:
+    return {k: _plain(v) for k, v in (struct or {}).items() if not k.startswith("_")}
+
+
+class _Session:
+    def __init__(self, con: duckdb.DuckDBPyConnection, item_ids: list[str] | None):
+        self.con = con
+        self.filtered = item_ids is not None
+        if self.filtered:
+            con.register("_wanted", pa.table({"item_id": pa.array(item_ids, pa.string())}))
+        self.columns = {db: self._columns(db) for db in ("f", "t")}
+
+    def _columns(self, db: str) -> dict[str, list[str]]:
+        rows = self.con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+            "ORDER BY table_name, column_index", [db]).fetchall()
+        cols: dict[str, list[str]] = defaultdict(list)
+        for table, column in rows:
+            cols[table].append(column)
+        return cols
+
+    def common_columns(self, table: str) -> list[str]:
+        theirs = set(self.columns["f"][table])
+        return [c for c in self.columns["t"][table] if c in theirs]
+
+    def src(self, db: str, table: str) -> str:
+        rel = f"{db}.main.{_q(table)}"
+        if self.filtered and "item_id" in self.columns[db][table]:
+            return f"(SELECT * FROM {rel} WHERE item_id IN (SELECT item_id FROM _wanted))"
+        return rel
+
+
+def _hash(alias: str, exprs: list[str]) -> str:
+    if not exprs:
+        return "0"
+    return "hash(" + ", ".join(e.format(a=alias) for e in exprs) + ")"
+
+
+def _change(table, change, *, item_id=None, key=None, field=None, old=None, new=None, label=None, **extra) -> dict:
+    return {"table": table, "change": change, "label": label or LABELS[change], "list_id": None,
+            "item_id": item_id, "item_name": None, "key": key or {}, "field": field, "old": old, "new": new, **extra}
+
+
+# ---- items -----------------------------------------------------------------------------
+
+def _diff_items(s: _Session) -> list[dict]:
+    cols = [c for c in s.common_columns("items") if c != "item_id"]
+    exprs = [f"{{a}}.{_q(c)}" for c in cols]
+    rows = s.con.execute(
+        f"SELECT o, n FROM {s.src('f', 'items')} o FULL JOIN {s.src('t', 'items')} n ON o.item_id = n.item_id "
+        f"WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', exprs)} <> {_hash('n', exprs)}").fetchall()
+    changes = []
+    for o, n in rows:
+        o, n = _row(o), _row(n)
+        if not o.get("item_id"):
+            changes.append(_change("items", ADDED, item_id=n["item_id"], key={"item_id": n["item_id"]},
+                                   new=describe_row("items", n), row=n))
+            continue
+        if not n.get("item_id"):
+            changes.append(_change("items", REMOVED, item_id=o["item_id"], key={"item_id": o["item_id"]},
+                                   old=describe_row("items", o), row=o))
+            continue
+        changes.extend(_item_fields(o, n, cols))
+    return changes
+
+
+def _item_fields(o: dict, n: dict, cols: list[str]) -> list[dict]:
+    key = {"item_id": n["item_id"]}
+    out = []
+    renamed = field_difference("content", o.get(ITEM_NAME), n.get(ITEM_NAME))
+    renumbered = "seq" in cols and o.get("seq") != n.get("seq")
+    if renamed == MODIFIED:
+        # One row for a renamed item, carrying the renumbering too when both happened.
+        out.append(_change("items", RENAMED, item_id=n["item_id"], key=key, field=ITEM_NAME,
+                           old=o[ITEM_NAME], new=n[ITEM_NAME], renumbered=renumbered))
+    elif renumbered:
+        out.append(_change("items", MOVED, item_id=n["item_id"], key=key, field="seq", old=o["seq"], new=n["seq"]))
+    if renamed == COSMETIC:
+        out.append(_change("items", COSMETIC, item_id=n["item_id"], key=key, field=ITEM_NAME,
+                           old=o[ITEM_NAME], new=n[ITEM_NAME]))
+    for c in cols:
+        if c in ("seq", ITEM_NAME):
+            continue
+        kind = field_difference("content", o.get(c), n.get(c))
+        if kind:
+            out.append(_change("items", kind, item_id=n["item_id"], key=key, field=c, old=o.get(c), new=n.get(c)))
+    return out
+
+
+# ---- child rows (steps, accountability, exemptions, bases) ------------------------------
+
+def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
+    cols = s.common_columns(spec.table)
+    if "item_id" not in cols or spec.number not in cols or (spec.part and spec.part not in cols):
+        return []
+    part = _q(spec.part) if spec.part else "NULL"
+    num = _q(spec.number)
+    others = [c for c in cols if c not in ("item_id", spec.number, spec.part)]
+    content, labels, layout = spec.split([c for c in others])
+    con = s.con
+    t = spec.table
+
+    # 1. Same key, same row: untouched (the bulk of the data) and dropped here.
+    raw = [f"{{a}}.{_q(c)}" for c in others]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _dk AS
+        SELECT o.item_id AS oi, o.part AS op, o.num AS ono, n.item_id AS ni, n.part AS np, n.num AS nno
+        FROM (SELECT item_id, {part} AS part, {num} AS num, {_hash('x', raw)} AS h FROM {s.src('f', t)} x) o
+        FULL JOIN (SELECT item_id, {part} AS part, {num} AS num, {_hash('x', raw)} AS h FROM {s.src('t', t)} x) n
+          ON o.item_id = n.item_id AND o.num = n.num {'AND o.part = n.part' if spec.part else ''}
+        WHERE o.h IS DISTINCT FROM n.h""")
+
+    # 2. The rest are aligned by folded content within (item, part); duplicates pair in order.
+    folded = [fold_sql(f"x.{_q(c)}") for c in content]
+    for side, db, (ki, kp, kn) in (("_do", "f", ("oi", "op", "ono")), ("_dn", "t", ("ni", "np", "nno"))):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {side} AS
+            SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}) AS _occ FROM (
+              SELECT x.*, {('hash(' + ', '.join(folded) + ')') if folded else '0'} AS _nh
+              FROM {s.src(db, t)} x SEMI JOIN _dk ON x.item_id = _dk.{ki} AND x.{num} = _dk.{kn}
+                {f'AND x.{part} = _dk.{kp}' if spec.part else ''})""")
+
+    # 3. Matched rows that still differ (style, layout) and unmatched rows go to Python.
+    shown = ([f"{{a}}.{_q(c)}" for c in content] + [number_style_sql(f"{{a}}.{_q(c)}") for c in labels]
+             + [f"{{a}}.{_q(c)}" for c in layout])
+    rows = con.execute(f"""
+        SELECT o, n FROM _do o FULL JOIN _dn n
+          ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
+        WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)}""").fetchall()
+    for tmp in ("_dk", "_do", "_dn"):
+        con.execute(f"DROP TABLE IF EXISTS {tmp}")
+
+    kinds = {**{c: "content" for c in content}, **{c: "label" for c in labels}, **{c: "layout" for c in layout}}
+    changes: list[dict] = []
+    leftovers: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for o, n in rows:
+        o, n = _row(o), _row(n)
+        if o.get("item_id") and n.get("item_id"):
+            changes.extend(_pair_fields(spec, o, n, kinds))
+        elif o.get("item_id"):
+            leftovers[(o["item_id"], o.get(spec.part) if spec.part else None)][0].append(o)
+        else:
+            leftovers[(n["item_id"], n.get(spec.part) if spec.part else None)][1].append(n)
+    for (_, _), (olds, news) in leftovers.items():
+        olds.sort(key=lambda r: r[spec.number])
+        news.sort(key=lambda r: r[spec.number])
+        for o, n in pair_rows(olds, news, lambda r: describe_row(t, r)):
+            if o and n:
+                changes.extend(_pair_fields(spec, o, n, kinds))
+            elif o:
+                changes.append(_child_change(spec, REMOVED, o, None, old=describe_row(t, o)))
+            else:
+                changes.append(_child_change(spec, ADDED, None, n, new=describe_row(t, n)))
+    return changes
+
+
+def _child_key(spec: ChildSpec, row: dict) -> dict:
+    key = {spec.part: row[spec.part]} if spec.part else {}
+    key[spec.number] = row[spec.number]
+    return key
+
+
+def _place(spec: ChildSpec, row: dict) -> str:
+    if spec.table == "bases":
+        return f"{ROLE_TITLES.get(row.get('role'), row.get('role'))}{row.get('ref') or row.get('seq')}"
+    return f"{spec.title}{row[spec.number]}"
+
+
+def _child_change(spec: ChildSpec, change: str, o: dict | None, n: dict | None, **kw) -> dict:
+    row = n or o
+    extra = {"place": _place(spec, row)}
+    if o and n:
+        extra["old_key"] = _child_key(spec, o)
+        extra["old_place"] = _place(spec, o)
+    else:
+        extra["row"] = row
+    if spec.table == "bases":
+        extra["basis_id"] = row.get("basis_id")
+    return _change(spec.table, change, item_id=row["item_id"], key=_child_key(spec, row), **extra, **kw)
+
+
+def _pair_fields(spec: ChildSpec, o: dict, n: dict, kinds: dict[str, str]) -> list[dict]:
+    out = []
+    pair_kind = None
+    for c, kind in kinds.items():
+        diff = field_difference(kind, o.get(c), n.get(c))
+        if diff is None:
+            continue
+        if diff == MODIFIED:
+            pair_kind = pair_kind or classify_child_change(spec.table, o, n)
+            change, label = pair_kind
+        else:
+            change, label = COSMETIC, LABELS[COSMETIC]
+        out.append(_child_change(spec, change, o, n, field=c, old=o.get(c), new=n.get(c), label=label,
+                                 old_text=describe_row(spec.table, o), new_text=describe_row(spec.table, n)))
+    return out
+
+
+# ---- other keyed tables (lists, counties, later reference tables) -----------------------
+
+def _diff_keyed(s: _Session, table: str, key: list[str]) -> list[dict]:
+    cols = s.common_columns(table)
+    if not key or not set(key) <= set(cols):
+        return []
+    others = [c for c in cols if c not in key]
+    exprs = [f"{{a}}.{_q(c)}" for c in others]
+    on = " AND ".join(f"o.{_q(k)} = n.{_q(k)}" for k in key)
+    null_o = " AND ".join(f"o.{_q(k)} IS NULL" for k in key)
+    null_n = " AND ".join(f"n.{_q(k)} IS NULL" for k in key)
+    rows = s.con.execute(
+        f"SELECT o, n FROM {s.src('f', table)} o FULL JOIN {s.src('t', table)} n ON {on} "
+        f"WHERE ({null_o}) OR ({null_n}) OR {_hash('o', exprs)} <> {_hash('n', exprs)}").fetchall()
+    changes = []
+    for o, n in rows:
+        o, n = _row(o), _row(n)
+        present_o = any(o.get(k) is not None for k in key)
+        present_n = any(n.get(k) is not None for k in key)
+        row = n if present_n else o
+        k = {c: row[c] for c in key}
+        lid = row.get("list_id")
+        if not present_o:
+            changes.append(_change(table, ADDED, key=k, new=describe_row(table, n), row=n, list_id_hint=lid))
+        elif not present_n:
+            changes.append(_change(table, REMOVED, key=k, old=describe_row(table, o), row=o, list_id_hint=lid))
+        else:
+            for c in others:
+                kind = field_difference("content", o.get(c), n.get(c))
+                if kind:
+                    changes.append(_change(table, kind, key=k, field=c, old=o.get(c), new=n.get(c), list_id_hint=lid))
+    return changes
+
+
+# ---- context, order, summary -----------------------------------------------------------
+
+def _item_context(s: _Session, ids: set[str]) -> dict[str, dict[str, dict]]:
+    """{db: {item_id: {list_id, seq, name}}} for the items the changes touch."""
+    out: dict[str, dict[str, dict]] = {"f": {}, "t": {}}
+    if not ids:
+        return out
+    s.con.register("_ctx", pa.table({"item_id": pa.array(sorted(ids), pa.string())}))
+    for db in ("f", "t"):
+        if "items" not in s.columns[db]:
+            continue
+        for item_id, list_id, seq, name in s.con.execute(
+                f"SELECT item_id, list_id, seq, name FROM {db}.main.items SEMI JOIN _ctx USING (item_id)").fetchall():
+            out[db][item_id] = {"list_id": list_id, "seq": seq, "name": name}
+    s.con.unregister("_ctx")
+    return out
+
+
+def _list_titles(s: _Session) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for db in ("f", "t"):  # the newer title wins
+        if "title" in s.columns[db].get("lists", []):
+            titles.update(dict(s.con.execute(f"SELECT list_id, title FROM {db}.main.lists").fetchall()))
+    return titles
+
+
+def _add_context(s: _Session, changes: list[dict]) -> None:
+    ctx = _item_context(s, {c["item_id"] for c in changes if c["item_id"]})
+    titles = _list_titles(s)
+    for c in changes:
+        hint = c.pop("list_id_hint", None)
+        if c["item_id"]:
+            old, new = ctx["f"].get(c["item_id"]), ctx["t"].get(c["item_id"])
+            cur = new or old or {}
+            c["list_id"] = cur.get("list_id")
+            c["item_name"] = cur.get("name")
+            c["seq"] = cur.get("seq")
+            c["old_seq"] = old and old["seq"]
+            c["new_seq"] = new and new["seq"]
+            if c["table"] == "items" and c["change"] == RENAMED:
+                c["old_name"], c["new_name"] = c["old"], c["new"]
+        else:
+            c["list_id"] = hint
+        c["list_title"] = titles.get(c["list_id"]) if c["list_id"] else None
+
+
+def _sort_key(c: dict):
+    table_rank = TABLE_ORDER.index(c["table"]) if c["table"] in TABLE_ORDER else len(TABLE_ORDER)
+    key = c["key"]
+    part = ROLE_ORDER.get(key.get("role"), 9) if "role" in key else 0
+    number = next((v for k, v in key.items() if k != "role" and isinstance(v, int)), 0)
+    return (c["list_id"] is not None, c["list_id"] or "", c.get("seq") or 0, c["item_id"] or "",
+            table_rank, part, number, str(key), c["field"] or "")
+
+
+def summarize(changes: list[dict], tables: list[str]) -> dict:
+    summary = {t: {"added": 0, "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
+               for t in tables}
+    for c in changes:
+        counts = summary.setdefault(c["table"], {"added": 0, "removed": 0, "modified": 0,
+                                                  "renamed": 0, "moved": 0, "cosmetic": 0})
+        kind = c["change"]
+        if kind in (RENAMED, MOVED):
+            counts["modified"] += 1
+        counts[kind] += 1
+    return summary
+
+
+def _attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
+    con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
+
+
+def compare_attached(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], titles: dict[str, dict],
+                     item_ids: list[str] | None = None) -> tuple[list[dict], list[str], list[str]]:
+    """(changes, tables compared, tables in only one package) for databases attached as f and t."""
+    s = _Session(con, item_ids)
+    in_both = [t for t in s.columns["t"] if t in s.columns["f"]]
+    skipped = sorted(set(s.columns["t"]) ^ set(s.columns["f"]))
+    compared: list[str] = []
+    changes: list[dict] = []
+    for table in sorted(in_both, key=lambda t: (TABLE_ORDER + [t]).index(t)):
+        if table == "items":
+            changes += _diff_items(s)
+        elif table in CHILDREN:
+            changes += _diff_children(s, CHILDREN[table])
+        elif item_ids is None and keys.get(table):
+            changes += _diff_keyed(s, table, keys[table])
+        else:
+            continue
+        compared.append(table)
+    _add_context(s, changes)
+    for c in changes:
+        c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
+    changes.sort(key=_sort_key)
+    return changes, compared, skipped
+
+
+def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: list[str] | None = None) -> dict:
+    """Every change from one package to another, as the DESIGN.md JSON contract.
+
+    Targets are release tags, 'working' or package folder paths. item_ids restricts the
+    comparison to those items and their child rows (used by history).
+    """
+    root = Path(root)
+    src, dst = open_target(root, from_target), open_target(root, to_target)
+    keys = {name: ts.primary_key for name, ts in dst.schemas.items()}
+    titles = {name: {f["name"]: f.get("title") for f in ts.fields}
+              for pkg in (src, dst) for name, ts in pkg.schemas.items()}
+    con = duckdb.connect()
+    try:
+        _attach(con, "f", compile_package(src, root))
+        _attach(con, "t", compile_package(dst, root))
+        changes, compared, skipped = compare_attached(con, keys, titles, item_ids)
+    finally:
+        con.close()
+    return {
+        "from": from_target,
+        "to": to_target,
+        "summary": summarize(changes, compared),
+        "changes": changes,
+        "tables_compared": compared,
+        "tables_not_in_both": skipped,
+        "substantive": sum(1 for c in changes if c["change"] != COSMETIC),
+    }

@@ -1,0 +1,158 @@
+"""What every report format shows: changes grouped by list and item, with readable wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .classify import ADDED, COSMETIC, MODIFIED, MOVED, REMOVED, RENAMED
+from .spec import CHILDREN, ROLE_TITLES
+
+TABLE_TITLES = {"lists": "清单", "items": "事项", "steps": "责任事项", "accountability": "追责情形",
+                "exemptions": "免责事项", "bases": "依据", "counties": "行政区划"}
+SUMMARY_ORDER = ["lists", "items", "bases", "steps", "accountability", "exemptions", "counties"]
+
+
+@dataclass
+class ItemGroup:
+    item_id: str | None
+    seq: int | None
+    old_seq: int | None
+    name: str | None
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def headline(self) -> dict | None:
+        """The item's own added/removed row, if the whole item came or went."""
+        return next((c for c in self.changes if c["table"] == "items" and c["change"] in (ADDED, REMOVED)), None)
+
+
+@dataclass
+class ListGroup:
+    list_id: str | None
+    title: str | None
+    own: list[dict] = field(default_factory=list)        # changes of the list row itself
+    items: list[ItemGroup] = field(default_factory=list)
+
+
+def visible(result: dict, show_all: bool) -> list[dict]:
+    return [c for c in result["changes"] if show_all or c["change"] != COSMETIC]
+
+
+def group(changes: list[dict]) -> list[ListGroup]:
+    """Changes arrive sorted by list, item and table; keep that order."""
+    lists: list[ListGroup] = []
+    for c in changes:
+        if not lists or lists[-1].list_id != c["list_id"]:
+            lists.append(ListGroup(c["list_id"], c.get("list_title")))
+        lg = lists[-1]
+        if not c["item_id"]:
+            lg.own.append(c)
+            continue
+        if not lg.items or lg.items[-1].item_id != c["item_id"]:
+            lg.items.append(ItemGroup(c["item_id"], c.get("seq"), c.get("old_seq"), c.get("item_name")))
+        lg.items[-1].changes.append(c)
+    return lists
+
+
+def where(c: dict) -> str:
+    """Which part of the item a change is in: 追责情形3, 实施依据2—1, 项目名称 …"""
+    if c["table"] in CHILDREN:
+        return c.get("place") or TABLE_TITLES[c["table"]]
+    if c["table"] == "items":
+        return "事项" if c["field"] is None else field_name(c)
+    name = TABLE_TITLES.get(c["table"], c["table"])
+    return name + (f"（{field_name(c)}）" if c["field"] else "")
+
+
+def field_name(c: dict) -> str:
+    return c.get("field_title") or c["field"] or ""  # titles come from the Table Schemas
+
+
+def what(c: dict) -> str:
+    """Where and which column: 追责情形1 追责情形内容, 项目名称, 清单（文号）."""
+    return f"{where(c)} {field_name(c)}" if c["table"] in CHILDREN and c["field"] else where(c)
+
+
+def rows_for_table(result: dict, show_all: bool) -> list[dict]:
+    """调整对照表 rows: one per change; a whole added/removed item is one row with its parts counted."""
+    out = []
+    for lg in group(visible(result, show_all)):
+        for c in lg.own:
+            out.append(_table_row(c, None, lg.title))
+        for item in lg.items:
+            head = item.headline
+            for c in ([head] if head else item.changes):
+                row = _table_row(c, item, lg.title)
+                if head and child_counts(item):
+                    key = "调整后" if head["change"] == ADDED else "调整前"
+                    row[key] += f"（含{child_counts(item)}）"
+                out.append(row)
+    return out
+
+
+def _table_row(c: dict, item: "ItemGroup | None", list_title) -> dict:
+    def show(v):
+        return "" if v is None else str(v)
+    old, new = show(c["old"]), show(c["new"])
+    if c["change"] == RENAMED and c.get("renumbered"):
+        old += f"（序号{c.get('old_seq')}）"
+        new += f"（序号{c.get('new_seq')}）"
+    return {"序号": "" if c.get("seq") is None else c["seq"],
+            "事项名称": c.get("item_name") or (list_title or "") if item else (list_title or c["table"]),
+            "调整类型": c["label"], "调整前": old, "调整后": new, "调整内容": what(c),
+            "事项编号": c.get("item_id") or "", "清单编号": c.get("list_id") or ""}
+
+
+def child_counts(item: ItemGroup) -> str:
+    """For a whole added/removed item: how many rows of each kind came or went with it."""
+    counts: dict[str, int] = {}
+    for c in item.changes:
+        if c["table"] in CHILDREN:
+            counts[TABLE_TITLES[c["table"]]] = counts.get(TABLE_TITLES[c["table"]], 0) + 1
+    return "、".join(f"{k}{v}项" for k, v in counts.items())
+
+
+def item_heading(item: ItemGroup) -> str:
+    seq = "" if item.seq is None else f"序号{item.seq}"
+    if item.old_seq is not None and item.seq is not None and item.old_seq != item.seq:
+        seq += f"（原序号{item.old_seq}）"
+    return f"{seq}  {item.name or ''}  [{item.item_id}]".strip()
+
+
+def renumber_note(c: dict) -> str:
+    if c["change"] == RENAMED and c.get("renumbered"):
+        return f"（序号 {c.get('old_seq')} → {c.get('new_seq')}）"
+    return ""
+
+
+def summary_phrase(result: dict) -> str:
+    parts = []
+    for t in SUMMARY_ORDER + [t for t in result["summary"] if t not in SUMMARY_ORDER]:
+        s = result["summary"].get(t)
+        if not s or not (s["added"] or s["removed"] or s["modified"]):
+            continue
+        bits = [f"{w}{s[k]}" for k, w in (("added", "新增"), ("removed", "取消"), ("modified", "变更")) if s[k]]
+        parts.append(f"{TABLE_TITLES.get(t, t)} " + "、".join(bits))
+    return "；".join(parts) if parts else "无实质调整"
+
+
+def cosmetic_count(result: dict) -> int:
+    return sum(1 for c in result["changes"] if c["change"] == COSMETIC)
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def shows_inline(c: dict) -> bool:
+    """Sentences are shown redlined character by character; codes, paths and hashes as old → new."""
+    old, new = c.get("old"), c.get("new")
+    return (c["change"] in (MODIFIED, RENAMED, COSMETIC) and isinstance(old, str) and isinstance(new, str)
+            and bool(_CJK.search(old) or _CJK.search(new)))
+
+
+def role_title(role: str) -> str:
+    return ROLE_TITLES.get(role, role)
+
+
+__all__ = ["ADDED", "REMOVED", "MODIFIED", "RENAMED", "MOVED", "COSMETIC", "visible", "group", "where"]
