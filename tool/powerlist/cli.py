@@ -221,3 +221,4 @@ def cache_clear():
 from . import cli_docs  # noqa: E402,F401
 from . import cli_diff  # noqa: E402,F401
 from . import cli_laws  # noqa: E402,F401
+from . import cli_publish  # noqa: E402,F401
