@@ -156,3 +156,8 @@ def role_title(role: str) -> str:
 
 
 __all__ = ["ADDED", "REMOVED", "MODIFIED", "RENAMED", "MOVED", "COSMETIC", "visible", "group", "where"]
+
+
+def shown(value) -> str:
+    """A value as people read it: an empty cell is （空）, never Python's "None"."""
+    return "（空）" if value is None or value == "" else str(value)
