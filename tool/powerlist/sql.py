@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .compiled import FORMAT_VERSION, cache_dir, duck_type, load_tables, package_key
+from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, load_tables, package_key
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
 from .schema import load_schemas
@@ -98,20 +97,10 @@ def compile_database(root: Path) -> Path:
     target = folder / f"sql-{database_key(packages)}.duckdb"
     if target.exists():
         return target
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            _build(con, packages)
-        finally:
-            con.close()
-        os.replace(tmp, target)
+        build_atomically(target, lambda con: _build(con, packages))
     except duckdb.Error as exc:
         raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     for stale in folder.glob("sql-*.duckdb"):
         if stale != target:
             stale.unlink(missing_ok=True)  # an older state of the same package; never read again

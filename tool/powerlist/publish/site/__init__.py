@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from ..changes import PairDiff
-from ..checksums import sha256
+from ...package import sha256_file
 from ..release_data import ReleaseData
 from .assets import SEARCH, STYLE
 from .pages import index_page, list_page, list_url, redline_page, redline_url
@@ -52,11 +52,11 @@ def write_site(out: Path, title: str, releases: list[ReleaseData], diffs: list[P
             rel_name = path.relative_to(out).as_posix()
             _link_or_copy(path, site / "downloads" / rel_name)
             downloads.setdefault(rel.tag, []).append(
-                (_label(path, folder), f"downloads/{rel_name}", path.stat().st_size, sha256(path)))
+                (_label(path, folder), f"downloads/{rel_name}", path.stat().st_size, sha256_file(path)))
     changelog = None
     if (out / "CHANGELOG.md").is_file():
         _link_or_copy(out / "CHANGELOG.md", site / "downloads" / "CHANGELOG.md")
-        changelog = ("downloads/CHANGELOG.md", sha256(out / "CHANGELOG.md"))
+        changelog = ("downloads/CHANGELOG.md", sha256_file(out / "CHANGELOG.md"))
 
     put("style.css", STYLE)
     put("search.js", SEARCH)
