@@ -1,4 +1,4 @@
-"""An empty old or new value reads as （空） in every human format, never as Python's "None"."""
+"""Values in diff reports read as people expect: （空） for an empty cell, whole paths and ids as old → new."""
 
 from __future__ import annotations
 
@@ -23,3 +23,14 @@ def test_a_responsible_body_added_where_none_was_printed_shows_empty_old_value(p
         out = render_diff(result, fmt)
         assert "None" not in out, fmt
         assert "（空）" in out, fmt
+
+
+def test_a_source_path_with_chinese_characters_reads_as_old_and_new_not_as_a_character_redline(package_copy, tmp_path):
+    # SYNTHETIC: the 2022 Xing'an text unchanged, saved under a Chinese file name.
+    doc = tmp_path / "兴安县权责清单.txt"
+    doc.write_bytes(XINGAN_TXT.read_bytes())
+    ingest_document(package_copy, doc, "450325-baomi")
+    result = diff_packages(package_copy, "2022", "working")
+    text = render_diff(result, "text")
+    assert "sources/2022/xingan-baomi-2022.txt → sources/working/兴安县权责清单.txt" in text
+    assert "{+" not in text and "[-" not in text
