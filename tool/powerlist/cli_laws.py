@@ -51,8 +51,11 @@ def laws_cmd(release: Optional[List[str]] = RELEASES,
             typer.echo(laws_csv(result), nl=False)
         else:
             table = Table(title="cited instruments")
-            for col in ("law_id", "title", "type", "issued by", "versions", "citations (release: list n)"):
-                table.add_column(col)
+            # The title is what people scan for: never cut it; the long columns wrap instead.
+            for col in ("law_id", "title"):
+                table.add_column(col, no_wrap=True)
+            for col in ("type", "issued by", "versions", "citations (release: list n)"):
+                table.add_column(col, overflow="fold")
             for law in result["laws"]:
                 printed = [t for t in law["printed_types"] if t != law["law_type"]]
                 kind = law["law_type"] + (f" (printed {'、'.join(printed)})" if printed else "")

@@ -60,12 +60,14 @@ class Package:
 def find_root(start: Path | None = None) -> Path:
     """The working package: the nearest folder upward holding datapackage.json and tables/."""
     here = (start or Path.cwd()).resolve()
+    if not here.is_dir():
+        raise PowerlistError(f"--package {start}: no such folder")
     for folder in [here, *here.parents]:
         if (folder / DESCRIPTOR).is_file() and (folder / "tables").is_dir():
             return folder
     raise PowerlistError(
         f"no powerlist data package here: no datapackage.json with tables/ in {here} or above "
-        "(use --package PATH)"
+        "(run it inside a package folder, or name one: powerlist --package PATH COMMAND)"
     )
 
 
