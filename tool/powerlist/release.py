@@ -89,15 +89,18 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
 
 
 def _tag_in_git(root: Path, tag: str) -> None:
-    """Commit the new release folder alone and tag that commit; a git failure leaves the release."""
-    rel = f"releases/{tag}"
-    steps = [("add", "--", rel), ("commit", "-q", "-m", f"Release {tag}", "--", rel),
+    """Commit the released state (the new release folder with the working state and sources it was
+    made from) and tag that commit; a git failure leaves the release in place and says so."""
+    paths = [p for p in (f"releases/{tag}", "tables", "schemas", "sources", "datapackage.json")
+             if (root / p).exists()]
+    steps = [("add", "--", *paths), ("commit", "-q", "-m", f"Release {tag}", "--", *paths),
              ("tag", "-a", git_tag_name(tag), "-m", f"powerlist release {tag}")]
     for args in steps:
         done = _git(root, *args)
         if done.returncode != 0:
             raise PowerlistError(
-                f"release {tag} written to {rel}, but `git {args[0]}` failed: {done.stderr.strip().splitlines()[-1:]}"
+                f"release {tag} written to releases/{tag}, but `git {args[0]}` failed: "
+                f"{(done.stderr.strip().splitlines() or [''])[-1]}"
             )
 
 

@@ -42,7 +42,10 @@ def store_source(root: Path, doc: Path) -> Path:
         return doc
     target = sources / "working" / doc.name
     if target.exists() and sha256_file(target) != sha256_file(doc):
-        raise PowerlistError(f"{doc}: a different document named {doc.name} is already in {target.parent}")
+        raise PowerlistError(
+            f"{doc}: a different document named {doc.name} is already in {target.parent}; "
+            "rename the new document (e.g. add its year) and ingest it again"
+        )
     return target
 
 
