@@ -31,6 +31,13 @@ def redline(old, new) -> str:
     return "".join(out)
 
 
+def marked_value(tag: str, value) -> str:
+    """<del>/<ins> around a value; an empty side is a plain （空）, since nothing was deleted or inserted."""
+    if value is None or value == "":
+        return f'<span class="where">{shown(value)}</span>'
+    return f"<{tag}>{escape(str(value))}</{tag}>"
+
+
 def item_line(c: dict, extra: str = "") -> str:
     body = f'<span class="where">{escape(what(c))}</span>：'
     if c["change"] == ADDED:
@@ -42,7 +49,7 @@ def item_line(c: dict, extra: str = "") -> str:
     elif shows_inline(c):
         body += redline(c["old"], c["new"]) + escape(renumber_note(c))
     else:
-        body += f"<del>{escape(shown(c['old']))}</del> → <ins>{escape(shown(c['new']))}</ins>"
+        body += f"{marked_value('del', c['old'])} → {marked_value('ins', c['new'])}"
     return (f'<li class="{escape(c["change"])}"><span class="label">{escape(c["label"])}</span> '
             f"{body}{escape(extra)}</li>")
 

@@ -24,7 +24,7 @@ a { color: #0b57a4; }
 .meta dt, .meta dd { margin: 0; }
 code, .sha { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85em; }
 .nowrap { white-space: nowrap; }
-.sha { color: var(--muted); word-break: break-all; }
+.sha { color: var(--muted); font-size: .75em; white-space: nowrap; }
 table.plain { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 table.plain th, table.plain td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 table.plain th { background: var(--head); font-weight: 600; }
@@ -32,7 +32,7 @@ table.plain th { background: var(--head); font-weight: 600; }
 table.official { border-collapse: collapse; font-family: var(--cjk-serif); font-size: 15px; line-height: 1.75; min-width: 1100px; }
 table.official th { font-family: var(--cjk-sans); background: var(--head); font-weight: 700; text-align: center;
                     vertical-align: middle; white-space: pre-line; padding: .4rem; border: 1px solid #8c959f; }
-table.official td { border: 1px solid #8c959f; padding: .45rem .55rem; vertical-align: top; text-align: justify; }
+table.official td { border: 1px solid #8c959f; padding: .45rem .55rem; vertical-align: top; text-align: left; }
 table.official td p { margin: 0 0 .45em; }
 table.official td p:last-child { margin-bottom: 0; }
 table.official td.c-seq, table.official td.c-category { text-align: center; white-space: nowrap; }
@@ -43,7 +43,7 @@ table.official td.c-sub_name, table.official td.c-levels, table.official td.c-un
 table.official td.c-implementing_body { min-width: 8em; }
 table.official td.c-remark { min-width: 4em; }
 table.official td.c-setting_bases, table.official td.c-steps, table.official td.c-step_bases,
-table.official td.c-cases, table.official td.c-case_bases { min-width: 18em; }
+table.official td.c-cases, table.official td.c-case_bases { min-width: 14em; }
 table.official tr:target td { background: var(--hit); }
 .search { margin: 1rem 0 1.5rem; }
 .search input { width: 100%; font: inherit; padding: .55rem .8rem; border: 2px solid var(--line); border-radius: 6px; }

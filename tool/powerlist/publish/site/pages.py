@@ -42,6 +42,15 @@ def index_page(title: str, releases: list[ReleaseData], downloads: dict[str, lis
              '<section class="search"><label for="q">检索事项名称与内容</label>'
              '<input id="q" type="search" placeholder="例如：保密检查、泄密案件、国家秘密载体" autocomplete="off">'
              '<p id="search-status" class="muted" aria-live="polite"></p><ul id="results"></ul></section>']
+    parts.append("<h2>版本对照（红线）</h2>")
+    if diffs:
+        parts.append("<ul>" + "".join(
+            f'<li><a href="{esc(redline_url(d))}">{esc(d.from_tag)} → {esc(d.to_tag)} 调整对照</a></li>'
+            for d in reversed(diffs)) + "</ul>")
+    elif len(releases) > 1:
+        parts.append(f'<p class="muted">本次发布未生成版本对照：{esc(missing or "")}</p>')
+    else:
+        parts.append('<p class="muted">目前只有一个发布版本，尚无相邻版本之间的对照。</p>')
     for rel in reversed(releases):
         parts.append(f'<h2 id="r{esc(rel.tag)}">{esc(rel.tag)} 版 <span class="muted">发布日期 {esc(rel.date)}</span></h2>')
         parts.append('<table class="plain"><thead><tr><th>清单</th><th>类型</th><th>适用范围</th><th>文号</th><th>事项数</th></tr></thead><tbody>')
@@ -58,15 +67,6 @@ def index_page(title: str, releases: list[ReleaseData], downloads: dict[str, lis
             parts.append(f'<tr><td><a href="{esc(url)}">{esc(label)}</a></td><td class="nowrap">{esc(human_size(size))}</td>'
                          f'<td class="sha">{esc(digest)}</td></tr>')
         parts.append("</tbody></table>")
-    parts.append("<h2>版本对照（红线）</h2>")
-    if diffs:
-        parts.append("<ul>" + "".join(
-            f'<li><a href="{esc(redline_url(d))}">{esc(d.from_tag)} → {esc(d.to_tag)} 调整对照</a></li>'
-            for d in reversed(diffs)) + "</ul>")
-    elif len(releases) > 1:
-        parts.append(f'<p class="muted">本次发布未生成版本对照：{esc(missing or "")}</p>')
-    else:
-        parts.append('<p class="muted">目前只有一个发布版本，尚无相邻版本之间的对照。</p>')
     if changelog:
         parts.append(f'<p><a href="{esc(changelog[0])}">变更记录 CHANGELOG.md</a> <span class="sha">{esc(changelog[1])}</span></p>')
     parts.append('<p class="muted">另有按版本分区（Hive 分区 <code>release=版本</code>）的 Parquet 数据集，'
@@ -83,7 +83,9 @@ def list_page(rel: ReleaseData, list_id: str) -> str:
         if l.get(key):
             meta.append((label, l[key]))
         elif l.get(f"{key}_inferred"):
-            meta.append((label, f"{l[f'{key}_inferred']}（推断：{l.get('inferred_basis') or ''}）"))
+            meta.append((label, f"{l[f'{key}_inferred']}（推断，依据见下）"))
+    if l.get("inferred_basis"):
+        meta.append(("推断依据", l["inferred_basis"]))
     meta.append(("来源文件", f"{l['source_file']}（SHA-256 {l['source_sha256']}）"))
     head = header_cells(v)
     rows = []
