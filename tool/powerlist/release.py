@@ -46,7 +46,7 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
     final = root / "releases" / tag
     git = in_git_checkout(root)
     if final.exists():
-        raise PowerlistError(f"release {tag} already exists in {final}; releases are never overwritten")
+        raise PowerlistError(f"release {tag} already exists in releases/{tag}; releases are never overwritten")
     if git and _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{git_tag_name(tag)}").returncode == 0:
         raise PowerlistError(f"git tag {git_tag_name(tag)} already exists; releases are never overwritten")
     on = on or Date.today().isoformat()
