@@ -117,7 +117,7 @@ def test_cli_formats_and_bad_input():
     as_json = json.loads(invoke("audit", "--release", "2022", "--format", "json").output)
     assert as_json["counts"] == {"info": 4, "warning": 5, "error": 4}
     md = invoke("audit", "--release", "2022", "--format", "markdown").output
-    assert md.startswith("# ") and "| 5 | 法规类型标注与发布形式不符 | error | 450325-baomi |" in md
+    assert md.startswith("# ") and "| 5 | 法规类型标注与发布形式不符 | 错误 | 450325-baomi |" in md
     bad_date = invoke("audit", "--as-of", "2025-13-01")
     assert bad_date.exit_code == 2 and "--as-of" in bad_date.output
     unknown = invoke("audit", "--release", "2031")

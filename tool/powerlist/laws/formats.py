@@ -55,7 +55,7 @@ def _where(f) -> str:
 def audit_text(report) -> str:
     lines = [f"audit {report.target}" + (f" as of {report.as_of}" if report.as_of else "")]
     for list_id, d in report.dates.items():
-        lines.append(f"  {list_id}: date for rule 4 {d['date'] or '(none)'} ({d['basis']})")
+        lines.append(f"  {list_id}: 规则4所用日期 {d['date'] or '（无）'}（{date_basis_title(d['basis'])}）")
     for f in report.findings:
         lines.append(f"[{f.severity}] rule {f.rule} {f.rule_id}: {_where(f)}: {f.message}")
         if f.rule == 2:
@@ -69,18 +69,34 @@ def audit_text(report) -> str:
     return "\n".join(lines) + "\n"
 
 
+SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
+INFERRED_PREFIX = "inferred: earliest date of its inferred 文号 "
+
+
+def date_basis_title(basis: str) -> str:
+    """The audit's date basis (a machine value in JSON) as a reader of the text report wants it."""
+    if basis == "printed":
+        return "清单所印日期"
+    if basis == "--as-of":
+        return "--as-of 指定"
+    if basis.startswith(INFERRED_PREFIX):
+        return f"推断：取推断文号 {basis[len(INFERRED_PREFIX):]} 所在年份的最早日期"
+    return basis
+
+
 def _counts(report) -> str:
     by = report.to_dict()["counts"]
-    return f"{len(report.findings)} findings" + (
-        " (" + ", ".join(f"{k} {by[k]}" for k in ("error", "warning", "info") if k in by) + ")" if by else "")
+    return f"共 {len(report.findings)} 项发现" + (
+        "（" + "，".join(f"{SEVERITY_TITLES[k]} {by[k]}" for k in ("error", "warning", "info") if k in by) + "）"
+        if by else "")
 
 
 def audit_markdown(report) -> str:
-    lines = [f"# 权责清单引用审查 audit: {report.target}" + (f" (as of {report.as_of})" if report.as_of else ""), ""]
-    lines.append("| rule | 规则 | severity | list | item | cell | finding |")
+    lines = [f"# 权责清单引用审查：{report.target}" + (f"（截至 {report.as_of}）" if report.as_of else ""), ""]
+    lines.append("| 规则 | 规则说明 | 严重程度 | 清单 | 事项 | 位置 | 发现 |")
     lines.append("|---|---|---|---|---|---|---|")
     for f in report.findings:
-        cells = [str(f.rule), RULES[f.rule][1], f.severity, f.list_id,
+        cells = [str(f.rule), RULES[f.rule][1], SEVERITY_TITLES.get(f.severity, f.severity), f.list_id,
                  f"{f.item_seq}（{f.item_name}）" if f.item_seq else "", f.cell, f.message]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines += ["", _counts(report), ""]

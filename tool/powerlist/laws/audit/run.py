@@ -45,7 +45,8 @@ def audit(root: Path, target: str = "working", list_id: str | None = None, as_of
     data = load(pkg, root, load_reference(root), list_id, as_of)
     if list_id and not data.lists:
         from ...errors import PowerlistError
-        raise PowerlistError(f"{target}: no list {list_id!r}")
+        known = ", ".join(sorted(l["list_id"] for l in pkg.read_table("lists"))) or "none"
+        raise PowerlistError(f"{target}: unknown list {list_id!r} (known: {known})")
     report = AuditReport(pkg.label, as_of.isoformat() if as_of else None)
     for lst in data.lists:
         own, basis = list_date(lst)
