@@ -38,7 +38,8 @@ sys.path.insert(0, str(HERE))
 import corrupt  # noqa: E402
 import generate  # noqa: E402
 
-TABLES = ["counties", "lists", "items", "steps", "accountability", "exemptions", "bases"]
+sys.path.insert(0, str(REPO / "tool"))
+from powerlist.schema import TABLES  # noqa: E402
 
 
 def measure(cmd: list[str], *, stdout_path: Path | None = None, cwd: Path | None = None) -> dict:

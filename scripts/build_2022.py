@@ -17,6 +17,7 @@ from powerlist.descriptor import write_descriptor
 from powerlist.ingest.run import ingest_document
 from powerlist.package import Package, write_tables
 from powerlist.release import create_release
+from powerlist.schema import REFERENCE_TABLES
 
 SOURCES_2022 = ["sources/2022/gx-catalog-2022.txt", "sources/2022/xingan-baomi-2022.txt"]
 
@@ -25,11 +26,15 @@ def rebuild(root: Path) -> None:
     """Ingest the 2022 documents in order (catalog first) over the working state.
 
     Re-ingesting over existing tables keeps every item id (matched by name); in a fresh folder
-    holding only counties, the tables are created from nothing.
+    holding only counties and the curated law tables, the other tables are created from nothing.
     """
+    # The descriptor follows schemas/ first, so tables added there (the curated law tables) are
+    # read and carried through by the ingester instead of being written back empty.
+    write_descriptor(root)
     if not (root / "tables" / "lists.csv").exists():
-        counties = Package(root, "working").read_table("counties")
-        write_tables(root, {"counties": counties})
+        working = Package(root, "working")
+        # counties and the curated law tables are inputs, not ingester output: keep them.
+        write_tables(root, {name: working.read_table(name) for name in ["counties", *REFERENCE_TABLES]})
         write_descriptor(root)
     for doc in SOURCES_2022:
         report = ingest_document(root, root / doc)

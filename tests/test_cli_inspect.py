@@ -38,7 +38,7 @@ def test_show_prints_an_item_with_all_its_parts():
 
 
 def test_show_json_nests_children():
-    result = invoke("show", "catalog-baomi-006", "--json")
+    result = invoke("show", "catalog-baomi-006", "--format", "json")
     record = json.loads(result.output)
     assert record["levels_printed"] == "设区市级"
     assert len(record["steps"]) == 7 and record["accountability"] == [] and len(record["bases"]) == 11
@@ -56,3 +56,10 @@ def test_validate_reports_every_package_valid():
     assert result.exit_code == 0
     rows = [l.split("│")[1:3] for l in result.output.splitlines() if "│ valid" in l]
     assert sorted((a.strip(), b.strip()) for a, b in rows) == [("2022", "valid"), ("working", "valid")]
+
+
+def test_history_and_conform_speak_json_through_the_same_format_option():
+    history = json.loads(invoke("history", "450325-baomi-001", "--format", "json").output)
+    assert [v["target"] for v in history["versions"]] == ["2022", "working"]
+    conform = json.loads(invoke("conform", "450325-baomi", "-f", "json").output)
+    assert (conform["list_id"], conform["catalog_list_id"]) == ("450325-baomi", "catalog-baomi")

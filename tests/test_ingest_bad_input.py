@@ -21,7 +21,7 @@ from powerlist.render import ListView
 from powerlist.render_office import render_office
 
 CATEGORIES = "行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认、行政奖励、行政裁决、其他行政权力"
-CATALOG_COLUMNS = "seq、category、name、sub_name、levels、setting_bases、steps、step_bases、remark"
+CATALOG_COLUMNS = "序号、权力分类、项目名称、子项名称、实施层级、设定/实施依据、责任事项、责任事项依据、备注"
 
 
 def everything(root: Path) -> dict[str, bytes]:

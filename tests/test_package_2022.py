@@ -101,12 +101,14 @@ def test_release_2022_manifest_lists_every_file_with_its_sha256():
 
 
 def test_tables_are_produced_from_the_sources_by_the_ingester(tmp_path):
-    """Rebuild in an empty folder (schemas + counties only) and compare with the committed tables."""
+    """Rebuild in an empty folder (schemas, counties and the curated law tables, which are inputs)
+    and compare with the committed tables."""
     fresh = tmp_path / "fresh"
     (fresh / "tables").mkdir(parents=True)
     shutil.copytree(ROOT / "schemas", fresh / "schemas")
     shutil.copytree(ROOT / "sources", fresh / "sources")
-    shutil.copy2(ROOT / "tables" / "counties.csv", fresh / "tables" / "counties.csv")
+    for name in ("counties", "laws", "law_versions", "law_variants", "law_articles_map"):
+        shutil.copy2(ROOT / "tables" / f"{name}.csv", fresh / "tables" / f"{name}.csv")
     shutil.copy2(ROOT / "datapackage.json", fresh / "datapackage.json")
     script = ROOT / "scripts" / "build_2022.py"
     done = subprocess.run([sys.executable, str(script)], cwd=fresh, capture_output=True, text=True)

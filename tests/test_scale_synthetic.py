@@ -14,6 +14,7 @@ import pytest
 
 from conftest import ROOT
 from powerlist.package import Package
+from powerlist.schema import TABLES
 from powerlist.validate import validate_package
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -21,7 +22,6 @@ import corrupt  # noqa: E402
 import generate  # noqa: E402
 
 N = 400
-TABLES = ["counties", "lists", "items", "steps", "accountability", "exemptions", "bases"]
 
 
 @pytest.fixture(scope="module")

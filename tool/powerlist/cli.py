@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -15,16 +16,31 @@ from .errors import PowerlistError
 from .package import Package, find_root, open_target, release_tags
 
 app = typer.Typer(
-    help="Guangxi secrecy-work power-and-responsibility lists (保密工作权责清单): ingest, release, "
-    "validate, render and inspect the data package.",
+    help="Guangxi secrecy-work power-and-responsibility lists (保密工作权责清单) as a versioned data "
+    "package. Read documents (ingest), freeze releases (release, verify), see what changed (diff, "
+    "history, conform), check citations (laws, cites, audit), query (sql) and publish downloads "
+    "(publish). Commands act on the package of the current folder or --package PATH.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    add_completion=False,
+    context_settings={"max_content_width": 120},
 )
 # Piped output is read by people too: give tables room instead of rich's 80-column default.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 state: dict = {"package": None}
+
+
+class TextOrJson(str, Enum):
+    """Output of the inspection commands: readable text, or JSON for programs (as --format json elsewhere)."""
+
+    text = "text"
+    json = "json"
+
+
+def format_option(what: str):
+    return typer.Option(TextOrJson.text, "--format", "-f", help=f"text, or json for {what}.")
 
 
 @app.callback()
@@ -137,13 +153,13 @@ def lists_cmd(release: str = typer.Option("working", "--release", "-r", help="Re
 @app.command()
 def show(item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi-004."),
          release: str = typer.Option("working", "--release", "-r", help="Release tag, 'working' or a package folder."),
-         as_json: bool = typer.Option(False, "--json", help="Print the item and its children as JSON.")):
+         fmt: TextOrJson = format_option("the item and its children")):
     """One item with its bases, steps, accountability cases and exemptions."""
     from .show import item_record, print_item
 
     def go():
         record = item_record(open_target(root(), release), item_id)
-        if as_json:
+        if fmt is TextOrJson.json:
             typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
         else:
             print_item(out, record)
@@ -227,3 +243,5 @@ def cache_clear():
 # Command modules register themselves on `app`; each area of the tool keeps its commands in one module.
 from . import cli_docs  # noqa: E402,F401
 from . import cli_diff  # noqa: E402,F401
+from . import cli_laws  # noqa: E402,F401
+from . import cli_publish  # noqa: E402,F401

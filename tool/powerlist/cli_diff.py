@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from .cli import app, out, root, run
+from .cli import TextOrJson, app, format_option, out, root, run
 from .errors import PowerlistError
 
 
@@ -65,14 +65,14 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
 
 @app.command()
 def history(item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi-004."),
-            as_json: bool = typer.Option(False, "--json", help="Print the history as JSON.")):
+            fmt: TextOrJson = format_option("the history")):
     """One item in every release (in release order) and the working state, with what changed at each step."""
     from .diff.history import item_history
     from .diff.formats.text import history_lines
 
     def go():
         h = item_history(root(), item_id)
-        if as_json:
+        if fmt is TextOrJson.json:
             typer.echo(json.dumps(h, ensure_ascii=False, indent=2))
         else:
             for line in history_lines(h, markers=not out.is_terminal):

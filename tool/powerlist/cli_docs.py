@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.text import Text
 
-from .cli import app, out, root, run
+from .cli import TextOrJson, app, format_option, out, root, run
 from .package import open_target
 
 STYLES = {"delete": ("[-", "-]", "red strike"), "insert": ("{+", "+}", "green underline")}
@@ -35,14 +35,14 @@ def diff_text(segments: list[tuple[str, str]], context: int = 12) -> Text:
 @app.command("conform")
 def conform_cmd(list_id: str = typer.Argument(..., help="A jurisdiction list, e.g. 450325-baomi."),
                 release: str = typer.Option("working", "--release", "-r", help="Release tag, 'working' or a package folder."),
-                as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+                fmt: TextOrJson = format_option("the findings"),
                 exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are findings.")):
     """Compare a jurisdiction list with the catalog for its level: missing and extra items, wording deviations."""
     from .conform import conform
 
     def go():
         report = conform(open_target(root(), release), list_id)
-        if as_json:
+        if fmt is TextOrJson.json:
             typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
         else:
             print_report(report)

@@ -70,25 +70,32 @@ def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "mai
         con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
 
 
-def compile_package(pkg: Package, root: Path) -> Path:
-    """Path of the package's compiled .duckdb file, building it (atomically) if not cached."""
-    folder = cache_dir(root)
-    target = folder / f"{pkg.label.replace('/', '_')}-{package_key(pkg)}.duckdb"
-    if target.exists():
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+def build_atomically(target: Path, build) -> Path:
+    """Create the DuckDB file `target` by calling build(connection) on a temporary file, then rename.
+
+    A failed build leaves no file behind, so a cached file is always a complete one.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(tmp))
         try:
-            load_tables(con, pkg)
+            build(con)
         finally:
             con.close()
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def compile_package(pkg: Package, root: Path) -> Path:
+    """Path of the package's compiled .duckdb file, building it (atomically) if not cached."""
+    target = cache_dir(root) / f"{pkg.label.replace('/', '_')}-{package_key(pkg)}.duckdb"
+    if target.exists():
+        return target
+    return build_atomically(target, lambda con: load_tables(con, pkg))
 
 
 def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:

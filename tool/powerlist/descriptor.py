@@ -32,9 +32,12 @@ def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "title": schema.get("description", name),
+        "title": schema.get("title", name),
         "schema": f"schemas/{name}.json",
     }
+    if schema.get("description"):
+        # The curated reference tables say here what they are curated from.
+        res["description"] = schema["description"]
     if sources:
         res["sources"] = sources
     return res
@@ -65,7 +68,8 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
         "title": TITLE,
         "description": DESCRIPTION,
         "version": version,
-        "created": created or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        # The working package keeps the time it was first created, so re-ingesting does not churn it.
+        "created": created or previous.get("created") or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "licenses": LICENSES,
         "contributors": CONTRIBUTORS,
         "sources": document_sources(root) + vintage,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -59,12 +60,14 @@ class Package:
 def find_root(start: Path | None = None) -> Path:
     """The working package: the nearest folder upward holding datapackage.json and tables/."""
     here = (start or Path.cwd()).resolve()
+    if not here.is_dir():
+        raise PowerlistError(f"--package {start}: no such folder")
     for folder in [here, *here.parents]:
         if (folder / DESCRIPTOR).is_file() and (folder / "tables").is_dir():
             return folder
     raise PowerlistError(
         f"no powerlist data package here: no datapackage.json with tables/ in {here} or above "
-        "(use --package PATH)"
+        "(run it inside a package folder, or name one: powerlist --package PATH COMMAND)"
     )
 
 
@@ -90,6 +93,14 @@ def release_tags(root: Path) -> list[str]:
     if not rel.is_dir():
         return []
     return sorted(p.name for p in rel.iterdir() if (p / "release.json").is_file())
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 # ---- CSV with schema types -------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -14,19 +13,11 @@ from pathlib import Path
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
-from .package import DESCRIPTOR, Package, staged_dir
+from .package import DESCRIPTOR, Package, sha256_file, staged_dir
 from .validate import validate_package
 
 TAG = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 MANIFEST = "release.json"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -55,7 +46,7 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
     final = root / "releases" / tag
     git = in_git_checkout(root)
     if final.exists():
-        raise PowerlistError(f"release {tag} already exists in {final}; releases are never overwritten")
+        raise PowerlistError(f"release {tag} already exists in releases/{tag}; releases are never overwritten")
     if git and _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{git_tag_name(tag)}").returncode == 0:
         raise PowerlistError(f"git tag {git_tag_name(tag)} already exists; releases are never overwritten")
     on = on or Date.today().isoformat()
@@ -88,7 +79,7 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
             "powerlist_version": __version__,
             "sources": [{"list_id": l["list_id"], "path": l["source_file"], "sha256": l["source_sha256"]}
                         for l in lists],
-            "files": {p.relative_to(tmp).as_posix(): sha256(p)
+            "files": {p.relative_to(tmp).as_posix(): sha256_file(p)
                       for p in sorted(tmp.rglob("*")) if p.is_file()},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -98,15 +89,18 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
 
 
 def _tag_in_git(root: Path, tag: str) -> None:
-    """Commit the new release folder alone and tag that commit; a git failure leaves the release."""
-    rel = f"releases/{tag}"
-    steps = [("add", "--", rel), ("commit", "-q", "-m", f"Release {tag}", "--", rel),
+    """Commit the released state (the new release folder with the working state and sources it was
+    made from) and tag that commit; a git failure leaves the release in place and says so."""
+    paths = [p for p in (f"releases/{tag}", "tables", "schemas", "sources", "datapackage.json")
+             if (root / p).exists()]
+    steps = [("add", "--", *paths), ("commit", "-q", "-m", f"Release {tag}", "--", *paths),
              ("tag", "-a", git_tag_name(tag), "-m", f"powerlist release {tag}")]
     for args in steps:
         done = _git(root, *args)
         if done.returncode != 0:
             raise PowerlistError(
-                f"release {tag} written to {rel}, but `git {args[0]}` failed: {done.stderr.strip().splitlines()[-1:]}"
+                f"release {tag} written to releases/{tag}, but `git {args[0]}` failed: "
+                f"{(done.stderr.strip().splitlines() or [''])[-1]}"
             )
 
 
@@ -135,7 +129,7 @@ def verify_release(root: Path, tag: str) -> VerifyResult:
         path = folder / rel
         if not path.is_file():
             problems.append(f"{rel}: missing")
-        elif sha256(path) != digest:
+        elif sha256_file(path) != digest:
             problems.append(f"{rel}: changed (SHA-256 differs from {MANIFEST})")
     listed = set(files) | {MANIFEST}
     for path in sorted(folder.rglob("*")):

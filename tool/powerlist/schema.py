@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Order matters: parents before children, so writes and foreign-key checks follow it.
-TABLES = ["counties", "lists", "items", "steps", "accountability", "exemptions", "bases"]
+# The law tables are curated reference data (not parsed from a list) that bases.law_id points to.
+REFERENCE_TABLES = ["laws", "law_versions", "law_variants", "law_articles_map"]
+TABLES = ["counties", *REFERENCE_TABLES, "lists", "items", "steps", "accountability", "exemptions", "bases"]
 
 
 @dataclass(frozen=True)

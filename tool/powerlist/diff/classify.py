@@ -25,23 +25,28 @@ def field_difference(kind: str, old, new) -> str | None:
     return COSMETIC if fold(old) == fold(new) else MODIFIED
 
 
-def classify_basis_change(old: dict, new: dict) -> tuple[str, str]:
+def classify_basis_change(old: dict, new: dict, recorded_update=None) -> tuple[str, str]:
     """(change, label) for a cited provision matched across releases.
 
-    Every citation change is decided here, so finer labels (such as 依据更新 for a citation
-    moved to the article a recorded correspondence names) belong in this function.
+    Every citation change is decided here. recorded_update(old, new) (powerlist.laws.update)
+    returns the correspondence a citation followed to a later version of the same instrument,
+    or None: such a move is 依据更新, any other substantive change 依据变更.
     """
     spec = CHILDREN["bases"]
     content, _, _ = spec.split(sorted(set(old) & set(new)))
     if all(fold(old.get(c)) == fold(new.get(c)) for c in content):
         return COSMETIC, LABELS[COSMETIC]
+    if recorded_update is not None:
+        found = recorded_update(old, new)
+        if found:
+            return MODIFIED, found["label"]
     return MODIFIED, spec.label
 
 
-def classify_child_change(table: str, old: dict, new: dict) -> tuple[str, str]:
+def classify_child_change(table: str, old: dict, new: dict, recorded_update=None) -> tuple[str, str]:
     """(change, label) for a matched child row whose content differs."""
     if table == "bases":
-        return classify_basis_change(old, new)
+        return classify_basis_change(old, new, recorded_update)
     spec = CHILDREN[table]
     content, _, _ = spec.split(sorted(set(old) & set(new)))
     if all(fold(old.get(c)) == fold(new.get(c)) for c in content):

@@ -17,6 +17,8 @@ import duckdb
 import pyarrow as pa
 
 from ..compiled import compile_package
+from ..laws.reference import load_reference
+from ..laws.update import LABEL as UPDATE_LABEL, DiffCitations
 from ..package import open_target
 from .align import pair_rows
 from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAMED, classify_child_change,
@@ -44,8 +46,9 @@ def _row(struct: dict | None) -> dict:
 
 
 class _Session:
-    def __init__(self, con: duckdb.DuckDBPyConnection, item_ids: list[str] | None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, item_ids: list[str] | None, recorded_update=None):
         self.con = con
+        self.recorded_update = recorded_update  # citation → correspondence it followed (依据更新), or None
         self.filtered = item_ids is not None
         if self.filtered:
             con.register("_wanted", pa.table({"item_id": pa.array(item_ids, pa.string())}))
@@ -177,7 +180,7 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     for o, n in rows:
         o, n = _row(o), _row(n)
         if o.get("item_id") and n.get("item_id"):
-            changes.extend(_pair_fields(spec, o, n, kinds))
+            changes.extend(_pair_fields(spec, o, n, kinds, s.recorded_update))
         elif o.get("item_id"):
             leftovers[(o["item_id"], o.get(spec.part) if spec.part else None)][0].append(o)
         else:
@@ -187,7 +190,7 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
         news.sort(key=lambda r: r[spec.number])
         for o, n in pair_rows(olds, news, lambda r: describe_row(t, r)):
             if o and n:
-                changes.extend(_pair_fields(spec, o, n, kinds))
+                changes.extend(_pair_fields(spec, o, n, kinds, s.recorded_update))
             elif o:
                 changes.append(_child_change(spec, REMOVED, o, None, old=describe_row(t, o)))
             else:
@@ -220,20 +223,23 @@ def _child_change(spec: ChildSpec, change: str, o: dict | None, n: dict | None, 
     return _change(spec.table, change, item_id=row["item_id"], key=_child_key(spec, row), **extra, **kw)
 
 
-def _pair_fields(spec: ChildSpec, o: dict, n: dict, kinds: dict[str, str]) -> list[dict]:
+def _pair_fields(spec: ChildSpec, o: dict, n: dict, kinds: dict[str, str], recorded_update=None) -> list[dict]:
     out = []
     pair_kind = None
     for c, kind in kinds.items():
         diff = field_difference(kind, o.get(c), n.get(c))
         if diff is None:
             continue
+        extra = {}
         if diff == MODIFIED:
-            pair_kind = pair_kind or classify_child_change(spec.table, o, n)
+            pair_kind = pair_kind or classify_child_change(spec.table, o, n, recorded_update)
             change, label = pair_kind
+            if label == UPDATE_LABEL and recorded_update is not None:
+                extra["correspondence"] = recorded_update(o, n)
         else:
             change, label = COSMETIC, LABELS[COSMETIC]
         out.append(_child_change(spec, change, o, n, field=c, old=o.get(c), new=n.get(c), label=label,
-                                 old_text=describe_row(spec.table, o), new_text=describe_row(spec.table, n)))
+                                 old_text=describe_row(spec.table, o), new_text=describe_row(spec.table, n), **extra))
     return out
 
 
@@ -344,9 +350,9 @@ def _attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
 
 
 def compare_attached(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], titles: dict[str, dict],
-                     item_ids: list[str] | None = None) -> tuple[list[dict], list[str], list[str]]:
+                     item_ids: list[str] | None = None, recorded_update=None) -> tuple[list[dict], list[str], list[str]]:
     """(changes, tables compared, tables in only one package) for databases attached as f and t."""
-    s = _Session(con, item_ids)
+    s = _Session(con, item_ids, recorded_update)
     in_both = [t for t in s.columns["t"] if t in s.columns["f"]]
     skipped = sorted(set(s.columns["t"]) ^ set(s.columns["f"]))
     compared: list[str] = []
@@ -383,7 +389,9 @@ def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: lis
     try:
         _attach(con, "f", compile_package(src, root))
         _attach(con, "t", compile_package(dst, root))
-        changes, compared, skipped = compare_attached(con, keys, titles, item_ids)
+        # The law reference tables live in the working state and apply to every release.
+        laws = DiffCitations(load_reference(root), con)
+        changes, compared, skipped = compare_attached(con, keys, titles, item_ids, laws)
     finally:
         con.close()
     return {

@@ -144,9 +144,16 @@ def cosmetic_count(result: dict) -> int:
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
+# Identifiers, file paths and checksums read as whole values even when they contain Chinese
+# (a document named 兴安县权责清单.docx): a character redline of a path is unreadable.
+_WHOLE_VALUE_SUFFIXES = ("_id", "_code", "_file", "_sha256")
+
+
 def shows_inline(c: dict) -> bool:
     """Sentences are shown redlined character by character; codes, paths and hashes as old → new."""
     old, new = c.get("old"), c.get("new")
+    if (c.get("field") or "").endswith(_WHOLE_VALUE_SUFFIXES):
+        return False
     return (c["change"] in (MODIFIED, RENAMED, COSMETIC) and isinstance(old, str) and isinstance(new, str)
             and bool(_CJK.search(old) or _CJK.search(new)))
 
@@ -155,4 +162,10 @@ def role_title(role: str) -> str:
     return ROLE_TITLES.get(role, role)
 
 
+def shown(value) -> str:
+    """A value as people read it: an empty cell is （空）, never Python's "None"."""
+    return "（空）" if value is None or value == "" else str(value)
+
+
 __all__ = ["ADDED", "REMOVED", "MODIFIED", "RENAMED", "MOVED", "COSMETIC", "visible", "group", "where"]
+

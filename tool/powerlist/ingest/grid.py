@@ -86,7 +86,7 @@ def check_rows(grid: Grid) -> None:
         if len(row) < n:
             raise PowerlistError(
                 f"{grid.name}: {first.at}: data row {i} (序号 {first.text}) has {len(row)} cells, "
-                f"expected {n} ({'、'.join(grid.layout.columns)})"
+                f"expected {n} ({grid.layout.column_titles})"
             )
 
 
@@ -103,4 +103,4 @@ def _misaligned_row(grid: Grid, i: int) -> str | None:
     if k is None or k == n:
         return None
     return (f"{grid.name}: {prev[0].at}: data row {i - 1} (序号 {prev[0].text}) has {k} cells, "
-            f"expected {n} ({'、'.join(grid.layout.columns)}); the next 序号 {want} is at {flat[k].at}")
+            f"expected {n} ({grid.layout.column_titles}); the next 序号 {want} is at {flat[k].at}")

@@ -10,11 +10,24 @@ from ..errors import PowerlistError
 HEADER_ROW1 = ["序号", "权力分类", "权力清单", "责任清单", "备注"]
 
 
+# How the documents name each column, for messages to the people who edit them.
+COLUMN_TITLES = {
+    "seq": "序号", "category": "权力分类", "name": "项目名称", "sub_name": "子项名称", "levels": "实施层级",
+    "implementing_body": "实施主体", "undertaking_unit": "承办的内设机构", "setting_bases": "设定/实施依据",
+    "steps": "责任事项", "step_bases": "责任事项依据", "cases": "追责情形", "case_bases": "追责依据",
+    "exemptions": "免责事项", "remark": "备注",
+}
+
+
 @dataclass(frozen=True)
 class Layout:
     kind: str                 # "catalog" or "jurisdiction"
     columns: list[str]        # internal column names, one per cell of a data row
     header_row2: list[str]    # second header row as printed (line breaks kept for render)
+
+    @property
+    def column_titles(self) -> str:
+        return "、".join(COLUMN_TITLES[c] for c in self.columns)
 
     @property
     def header_cells(self) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -11,13 +10,14 @@ from pathlib import Path
 
 from ..descriptor import write_descriptor
 from ..errors import PowerlistError
-from ..package import DESCRIPTOR, Package, open_target, release_tags, staged_dir, write_tables
+from ..package import DESCRIPTOR, Package, open_target, release_tags, sha256_file, staged_dir, write_tables
 from ..schema import TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
 from .parse import ParsedList, parse_grid
 from .readers import read_grid
 from .tables import CHILD_TABLES, item_rows
+from ..laws.resolve import resolve_law_ids
 
 
 @dataclass
@@ -34,14 +34,6 @@ class IngestReport:
     how: str = ""   # how the list was chosen: same title, --list, new jurisdiction …
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def store_source(root: Path, doc: Path) -> Path:
     """The document's place under sources/: kept where it is if already there, else copied in."""
     doc = doc.resolve()
@@ -50,7 +42,10 @@ def store_source(root: Path, doc: Path) -> Path:
         return doc
     target = sources / "working" / doc.name
     if target.exists() and sha256_file(target) != sha256_file(doc):
-        raise PowerlistError(f"{doc}: a different document named {doc.name} is already in {target.parent}")
+        raise PowerlistError(
+            f"{doc}: a different document named {doc.name} is already in {target.parent}; "
+            "rename the new document (e.g. add its year) and ingest it again"
+        )
     return target
 
 
@@ -143,7 +138,10 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
 
     list_row = _list_row(chosen, parsed, meta, county, catalog, old_list, report.source_file, doc)
     _replace_list(tables, chosen, list_row, parsed, report.matches)
-    if catalog and not catalog.get("doc_no"):
+    report.notes.extend(resolve_law_ids(tables, kept))
+    # The first document naming the catalog's notice stays the basis: a later adjustment citing
+    # the same notice must not rewrite the catalog's provenance.
+    if catalog and not catalog.get("doc_no") and not catalog.get("doc_no_inferred"):
         citation = cited_catalog(grid.preamble)
         if citation:
             _infer_catalog(tables, catalog["list_id"], citation, list_row, report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ..inline import DELETE, EQUAL, segments
-from ..view import (ADDED, COSMETIC, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count,
+from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count,
                     group, item_heading, renumber_note, shows_inline, visible, what)
 
 STYLE = """
@@ -31,18 +31,25 @@ def redline(old, new) -> str:
     return "".join(out)
 
 
+def marked_value(tag: str, value) -> str:
+    """<del>/<ins> around a value; an empty side is a plain （空）, since nothing was deleted or inserted."""
+    if value is None or value == "":
+        return f'<span class="where">{shown(value)}</span>'
+    return f"<{tag}>{escape(str(value))}</{tag}>"
+
+
 def item_line(c: dict, extra: str = "") -> str:
     body = f'<span class="where">{escape(what(c))}</span>：'
     if c["change"] == ADDED:
-        body += f"<ins>{escape(str(c['new']))}</ins>"
+        body += f"<ins>{escape(shown(c['new']))}</ins>"
     elif c["change"] == REMOVED:
-        body += f"<del>{escape(str(c['old']))}</del>"
+        body += f"<del>{escape(shown(c['old']))}</del>"
     elif c["change"] == MOVED:
-        body = f"序号 <del>{escape(str(c['old']))}</del> → <ins>{escape(str(c['new']))}</ins>"
+        body = f"序号 <del>{escape(shown(c['old']))}</del> → <ins>{escape(shown(c['new']))}</ins>"
     elif shows_inline(c):
         body += redline(c["old"], c["new"]) + escape(renumber_note(c))
     else:
-        body += f"<del>{escape(str(c['old']))}</del> → <ins>{escape(str(c['new']))}</ins>"
+        body += f"{marked_value('del', c['old'])} → {marked_value('ins', c['new'])}"
     return (f'<li class="{escape(c["change"])}"><span class="label">{escape(c["label"])}</span> '
             f"{body}{escape(extra)}</li>")
 

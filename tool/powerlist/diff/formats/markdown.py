@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..inline import DELETE, EQUAL, segments
-from ..view import (ADDED, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count, group,
+from ..view import (shown, ADDED, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count, group,
                     item_heading, renumber_note, shows_inline, visible, what)
 
 # Lines always start with our own markup ("- **", "### "), so only inline markup needs escaping.
@@ -26,12 +26,12 @@ def redline(old, new) -> str:
 def bullet(c: dict) -> str:
     head = f"- **{esc(c['label'])}** "
     if c["change"] in (ADDED, REMOVED):
-        return head + f"{esc(what(c))}：{esc(c['new'] if c['change'] == ADDED else c['old'])}"
+        return head + f"{esc(what(c))}：{esc(shown(c['new'] if c['change'] == ADDED else c['old']))}"
     if c["change"] == MOVED:
-        return head + f"序号 {esc(c['old'])} → {esc(c['new'])}"
+        return head + f"序号 {esc(shown(c['old']))} → {esc(shown(c['new']))}"
     if shows_inline(c):
         return head + f"{esc(what(c))}：{redline(c['old'], c['new'])}{esc(renumber_note(c))}"
-    return head + f"{esc(what(c))}：{esc(c['old'])} → {esc(c['new'])}"
+    return head + f"{esc(what(c))}：{esc(shown(c['old']))} → {esc(shown(c['new']))}"
 
 
 def render(result: dict, *, show_all: bool = False) -> str:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..inline import DELETE, EQUAL, segments
-from ..view import (ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, group, item_heading,
+from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, group, item_heading,
                     renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
 
 LABEL_STYLES = {ADDED: "bold green", REMOVED: "bold red", COSMETIC: "dim"}
@@ -33,15 +33,15 @@ def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
     line.append(c["label"], style=LABEL_STYLES.get(c["change"], "bold yellow"))
     line.append("  ")
     if c["change"] in (ADDED, REMOVED):
-        line.append(f"{where(c)}：{c['new'] if c['change'] == ADDED else c['old']}")
+        line.append(f"{where(c)}：{shown(c['new'] if c['change'] == ADDED else c['old'])}")
     elif c["change"] == MOVED:
-        line.append(f"序号 {c['old']} → {c['new']}")
+        line.append(f"序号 {shown(c['old'])} → {shown(c['new'])}")
     elif shows_inline(c):
         line.append(f"{_what(c)}：")
         line.append_text(_redline(c["old"], c["new"], markers))
         line.append(renumber_note(c))
     else:
-        line.append(f"{_what(c)}：{c['old']} → {c['new']}")
+        line.append(f"{_what(c)}：{shown(c['old'])} → {shown(c['new'])}")
     return line
 
 

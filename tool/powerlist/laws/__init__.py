@@ -1,0 +1,1 @@
+"""Legal citations as data: the curated reference tables, the citation index, the audit."""

@@ -1,0 +1,31 @@
+"""One JSON document per list: the list, then its items with their children nested."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .release_data import ReleaseData
+
+CHILDREN = ["steps", "accountability", "exemptions", "bases"]
+
+
+def list_document(rel: ReleaseData, list_id: str) -> dict:
+    view = rel.views[list_id]
+    items = []
+    for item in view.items:
+        kids = view.children[item["item_id"]]
+        items.append({**item, **{t: kids.get(t, []) for t in CHILDREN}})
+    return {"release": rel.tag, "release_date": rel.date, "list": view.list, "items": items}
+
+
+def write_nested_json(rel: ReleaseData, folder: Path) -> list[Path]:
+    out = folder / "json"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for list_id in sorted(rel.views):
+        path = out / f"{list_id}.json"
+        text = json.dumps(list_document(rel, list_id), ensure_ascii=False, indent=2)
+        path.write_text(text + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths

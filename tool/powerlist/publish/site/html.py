@@ -1,0 +1,34 @@
+"""HTML building blocks. Every value from the data goes through esc(); nothing else is trusted."""
+
+from __future__ import annotations
+
+import html
+
+FOOTER = ("数据来源：已公布的权责清单文件，经 powerlist 规范化整理。"
+          "本站为静态页面，可直接打开或置于任何网站服务器。")
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def paragraphs(text: str | None) -> str:
+    """A cell's paragraphs (separated by line breaks) as <p> elements."""
+    parts = [p for p in (text or "").split("\n") if p.strip()]
+    return "".join(f"<p>{esc(p)}</p>" for p in parts)
+
+
+def page(title: str, body: str, up: str = "", wide: bool = False, scripts: list[str] | None = None) -> str:
+    """A whole document. `up` is the relative path back to the site root ('' or '../')."""
+    cls = ' class="wide"' if wide else ""
+    tags = "".join(f'<script src="{esc(up + s)}"></script>' for s in scripts or [])
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n"
+        f'<link rel="stylesheet" href="{esc(up)}style.css">\n</head>\n<body>\n'
+        f'<header class="site"><a class="title" href="{esc(up)}index.html">广西保密工作权责清单 · 开放数据</a></header>\n'
+        f"<main{cls}>\n{body}\n</main>\n"
+        f"<footer>{esc(FOOTER)}</footer>\n{tags}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,183 @@
+"""Read-only SQL over the working state and every release at once.
+
+Everything lives in one compiled DuckDB file (cached in .powerlist-cache/ under a key made of
+the packages' identities): schema `working` and one schema per release (`r2022`), views in the
+default schema for the working state (`items`, …) and `all_<table>` views across releases and
+working with a `release` column. The file is opened read_only, external access is switched off
+and the configuration locked before any user query, so COPY/ATTACH/INSTALL/LOAD/EXPORT fail in
+DuckDB itself; a parse-level guard refuses writes first with a clearer message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, load_tables, package_key
+from .errors import PowerlistError
+from .package import WORKING, Package, open_target, release_tags
+from .schema import load_schemas
+
+SQL_FORMAT = "1"  # bump when the layout of the compiled SQL database changes
+WORKING_SCHEMA = "working"
+# Statement types that only read. PRAGMA is checked by name because IMPORT DATABASE parses as one.
+READ_TYPES = {"SELECT", "EXPLAIN"}
+READ_PRAGMAS = {"table_info", "show_tables", "show_tables_expanded", "show", "database_size",
+                "version", "storage_info", "database_list"}
+
+
+class SqlError(PowerlistError):
+    """A query DuckDB rejected or the read-only guard refused; the message is one line."""
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple]
+
+
+def release_schema(tag: str) -> str:
+    """r2022 for release 2022: SQL identifiers cannot start with a digit unquoted."""
+    return "r" + re.sub(r"[^0-9A-Za-z_]", "_", tag)
+
+
+def sources(root: Path) -> list[Package]:
+    """Every release (oldest tag first), then the working state."""
+    return [open_target(root, t) for t in release_tags(root)] + [Package(root, WORKING)]
+
+
+def database_key(packages: list[Package]) -> str:
+    h = hashlib.sha256(f"sql{SQL_FORMAT}\0{FORMAT_VERSION}\n".encode())
+    for pkg in packages:
+        h.update(f"{pkg.label}\0{package_key(pkg)}\n".encode())
+    return h.hexdigest()[:32]
+
+
+def _schema_of(pkg: Package) -> str:
+    return WORKING_SCHEMA if pkg.label == WORKING else release_schema(pkg.label)
+
+
+def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
+    tables: dict[str, list[str]] = {}  # table → schemas holding it, oldest first
+    for pkg in packages:
+        schema = _schema_of(pkg)
+        con.execute(f'CREATE SCHEMA "{schema}"')
+        load_tables(con, pkg, schema)
+        for name in pkg.schemas:
+            if pkg.has_table(name):
+                tables.setdefault(name, []).append(schema)
+    working = packages[-1]
+    for name in working.schemas:
+        if working.has_table(name):
+            con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM "{WORKING_SCHEMA}"."{name}"')
+    labels = {_schema_of(p): p.label for p in packages}
+    for name, schemas in tables.items():
+        # BY NAME: a column added in a later release is NULL in the older ones.
+        union = " UNION ALL BY NAME ".join(
+            f"SELECT '{labels[s]}' AS release, * FROM \"{s}\".\"{name}\"" for s in schemas)
+        con.execute(f'CREATE VIEW main."all_{name}" AS {union}')
+    con.execute("CREATE TABLE main.releases (release VARCHAR, schema_name VARCHAR, date DATE)")
+    for pkg in packages:
+        date = None
+        if pkg.label != WORKING:
+            date = json.loads((pkg.path / "release.json").read_text(encoding="utf-8")).get("date")
+        con.execute("INSERT INTO main.releases VALUES (?, ?, ?)", [pkg.label, _schema_of(pkg), date])
+
+
+def compile_database(root: Path) -> Path:
+    """The compiled SQL database for the package at root, built atomically when not cached."""
+    packages = sources(root)
+    folder = cache_dir(root)
+    target = folder / f"sql-{database_key(packages)}.duckdb"
+    if target.exists():
+        return target
+    try:
+        build_atomically(target, lambda con: _build(con, packages))
+    except duckdb.Error as exc:
+        raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
+    for stale in folder.glob("sql-*.duckdb"):
+        if stale != target:
+            stale.unlink(missing_ok=True)  # an older state of the same package; never read again
+    return target
+
+
+def open_readonly(root: Path) -> duckdb.DuckDBPyConnection:
+    """A connection that cannot change any file: read_only, no external access, locked config."""
+    con = duckdb.connect(str(compile_database(root)), read_only=True)
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def one_line(exc: Exception) -> str:
+    """DuckDB's message without the LINE/caret excerpt, on one line."""
+    text = str(exc).split("\nLINE ")[0]
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def check_read_only(query: str) -> None:
+    """Refuse, before DuckDB runs anything, every statement that is not a read."""
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise SqlError(one_line(exc)) from None
+    if not statements:
+        raise SqlError("empty query: give one SQL statement, e.g. \"select count(*) from items\"")
+    if len(statements) > 1:
+        raise SqlError(f"{len(statements)} statements given: powerlist sql runs one statement at a time")
+    st = statements[0]
+    kind = st.type.name
+    words = st.query.strip().split(None, 2)
+    keyword = words[0].upper() if words else kind
+    if kind == "PRAGMA":
+        name = re.match(r"\s*pragma\s+([A-Za-z_]+)", st.query, re.I)
+        if name and name.group(1).lower() in READ_PRAGMAS:
+            return
+    elif kind in READ_TYPES:
+        return
+    raise SqlError(
+        f"refused: powerlist sql is read-only and does not run {keyword} statements "
+        "(use SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN or a read-only PRAGMA)"
+    )
+
+
+def run_query(root: Path, query: str) -> QueryResult:
+    check_read_only(query)
+    con = open_readonly(root)
+    try:
+        rel = con.execute(query)
+        columns = [d[0] for d in rel.description] if rel.description else []
+        types = [str(d[1]) for d in rel.description] if rel.description else []
+        return QueryResult(columns, types, rel.fetchall())
+    except duckdb.Error as exc:
+        raise SqlError(one_line(exc)) from None
+    finally:
+        con.close()
+
+
+def schema_rows(root: Path) -> list[dict]:
+    """Every queryable table and column with its type and the Table Schema's title and description."""
+    rows: list[dict] = []
+    working = Package(root, WORKING)
+    schemas = load_schemas(root / "schemas")
+    tags = release_tags(root)
+    for name, ts in schemas.items():
+        if not working.has_table(name):
+            continue
+        where = f"working state; per release: {', '.join(f'{release_schema(t)}.{name}' for t in tags) or 'none'}; all releases: all_{name}"
+        rows.append({"table": name, "column": "", "type": "", "title": "",
+                     "description": f"{ts.descriptor.get('description', '')} ({where})"})
+        for f in ts.fields:
+            rows.append({"table": name, "column": f["name"], "type": duck_type(f),
+                         "title": f.get("title", ""), "description": f.get("description", "")})
+    rows.append({"table": "all_<table>", "column": "release", "type": "VARCHAR", "title": "版本",
+                 "description": "The release tag or 'working'; columns a release lacks are NULL there"})
+    rows.append({"table": "releases", "column": "", "type": "", "title": "",
+                 "description": "One row per release and the working state: release, schema_name, date"})
+    return rows
