@@ -173,7 +173,7 @@ def ingest(doc: Path = typer.Argument(..., help="The list document: .txt in the 
     from .ingest.run import ingest_document
 
     def go():
-        report = ingest_document(root(), doc)  if list_id is None else ingest_document(root(), doc, list_id)
+        report = ingest_document(root(), doc, list_id)
         verb = "new list" if report.new_list else "updates"
         out.print(f"{doc}: {verb} {report.list_id} ({report.kind}, {report.how}) 《{report.title}》",
                   markup=False, highlight=False)
@@ -187,7 +187,7 @@ def ingest(doc: Path = typer.Argument(..., help="The list document: .txt in the 
             table.add_row(str(m.seq), m.item_id, rule, m.name)
         out.print(table)
         for r in report.removed:
-            out.print(f"removed: {r['item_id']} 序号 {r['seq']} {r['name']}", markup=False, highlight=False)
+            out.print(f"取消 removed: {r['item_id']} 序号 {r['seq']} {r['name']}", markup=False, highlight=False)
         out.print(", ".join(f"{k} {v}" for k, v in report.counts.items()), markup=False, highlight=False)
         for note in report.notes:
             out.print(note, markup=False, highlight=False)
