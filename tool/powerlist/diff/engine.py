@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ..compiled import compile_package
+from ..compiled import cache_dir, compile_package, configure
 from ..laws.reference import load_reference
 from ..laws.update import LABEL as UPDATE_LABEL, DiffCitations
 from ..package import open_target
@@ -175,6 +175,10 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
     kinds = {**{c: "content" for c in content}, **{c: "label" for c in labels}, **{c: "layout" for c in layout}}
+    prefetch = getattr(s.recorded_update, "prefetch", None)
+    if prefetch is not None and t == "bases":
+        prefetch("f", {o["item_id"] for o, _ in rows if o})
+        prefetch("t", {n["item_id"] for _, n in rows if n})
     changes: list[dict] = []
     leftovers: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
     for o, n in rows:
@@ -387,6 +391,7 @@ def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: lis
               for pkg in (src, dst) for name, ts in pkg.schemas.items()}
     con = duckdb.connect()
     try:
+        configure(con, cache_dir(root) / "spill")
         _attach(con, "f", compile_package(src, root))
         _attach(con, "t", compile_package(dst, root))
         # The law reference tables live in the working state and apply to every release.
