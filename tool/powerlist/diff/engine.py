@@ -51,18 +51,32 @@ class _Session:
         self.con = con
         self.recorded_update = recorded_update  # citation → correspondence it followed (依据更新), or None
         self.filtered = item_ids is not None
+        self.dates: set[tuple[str, str, str]] = set()  # (db, table, column) of DATE type
         if self.filtered:
             con.register("_wanted", pa.table({"item_id": pa.array(item_ids, pa.string())}))
         self.columns = {db: self._columns(db) for db in ("f", "t")}
 
     def _columns(self, db: str) -> dict[str, list[str]]:
         rows = self.con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
-            "ORDER BY table_name, column_index", [db]).fetchall()
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
+            "AND schema_name = 'main' ORDER BY table_name, column_index", [db]).fetchall()
         cols: dict[str, list[str]] = defaultdict(list)
-        for table, column in rows:
+        for table, column, data_type in rows:
             cols[table].append(column)
+            if data_type == "DATE":
+                self.dates.add((db, table, column))
         return cols
+
+    def row_sql(self, alias: str, db: str, table: str) -> str:
+        """The side's row as one struct of its own columns, dates already as ISO text: what
+        _row would make of it, built by DuckDB instead of per value in Python."""
+        fields = []
+        for c in self.columns[db][table]:
+            value = f"{alias}.{_q(c)}"
+            if (db, table, c) in self.dates:
+                value = f"CAST({value} AS VARCHAR)"
+            fields.append(f"{_q(c)} := {value}")
+        return f"struct_pack({', '.join(fields)})"
 
     def common_columns(self, table: str) -> list[str]:
         theirs = set(self.columns["f"][table])
@@ -92,11 +106,11 @@ def _diff_items(s: _Session) -> list[dict]:
     cols = [c for c in s.common_columns("items") if c != "item_id"]
     exprs = [f"{{a}}.{_q(c)}" for c in cols]
     rows = s.con.execute(
-        f"SELECT o, n FROM {s.src('f', 'items')} o FULL JOIN {s.src('t', 'items')} n ON o.item_id = n.item_id "
+        f"SELECT {s.row_sql('o', 'f', 'items')}, {s.row_sql('n', 't', 'items')} "
+        f"FROM {s.src('f', 'items')} o FULL JOIN {s.src('t', 'items')} n ON o.item_id = n.item_id "
         f"WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', exprs)} <> {_hash('n', exprs)}").fetchall()
     changes = []
     for o, n in rows:
-        o, n = _row(o), _row(n)
         if not o.get("item_id"):
             changes.append(_change("items", ADDED, item_id=n["item_id"], key={"item_id": n["item_id"]},
                                    new=describe_row("items", n), row=n))
@@ -169,7 +183,7 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     shown = ([f"{{a}}.{_q(c)}" for c in content] + [number_style_sql(f"{{a}}.{_q(c)}") for c in labels]
              + [f"{{a}}.{_q(c)}" for c in layout])
     rows = con.execute(f"""
-        SELECT o, n FROM _do o FULL JOIN _dn n
+        SELECT {s.row_sql('o', 'f', t)}, {s.row_sql('n', 't', t)} FROM _do o FULL JOIN _dn n
           ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
         WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)}""").fetchall()
     for tmp in ("_dk", "_do", "_dn"):
@@ -183,7 +197,6 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     changes: list[dict] = []
     leftovers: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
     for o, n in rows:
-        o, n = _row(o), _row(n)
         if o.get("item_id") and n.get("item_id"):
             changes.extend(_pair_fields(spec, o, n, kinds, s.recorded_update))
         elif o.get("item_id"):
