@@ -222,16 +222,20 @@ def main(argv=None) -> int:
     ap.add_argument("--items", type=int, required=True)
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "powerlist-bench")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=2, help="DuckDB threads for the floor (powerlist uses DuckDB's default: all cores)")
-    ap.add_argument("--memory-limit", default=None, help="DuckDB memory limit for the floor (default: DuckDB's default, as powerlist)")
+    ap.add_argument("--threads", type=int, default=2, help="DuckDB threads for the floor and powerlist alike")
+    ap.add_argument("--memory-limit", default=None,
+                    help="DuckDB memory limit for the floor and powerlist alike (default: powerlist's, 1.5GB)")
     ap.add_argument("--csv-diff-max", type=int, default=1_000_000, help="largest items table given to csv-diff")
     ap.add_argument("--daff-sample", type=int, default=20_000, help="items rows given to daff")
     ap.add_argument("--frictionless-max", type=int, default=1_000_000, help="largest N given to frictionless")
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     args = ap.parse_args(argv)
     if args.memory_limit is None:
-        import duckdb
-        args.memory_limit = duckdb.connect().execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        from powerlist.compiled import MEMORY_LIMIT
+        args.memory_limit = MEMORY_LIMIT
+    # powerlist reads these (compiled.duckdb_settings), so its children run like the floor.
+    os.environ["POWERLIST_MEMORY_LIMIT"] = args.memory_limit
+    os.environ["POWERLIST_THREADS"] = str(args.threads)
     results, notes = bench(args)
     md = table(results)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -150,3 +150,23 @@ def test_tables_leave_cosmetic_rows_out_unless_all(punctuation):
     assert "文字修正" not in [r[2] for r in rows]
     rows = list(csv.reader(io.StringIO(render_diff(punctuation, "csv", show_all=True))))
     assert [r[3:5] for r in rows if r[2] == "文字修正"] == [["1．", "1."]]
+
+
+def test_streamed_json_is_byte_for_byte_the_rendered_json(typo, punctuation):
+    # The CLI streams large JSON reports change by change; readers must get the very same text.
+    from powerlist.diff.formats.json_format import write_json
+    odd = {"from": "a", "changes": [{"key": {}, "row": {"n": 1.5, "b": True, "z": None, "l": [1, "引号\"\n"]},
+                                     "empty": [], "nan": float("nan")}], "summary": {}, "tables": []}
+    for result in (typo, punctuation, odd):
+        buf = io.StringIO()
+        write_json(result, buf)
+        assert buf.getvalue() == render_diff(result, "json") == json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_diff_json_written_to_a_file_is_the_rendered_json(tmp_path, typo):
+    from powerlist.cli_diff import write_atomically
+    from powerlist.diff.formats.json_format import write_json
+    target = tmp_path / "out" / "diff.json"
+    write_atomically(target, lambda fh: write_json(typo, fh))
+    assert target.read_bytes() == render_diff(typo, "json").encode("utf-8")
+    assert [p.name for p in target.parent.iterdir()] == ["diff.json"]  # no temporary file left

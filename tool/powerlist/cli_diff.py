@@ -14,14 +14,20 @@ from .cli import TextOrJson, app, format_option, out, root, run
 from .errors import PowerlistError
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write a report so that readers see the old file or the whole new one, never a part."""
+def write_atomically(path: Path, data) -> None:
+    """Write a report so that readers see the old file or the whole new one, never a part.
+
+    data is text, bytes, or a function writing text to an open UTF-8 file (streamed reports)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if callable(data):
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                data(fh)
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -47,7 +53,11 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
         if fmt in BINARY and output is None:
             raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
         result = diff_packages(root(), from_target, to_target)
-        if output is not None:
+        if output is not None and fmt == "json":
+            from .diff.formats.json_format import write_json
+            write_atomically(output, lambda fh: write_json(result, fh))
+            out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
+        elif output is not None:
             write_atomically(output, render_diff(result, fmt, show_all=show_all))
             out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
         elif fmt == "text" and out.is_terminal:

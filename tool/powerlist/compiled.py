@@ -20,6 +20,28 @@ from .package import Package
 CACHE_DIR = ".powerlist-cache"
 FORMAT_VERSION = "1"  # bump when the compiled layout changes
 
+# DuckDB's default memory limit is 80% of RAM; a province-scale diff needs far less if it may
+# spill, and a bounded limit keeps the whole process under ~2 GiB. Benchmarks give the floor
+# the same settings (POWERLIST_MEMORY_LIMIT / POWERLIST_THREADS override both).
+MEMORY_LIMIT = "1.5GB"
+
+
+def duckdb_settings() -> dict[str, str]:
+    """The memory limit (and threads, when set) every compile and diff connection uses."""
+    settings = {"memory_limit": os.environ.get("POWERLIST_MEMORY_LIMIT") or MEMORY_LIMIT}
+    if os.environ.get("POWERLIST_THREADS"):
+        settings["threads"] = os.environ["POWERLIST_THREADS"]
+    return settings
+
+
+def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path) -> None:
+    """Bound the connection's memory and let it spill to a folder inside the cache (never releases/)."""
+    spill_dir.mkdir(parents=True, exist_ok=True)
+    for name, value in duckdb_settings().items():
+        con.execute(f"SET {name} = '{value}'")
+    con.execute(f"SET temp_directory = '{str(spill_dir).replace(chr(39), chr(39) * 2)}'")
+
+
 DUCK_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
 
 
@@ -81,6 +103,7 @@ def build_atomically(target: Path, build) -> Path:
     try:
         con = duckdb.connect(str(tmp))
         try:
+            configure(con, target.parent / "spill")
             build(con)
         finally:
             con.close()

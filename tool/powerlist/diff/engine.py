@@ -9,6 +9,7 @@ whole table.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ..compiled import compile_package
+from ..compiled import cache_dir, compile_package, configure
 from ..laws.reference import load_reference
 from ..laws.update import LABEL as UPDATE_LABEL, DiffCitations
 from ..package import open_target
@@ -50,18 +51,32 @@ class _Session:
         self.con = con
         self.recorded_update = recorded_update  # citation → correspondence it followed (依据更新), or None
         self.filtered = item_ids is not None
+        self.dates: set[tuple[str, str, str]] = set()  # (db, table, column) of DATE type
         if self.filtered:
             con.register("_wanted", pa.table({"item_id": pa.array(item_ids, pa.string())}))
         self.columns = {db: self._columns(db) for db in ("f", "t")}
 
     def _columns(self, db: str) -> dict[str, list[str]]:
         rows = self.con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
-            "ORDER BY table_name, column_index", [db]).fetchall()
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
+            "AND schema_name = 'main' ORDER BY table_name, column_index", [db]).fetchall()
         cols: dict[str, list[str]] = defaultdict(list)
-        for table, column in rows:
+        for table, column, data_type in rows:
             cols[table].append(column)
+            if data_type == "DATE":
+                self.dates.add((db, table, column))
         return cols
+
+    def row_sql(self, alias: str, db: str, table: str) -> str:
+        """The side's row as one struct of its own columns, dates already as ISO text: what
+        _row would make of it, built by DuckDB instead of per value in Python."""
+        fields = []
+        for c in self.columns[db][table]:
+            value = f"{alias}.{_q(c)}"
+            if (db, table, c) in self.dates:
+                value = f"CAST({value} AS VARCHAR)"
+            fields.append(f"{_q(c)} := {value}")
+        return f"struct_pack({', '.join(fields)})"
 
     def common_columns(self, table: str) -> list[str]:
         theirs = set(self.columns["f"][table])
@@ -91,11 +106,11 @@ def _diff_items(s: _Session) -> list[dict]:
     cols = [c for c in s.common_columns("items") if c != "item_id"]
     exprs = [f"{{a}}.{_q(c)}" for c in cols]
     rows = s.con.execute(
-        f"SELECT o, n FROM {s.src('f', 'items')} o FULL JOIN {s.src('t', 'items')} n ON o.item_id = n.item_id "
+        f"SELECT {s.row_sql('o', 'f', 'items')}, {s.row_sql('n', 't', 'items')} "
+        f"FROM {s.src('f', 'items')} o FULL JOIN {s.src('t', 'items')} n ON o.item_id = n.item_id "
         f"WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', exprs)} <> {_hash('n', exprs)}").fetchall()
     changes = []
     for o, n in rows:
-        o, n = _row(o), _row(n)
         if not o.get("item_id"):
             changes.append(_change("items", ADDED, item_id=n["item_id"], key={"item_id": n["item_id"]},
                                    new=describe_row("items", n), row=n))
@@ -168,17 +183,20 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     shown = ([f"{{a}}.{_q(c)}" for c in content] + [number_style_sql(f"{{a}}.{_q(c)}") for c in labels]
              + [f"{{a}}.{_q(c)}" for c in layout])
     rows = con.execute(f"""
-        SELECT o, n FROM _do o FULL JOIN _dn n
+        SELECT {s.row_sql('o', 'f', t)}, {s.row_sql('n', 't', t)} FROM _do o FULL JOIN _dn n
           ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
         WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)}""").fetchall()
     for tmp in ("_dk", "_do", "_dn"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
     kinds = {**{c: "content" for c in content}, **{c: "label" for c in labels}, **{c: "layout" for c in layout}}
+    prefetch = getattr(s.recorded_update, "prefetch", None)
+    if prefetch is not None and t == "bases":
+        prefetch("f", {o["item_id"] for o, _ in rows if o})
+        prefetch("t", {n["item_id"] for _, n in rows if n})
     changes: list[dict] = []
     leftovers: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
     for o, n in rows:
-        o, n = _row(o), _row(n)
         if o.get("item_id") and n.get("item_id"):
             changes.extend(_pair_fields(spec, o, n, kinds, s.recorded_update))
         elif o.get("item_id"):
@@ -387,11 +405,20 @@ def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: lis
               for pkg in (src, dst) for name, ts in pkg.schemas.items()}
     con = duckdb.connect()
     try:
+        configure(con, cache_dir(root) / "spill")
         _attach(con, "f", compile_package(src, root))
         _attach(con, "t", compile_package(dst, root))
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
-        changes, compared, skipped = compare_attached(con, keys, titles, item_ids, laws)
+        # Hundreds of thousands of acyclic change dicts: the cyclic collector would rescan the
+        # growing heap again and again (~15% of a large diff) and can free nothing.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            changes, compared, skipped = compare_attached(con, keys, titles, item_ids, laws)
+        finally:
+            if was_enabled:
+                gc.enable()
     finally:
         con.close()
     return {

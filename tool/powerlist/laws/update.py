@@ -85,6 +85,29 @@ class DiffCitations:
         self._dates: dict[tuple[str, str], dict] = {}
         self._found: dict[tuple, dict | None] = {}
 
+    def prefetch(self, db: str, item_ids) -> None:
+        """Look up the list dates of many items in one query (a point query per item scans the
+        whole items table each time, which dominates a diff at scale)."""
+        import pyarrow as pa
+        wanted = sorted({i for i in item_ids if i is not None and (db, i) not in self._dates})
+        if not wanted:
+            return
+        try:
+            self.con.register("_date_ids", pa.table({"item_id": pa.array(wanted, pa.string())}))
+            cols = ", ".join(f"l.{c}" for c in self.DATES)
+            rows = self.con.execute(f"SELECT i.item_id, {cols} FROM {db}.main.items i JOIN {db}.main.lists l "
+                                    "USING (list_id) SEMI JOIN _date_ids w ON i.item_id = w.item_id").fetchall()
+        except Exception:  # an older package without some of these columns: dates() says so per item
+            return
+        finally:
+            try:
+                self.con.unregister("_date_ids")
+            except Exception:
+                pass
+        found = {r[0]: dict(zip(self.DATES, r[1:])) for r in rows}
+        for i in wanted:
+            self._dates[(db, i)] = found.get(i, {})
+
     def dates(self, db: str, item_id: str) -> dict:
         key = (db, item_id)
         if key not in self._dates:
