@@ -169,3 +169,46 @@ def test_classify_basis_change_separates_citation_changes_from_cosmetic_ones():
     assert classify_basis_change(base, {**base, "article": "第六条"}) == ("modified", "依据变更")
     assert classify_basis_change(base, {**base, "label": "1.", "text": "国家保密行政管理部门主管全国的保密工作 。"}) \
         == ("cosmetic", "文字修正")
+
+
+def _edit_csv(path: Path, edit) -> None:
+    """Rewrite a working-state CSV row by row (edit returns the row, changed, or None to drop it)."""
+    import csv
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, [r for r in (edit(dict(r)) for r in reader) if r is not None]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_rows_of_a_removed_item_read_plainly_when_name_responsible_and_ref_are_blank(package_copy, tmp_path):
+    # Synthetic edit: step 1 of item 5 loses its name and responsible body, its first citation
+    # its ref; then a second copy drops item 5 whole. The removed rows' readable text and place
+    # must fall back the way the reviewer's text does: bare step text, no brackets, seq for ref.
+    import shutil
+    item = f"{X}-005"
+    tables = package_copy / "tables"
+    _edit_csv(tables / "steps.csv", lambda r: {**r, "name": "", "responsible": ""}
+              if (r["item_id"], r["step_no"]) == (item, "1") else r)
+    _edit_csv(tables / "bases.csv", lambda r: {**r, "ref": ""}
+              if (r["item_id"], r["role"], r["seq"]) == (item, "setting", "1") else r)
+    step1 = next(r for r in csv_rows(tables / "steps.csv") if (r["item_id"], r["step_no"]) == (item, "1"))
+    without = tmp_path / "without-item-5"
+    shutil.copytree(package_copy, without, ignore=shutil.ignore_patterns(".powerlist-cache", "releases"))
+    for name in ("items", "steps", "accountability", "exemptions", "bases"):
+        _edit_csv(without / "tables" / f"{name}.csv", lambda r: None if r["item_id"] == item else r)
+
+    changes = diff_packages(package_copy, "working", str(without))["changes"]
+    step = next(c for c in changes if c["table"] == "steps" and c["key"] == {"step_no": 1})
+    basis = next(c for c in changes if c["table"] == "bases" and c["key"] == {"role": "setting", "seq": 1})
+    assert (step["change"], step["old"], step["new"], step["place"]) == ("removed", step1["text"], None, "责任事项1")
+    assert (basis["change"], basis["place"], basis["basis_id"]) == ("removed", "实施依据1", f"{item}-s1")
+    assert basis["old"].startswith("【法律】《") and basis["row"]["ref"] is None
+
+
+def csv_rows(path: Path) -> list[dict]:
+    import csv
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))

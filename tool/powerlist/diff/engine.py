@@ -179,14 +179,38 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
               FROM {s.src(db, t)} x SEMI JOIN _dk ON x.item_id = _dk.{ki} AND x.{num} = _dk.{kn}
                 {f'AND x.{part} = _dk.{kp}' if spec.part else ''})""")
 
-    # 3. Matched rows that still differ (style, layout) and unmatched rows go to Python.
+    # 3. Matched rows that still differ (style, layout) and unmatched rows. An (item, part) whose
+    # unmatched rows are all on one side (an added or removed item's rows, mostly) needs no
+    # pairing: those rows are added or removed whole, and DuckDB builds their entries.
     shown = ([f"{{a}}.{_q(c)}" for c in content] + [number_style_sql(f"{{a}}.{_q(c)}") for c in labels]
              + [f"{{a}}.{_q(c)}" for c in layout])
-    rows = con.execute(f"""
-        SELECT {s.row_sql('o', 'f', t)}, {s.row_sql('n', 't', t)} FROM _do o FULL JOIN _dn n
-          ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
-        WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)}""").fetchall()
-    for tmp in ("_dk", "_do", "_dn"):
+    only_o = "o.item_id IS NOT NULL AND n.item_id IS NULL"
+    only_n = "o.item_id IS NULL AND n.item_id IS NOT NULL"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _dr AS
+        SELECT o, n, oi, ni, (oi IS NULL OR ni IS NULL)
+                 AND (sum(CASE WHEN ni IS NULL THEN 1 ELSE 0 END) OVER w = 0
+                      OR sum(CASE WHEN oi IS NULL THEN 1 ELSE 0 END) OVER w = 0) AS solo,
+               od, nd, opl, npl, okey, nkey, obid, nbid
+        FROM (SELECT {s.row_sql('o', 'f', t)} AS o, {s.row_sql('n', 't', t)} AS n,
+                     o.item_id AS oi, n.item_id AS ni, coalesce(o.item_id, n.item_id) AS gi,
+                     {f'coalesce(o.{part}, n.{part})' if spec.part else 'NULL'} AS gp,
+                     CASE WHEN {only_o} THEN {_describe_sql(s, 'o', 'f', t)} END AS od,
+                     CASE WHEN {only_n} THEN {_describe_sql(s, 'n', 't', t)} END AS nd,
+                     CASE WHEN {only_o} THEN {_place_sql(s, spec, 'o', 'f')} END AS opl,
+                     CASE WHEN {only_n} THEN {_place_sql(s, spec, 'n', 't')} END AS npl,
+                     CASE WHEN {only_o} THEN {_key_sql(spec, 'o')} END AS okey,
+                     CASE WHEN {only_n} THEN {_key_sql(spec, 'n')} END AS nkey,
+                     {_col(s, 'o', 'f', t, 'basis_id')} AS obid, {_col(s, 'n', 't', t, 'basis_id')} AS nbid
+              FROM _do o FULL JOIN _dn n
+                ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
+              WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)})
+        WINDOW w AS (PARTITION BY gi, gp)""")
+    rows = con.execute("SELECT o, n FROM _dr WHERE NOT solo").fetchall()
+    solo = con.execute("SELECT ni IS NULL, coalesce(oi, ni), coalesce(okey, nkey), coalesce(od, nd), "
+                       "coalesce(opl, npl), CASE WHEN ni IS NULL THEN o ELSE n END, "
+                       "CASE WHEN ni IS NULL THEN obid ELSE nbid END FROM _dr WHERE solo").fetchall()
+    for tmp in ("_dk", "_do", "_dn", "_dr"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
     kinds = {**{c: "content" for c in content}, **{c: "label" for c in labels}, **{c: "layout" for c in layout}}
@@ -194,7 +218,7 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     if prefetch is not None and t == "bases":
         prefetch("f", {o["item_id"] for o, _ in rows if o})
         prefetch("t", {n["item_id"] for _, n in rows if n})
-    changes: list[dict] = []
+    changes: list[dict] = _solo_changes(spec, solo)
     leftovers: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
     for o, n in rows:
         if o.get("item_id") and n.get("item_id"):
@@ -214,6 +238,75 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
             else:
                 changes.append(_child_change(spec, ADDED, None, n, new=describe_row(t, n)))
     return changes
+
+
+
+def _col(s: _Session, alias: str, db: str, table: str, column: str) -> str:
+    """The column, or NULL when this side's table lacks it (as row.get would give None)."""
+    return f"{alias}.{_q(column)}" if column in s.columns[db][table] else "NULL"
+
+
+def _describe_sql(s: _Session, alias: str, db: str, table: str) -> str:
+    """describe_row(table, row) for the child tables, in SQL (same text)."""
+    def c(name: str) -> str:
+        return _col(s, alias, db, table, name)
+
+    def text(name: str) -> str:
+        return f"coalesce({c(name)}, '')"
+
+    def paren(name: str) -> str:
+        return f"CASE WHEN {text(name)} <> '' THEN '（' || {c(name)} || '）' ELSE '' END"
+
+    if table == "steps":
+        return (f"(CASE WHEN {text('name')} <> '' THEN {c('name')} || '：' || {text('text')} ELSE {text('text')} END"
+                f" || {paren('responsible')})")
+    if table == "accountability":
+        return f"({text('text')} || {paren('responsible')})"
+    if table == "exemptions":
+        return text("text")
+    if table == "bases":
+        where = " || ".join(text(k) for k in ("chapter", "article", "paragraph"))
+        return (f"('【' || {text('law_type')} || '】《' || {text('law_title')} || '》' || {paren('law_doc')}"
+                f" || {where} || CASE WHEN {text('text')} <> '' THEN '：' ELSE '' END || {text('text')})")
+    raise ValueError(table)
+
+
+def _place_sql(s: _Session, spec: ChildSpec, alias: str, db: str) -> str:
+    """_place(spec, row) in SQL."""
+    if spec.table == "bases":
+        roles = " ".join(f"WHEN {_sql_str(k)} THEN {_sql_str(v)}" for k, v in ROLE_TITLES.items())
+        role = _col(s, alias, db, "bases", "role")
+        ref = _col(s, alias, db, "bases", "ref")
+        return (f"(coalesce(CASE {role} {roles} ELSE {role} END, 'None') || "
+                f"coalesce(CASE WHEN coalesce({ref}, '') <> '' THEN {ref} END, "
+                f"CAST({_col(s, alias, db, 'bases', 'seq')} AS VARCHAR), 'None'))")
+    return f"({_sql_str(spec.title)} || CAST({alias}.{_q(spec.number)} AS VARCHAR))"
+
+
+def _sql_str(v: str) -> str:
+    return "'" + v.replace("'", "''") + "'"
+
+
+def _key_sql(spec: ChildSpec, alias: str) -> str:
+    """_child_key(spec, row) as a struct (part first, as the dict is built)."""
+    parts = [f"{_q(spec.part)} := {alias}.{_q(spec.part)}"] if spec.part else []
+    parts.append(f"{_q(spec.number)} := {alias}.{_q(spec.number)}")
+    return f"struct_pack({', '.join(parts)})"
+
+
+def _solo_changes(spec: ChildSpec, solo: list[tuple]) -> list[dict]:
+    """Entries for the rows DuckDB found added or removed whole: what _child_change makes."""
+    t, bases = spec.table, spec.table == "bases"
+    out = []
+    for removed, item_id, key, text, place, row, basis_id in solo:
+        change = REMOVED if removed else ADDED
+        c = {"table": t, "change": change, "label": LABELS[change], "list_id": None, "item_id": item_id,
+             "item_name": None, "key": key, "field": None, "old": text if removed else None,
+             "new": None if removed else text, "place": place, "row": row}
+        if bases:
+            c["basis_id"] = basis_id
+        out.append(c)
+    return out
 
 
 def _child_key(spec: ChildSpec, row: dict) -> dict:
