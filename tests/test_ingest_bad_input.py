@@ -125,3 +125,13 @@ def test_unknown_document_type_is_refused(package_copy: Path, tmp_path: Path):
     doc.write_bytes(b"%PDF-1.4 synthetic")
     assert ingest_fails(package_copy, doc) == (
         f"error: {doc}: unsupported document type '.pdf'; expected .txt, .docx or .xlsx")
+
+
+def test_error_quoting_a_line_break_stays_one_line(package_copy: Path, tmp_path: Path):
+    # Found by the fuzzer: a line break edited into a citation's 【law type】 was quoted raw,
+    # splitting the error over two lines. Edited copy of the real Xing'an list.
+    text = (package_copy / "sources" / "2022" / "xingan-baomi-2022.txt").read_text(encoding="utf-8")
+    doc = tmp_path / "xingan-broken-type.txt"
+    doc.write_text(text.replace("【法律】", "【法\n律】", 1), encoding="utf-8")
+    line = ingest_fails(package_copy, doc)
+    assert "unknown law type 【法\\n律】" in line
