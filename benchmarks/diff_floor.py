@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from powerlist.diff.engine import _attach, compare_attached, summarize
+from powerlist.diff.engine import attach, compare_attached, plan_tables, summarize
 
 KEYS = {"items": ["item_id"], "steps": ["item_id", "step_no"], "accountability": ["item_id", "case_no"],
         "exemptions": ["item_id", "seq"], "bases": ["basis_id"]}
@@ -99,8 +99,8 @@ def main() -> None:
 
     def connect():
         con = duckdb.connect(config={"threads": args.threads, "memory_limit": args.memory})
-        _attach(con, "f", old)
-        _attach(con, "t", new)
+        attach(con, "f", old)
+        attach(con, "t", new)
         return con
 
     con = connect()
@@ -111,7 +111,9 @@ def main() -> None:
     con.close()
     con = connect()
     t0 = time.perf_counter()
-    changes, compared, _ = compare_attached(con, {t: k for t, k in KEYS.items()}, {})
+    keys = {t: k for t, k in KEYS.items()}
+    compared, _ = plan_tables(con, keys)
+    changes = [c for batch in compare_attached(con, compared, keys, {}) for c in batch]
     t_engine = time.perf_counter() - t0
     con.close()
     summary = summarize(changes, compared)

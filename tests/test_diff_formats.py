@@ -8,6 +8,7 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, strategies as st
 from openpyxl import load_workbook
 
 from conftest import FIXTURES, copy_package
@@ -152,15 +153,53 @@ def test_tables_leave_cosmetic_rows_out_unless_all(punctuation):
     assert [r[3:5] for r in rows if r[2] == "文字修正"] == [["1．", "1."]]
 
 
-def test_streamed_json_is_byte_for_byte_the_rendered_json(typo, punctuation):
-    # The CLI streams large JSON reports change by change; readers must get the very same text.
+def test_json_report_holds_the_result_with_one_change_per_line(typo, punctuation):
+    # The CLI streams large reports change by change; what a reader parses is the result itself,
+    # and each change is one line (grep/head/jq can take the report apart line by line).
     from powerlist.diff.formats.json_format import write_json
-    odd = {"from": "a", "changes": [{"key": {}, "row": {"n": 1.5, "b": True, "z": None, "l": [1, "引号\"\n"]},
-                                     "empty": [], "nan": float("nan")}], "summary": {}, "tables": []}
+    odd = {"from": "a", "changes": [{"key": {}, "row": {"n": 15, "b": True, "z": None, "l": [1, "引号\"\n\t\x01\u2028"]},
+                                     "empty": [], "nested": {"a": {"b": []}}}], "summary": {"t": {"added": 1}},
+           "tables": []}
     for result in (typo, punctuation, odd):
-        buf = io.StringIO()
+        buf = io.BytesIO()
         write_json(result, buf)
-        assert buf.getvalue() == render_diff(result, "json") == json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+        text = buf.getvalue().decode("utf-8")
+        assert text == render_diff(result, "json")
+        assert json.loads(text) == result
+        lines = text.split("\n")  # not splitlines(): U+2028 in a value is no line break for readers
+        start = lines.index('  "changes": [')
+        assert [json.loads(line.strip().rstrip(",")) for line in lines[start + 1:start + 1 + len(result["changes"])]] \
+            == result["changes"]
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.text(),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                    max_leaves=12))
+def test_json_report_reads_back_as_any_value_a_diff_holds(value):
+    from powerlist.diff.formats.json_format import write_json
+    buf = io.BytesIO()
+    write_json({"changes": [{"old": value}], "v": value}, buf)
+    assert json.loads(buf.getvalue()) == {"changes": [{"old": value}], "v": value}
+
+
+def test_a_removed_items_step_is_reported_whole_with_its_item_and_list(removed):
+    # The removed item's rows are built by DuckDB (rows dropped whole), not by Python: the entry
+    # must still be the contract's, with the same keys in the same order. Values from the
+    # Xing'an list, item 5 (要求…删除涉及泄露国家秘密的信息), step 2 as printed.
+    [c] = [c for c in json.loads(render_diff(removed, "json"))["changes"]
+           if c["table"] == "steps" and c["key"] == {"step_no": 2}]
+    assert list(c) == ["table", "change", "label", "list_id", "item_id", "item_name", "key", "field", "old",
+                       "new", "place", "row", "seq", "old_seq", "new_seq", "list_title", "field_title"]
+    assert {k: v for k, v in c.items() if k != "row"} == {
+        "table": "steps", "change": "removed", "label": "取消", "list_id": X, "item_id": f"{X}-005",
+        "item_name": "要求互联网及其他公共信息网络运营商、服务商删除涉及泄露国家秘密的信息",
+        "key": {"step_no": 2}, "field": None,
+        "old": "调查责任：对立案的案件，指定专人负责，组织调查取证。与当事人有直接利害关系的应当回避。"
+               "调查时应出示执法证件，执法人员不得少于二人，执法人员应保守案件秘密。允许当事人辩解陈述。（县国家保密局）",
+        "new": None, "place": "责任事项2", "seq": 5, "old_seq": 5, "new_seq": None,
+        "list_title": "中共兴安县委办公室（兴安县国家保密局）权责清单", "field_title": None}
+    assert (c["row"]["name"], c["row"]["responsible"], c["row"]["label"]) == ("调查责任", "县国家保密局", "2．")
+    assert removed["summary"]["steps"]["removed"] == 5 and removed["summary"]["bases"]["removed"] == 11
 
 
 def test_diff_json_written_to_a_file_is_the_rendered_json(tmp_path, typo):

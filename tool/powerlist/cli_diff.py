@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -17,21 +18,27 @@ from .errors import PowerlistError
 def write_atomically(path: Path, data) -> None:
     """Write a report so that readers see the old file or the whole new one, never a part.
 
-    data is text, bytes, or a function writing text to an open UTF-8 file (streamed reports)."""
+    data is text, bytes, or a function writing UTF-8 to an open binary file (streamed reports)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        if callable(data):
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "wb") as fh:
+            if callable(data):
                 data(fh)
-        else:
-            with os.fdopen(fd, "wb") as fh:
+            else:
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_stdout(write) -> None:
+    """Stream a report to standard output (write takes a binary file and writes UTF-8)."""
+    sys.stdout.flush()
+    write(sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
 @app.command()
@@ -44,7 +51,7 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
          exit_code: bool = typer.Option(False, "--exit-code",
                                         help="Exit 1 when there are substantive changes (like git diff --exit-code).")):
     """What changed between two versions of the package, by list and item."""
-    from .diff import diff_packages, render_diff
+    from .diff import open_diff, render_diff
     from .diff.formats import BINARY, FORMATS
 
     def go():
@@ -52,12 +59,20 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
             raise PowerlistError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
         if fmt in BINARY and output is None:
             raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
-        result = diff_packages(root(), from_target, to_target)
-        if output is not None and fmt == "json":
-            from .diff.formats.json_format import write_json
-            write_atomically(output, lambda fh: write_json(result, fh))
-            out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
-        elif output is not None:
+        with open_diff(root(), from_target, to_target) as report:
+            if fmt == "json":  # streamed: the changes are never all in memory
+                from .diff.formats.json_format import write_json
+
+                def write(fh):
+                    write_json(report.fields(), fh, report.change_texts())
+                if output is None:
+                    write_stdout(write)
+                else:
+                    write_atomically(output, write)
+                    out.print(f"wrote {output} ({report.substantive} change(s))", markup=False, highlight=False)
+                return report.substantive
+            result = report.to_dict()
+        if output is not None:
             write_atomically(output, render_diff(result, fmt, show_all=show_all))
             out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
         elif fmt == "text" and out.is_terminal:
@@ -66,10 +81,10 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
                 out.print(line)
         else:
             typer.echo(render_diff(result, fmt, show_all=show_all), nl=False)
-        return result
+        return result["substantive"]
 
-    result = run(go)
-    if exit_code and result["substantive"]:
+    substantive = run(go)
+    if exit_code and substantive:
         raise typer.Exit(1)
 
 

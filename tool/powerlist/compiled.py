@@ -18,12 +18,15 @@ import duckdb
 from .package import Package
 
 CACHE_DIR = ".powerlist-cache"
-FORMAT_VERSION = "1"  # bump when the compiled layout changes
+FORMAT_VERSION = "2"  # bump when the compiled layout changes
+ROW_HASHES = "row_hashes"  # schema of each table's per-row hashes, in the table's row order
 
 # DuckDB's default memory limit is 80% of RAM; a province-scale diff needs far less if it may
-# spill, and a bounded limit keeps the whole process under ~2 GiB. Benchmarks give the floor
-# the same settings (POWERLIST_MEMORY_LIMIT / POWERLIST_THREADS override both).
-MEMORY_LIMIT = "1.5GB"
+# spill, and a bounded limit keeps the whole process under 2 GiB (DuckDB's resident memory runs
+# some hundreds of MB over its limit, and Python holds one table's described changes at a time).
+# Benchmarks give the floor the same settings (POWERLIST_MEMORY_LIMIT / POWERLIST_THREADS
+# override both).
+MEMORY_LIMIT = "1GB"
 
 
 def duckdb_settings() -> dict[str, str]:
@@ -65,7 +68,8 @@ def package_files(pkg: Package) -> list[Path]:
 
 def package_key(pkg: Package) -> str:
     """Changes whenever any file the tables come from changes (an edit changes size or mtime)."""
-    h = hashlib.sha256(f"{FORMAT_VERSION}\0{pkg.path.resolve()}\n".encode())
+    # DuckDB's hash() may change between versions, and the row hashes are stored.
+    h = hashlib.sha256(f"{FORMAT_VERSION}\0{duckdb.__version__}\0{pkg.path.resolve()}\n".encode())
     for path in package_files(pkg):
         st = path.stat() if path.exists() else None
         h.update(f"{path.relative_to(pkg.path).as_posix()}\0{st and st.st_size}\0{st and st.st_mtime_ns}\n".encode())
@@ -113,12 +117,30 @@ def build_atomically(target: Path, build) -> Path:
     return target
 
 
+def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package) -> None:
+    """For each table, one hash of every column of each row, stored in the table's row order.
+
+    A diff joins two packages on keys and compares these instead of hashing every text column
+    of both again: releases never change, so the hashing is paid once, when compiling. Read
+    them beside their table with POSITIONAL JOIN (CREATE TABLE AS keeps insertion order).
+    """
+    con.execute(f'CREATE SCHEMA "{ROW_HASHES}"')
+    for name, ts in pkg.schemas.items():
+        if pkg.has_table(name):
+            columns = ", ".join(f'"{f["name"]}"' for f in ts.fields)
+            con.execute(f'CREATE TABLE "{ROW_HASHES}"."{name}" AS SELECT hash({columns}) AS h FROM main."{name}"')
+
+
 def compile_package(pkg: Package, root: Path) -> Path:
     """Path of the package's compiled .duckdb file, building it (atomically) if not cached."""
     target = cache_dir(root) / f"{pkg.label.replace('/', '_')}-{package_key(pkg)}.duckdb"
     if target.exists():
         return target
-    return build_atomically(target, lambda con: load_tables(con, pkg))
+
+    def build(con: duckdb.DuckDBPyConnection) -> None:
+        load_tables(con, pkg)
+        add_row_hashes(con, pkg)
+    return build_atomically(target, build)
 
 
 def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:

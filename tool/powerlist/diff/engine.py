@@ -1,15 +1,14 @@
-"""Compare two packages with DuckDB: match rows set-wise, return change rows as plain dicts.
+"""Compare two packages with DuckDB: match rows set-wise, yield change rows as plain dicts.
 
 Both packages are attached read-only from their compiled .duckdb files. Each comparison is a
 hash full outer join on the stable key; only rows that differ there go on to content alignment
 (child rows matched by folded content within their item), and only the rows still unmatched
 after that reach Python, which pairs them and describes the change. Python never walks a
-whole table.
+whole table, and changes leave in batches (report.py spools them back into DuckDB).
 """
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -17,10 +16,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ..compiled import cache_dir, compile_package, configure
-from ..laws.reference import load_reference
-from ..laws.update import LABEL as UPDATE_LABEL, DiffCitations
-from ..package import open_target
+from ..compiled import ROW_HASHES
+from ..laws.update import LABEL as UPDATE_LABEL
 from .align import pair_rows
 from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAMED, classify_child_change,
                        field_difference)
@@ -47,25 +44,53 @@ def _row(struct: dict | None) -> dict:
 
 
 class _Session:
-    def __init__(self, con: duckdb.DuckDBPyConnection, item_ids: list[str] | None, recorded_update=None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, spool, item_ids: list[str] | None, recorded_update=None):
         self.con = con
+        self.spool = spool  # where the changes go (spool.ChangeSpool)
         self.recorded_update = recorded_update  # citation → correspondence it followed (依据更新), or None
         self.filtered = item_ids is not None
         self.dates: set[tuple[str, str, str]] = set()  # (db, table, column) of DATE type
+        self.list_titles: dict[str, str] | None = None  # looked up with the first changes
         if self.filtered:
             con.register("_wanted", pa.table({"item_id": pa.array(item_ids, pa.string())}))
-        self.columns = {db: self._columns(db) for db in ("f", "t")}
+        self.typed: dict[str, dict[str, list[tuple[str, str]]]] = {db: self._columns(db) for db in ("f", "t")}
+        self.columns = {db: {t: [c for c, _ in cols] for t, cols in tables.items()} for db, tables in self.typed.items()}
+        self.hashed = {db: self._hashed(db) for db in ("f", "t")}
 
-    def _columns(self, db: str) -> dict[str, list[str]]:
+    def _columns(self, db: str) -> dict[str, list[tuple[str, str]]]:
         rows = self.con.execute(
             "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
             "AND schema_name = 'main' ORDER BY table_name, column_index", [db]).fetchall()
-        cols: dict[str, list[str]] = defaultdict(list)
+        cols: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for table, column, data_type in rows:
-            cols[table].append(column)
+            cols[table].append((column, data_type))
             if data_type == "DATE":
                 self.dates.add((db, table, column))
         return cols
+
+    def _hashed(self, db: str) -> set[str]:
+        """Tables whose compiled form carries stored row hashes (compiled.add_row_hashes)."""
+        return {r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ?",
+            [db, ROW_HASHES]).fetchall()}
+
+    def stored_hashes(self, table: str) -> bool:
+        """Whether both sides' stored row hashes can stand for comparing their rows: same columns,
+        same types, whole tables (a filtered side would no longer line up with its hashes)."""
+        return (not self.filtered and table in self.hashed["f"] and table in self.hashed["t"]
+                and self.typed["f"][table] == self.typed["t"][table])
+
+    def keyed_hashes(self, db: str, table: str, keys: dict[str, str], exprs: list[str]) -> str:
+        """A relation of the table's rows as rid (rowid), `keys` (alias → SQL over x) and h, a hash
+        standing for the rest of the row: stored when stored_hashes(table), else computed from exprs."""
+        cols = ", ".join(["x.rowid AS rid"] + [f"{sql} AS {alias}" for alias, sql in keys.items()])
+        if self.stored_hashes(table):
+            return (f"(SELECT {cols}, hh.h FROM {db}.main.{_q(table)} x "
+                    f"POSITIONAL JOIN {db}.{_q(ROW_HASHES)}.{_q(table)} hh)")
+        where = ""
+        if self.filtered and "item_id" in self.columns[db][table]:
+            where = " WHERE x.item_id IN (SELECT item_id FROM _wanted)"
+        return f"(SELECT {cols}, {_hash('x', exprs)} AS h FROM {db}.main.{_q(table)} x{where})"
 
     def row_sql(self, alias: str, db: str, table: str) -> str:
         """The side's row as one struct of its own columns, dates already as ISO text: what
@@ -105,10 +130,12 @@ def _change(table, change, *, item_id=None, key=None, field=None, old=None, new=
 def _diff_items(s: _Session) -> list[dict]:
     cols = [c for c in s.common_columns("items") if c != "item_id"]
     exprs = [f"{{a}}.{_q(c)}" for c in cols]
+    differ = {db: s.keyed_hashes(db, "items", {"item_id": "x.item_id"}, exprs) for db in ("f", "t")}
     rows = s.con.execute(
         f"SELECT {s.row_sql('o', 'f', 'items')}, {s.row_sql('n', 't', 'items')} "
-        f"FROM {s.src('f', 'items')} o FULL JOIN {s.src('t', 'items')} n ON o.item_id = n.item_id "
-        f"WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', exprs)} <> {_hash('n', exprs)}").fetchall()
+        f"FROM (SELECT od.rid AS orid, nd.rid AS nrid FROM {differ['f']} od FULL JOIN {differ['t']} nd "
+        f"      ON od.item_id = nd.item_id WHERE od.h IS DISTINCT FROM nd.h) d "
+        f"LEFT JOIN f.main.items o ON o.rowid = d.orid LEFT JOIN t.main.items n ON n.rowid = d.nrid").fetchall()
     changes = []
     for o, n in rows:
         if not o.get("item_id"):
@@ -149,6 +176,8 @@ def _item_fields(o: dict, n: dict, cols: list[str]) -> list[dict]:
 # ---- child rows (steps, accountability, exemptions, bases) ------------------------------
 
 def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
+    """The changes of the child rows that Python describes; those of rows added or removed
+    whole go straight from DuckDB to the spool."""
     cols = s.common_columns(spec.table)
     if "item_id" not in cols or spec.number not in cols or (spec.part and spec.part not in cols):
         return []
@@ -161,23 +190,23 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
 
     # 1. Same key, same row: untouched (the bulk of the data) and dropped here.
     raw = [f"{{a}}.{_q(c)}" for c in others]
+    keys = {"item_id": "x.item_id", "part": f"x.{part}" if spec.part else "NULL", "num": f"x.{num}"}
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _dk AS
-        SELECT o.item_id AS oi, o.part AS op, o.num AS ono, n.item_id AS ni, n.part AS np, n.num AS nno
-        FROM (SELECT item_id, {part} AS part, {num} AS num, {_hash('x', raw)} AS h FROM {s.src('f', t)} x) o
-        FULL JOIN (SELECT item_id, {part} AS part, {num} AS num, {_hash('x', raw)} AS h FROM {s.src('t', t)} x) n
+        SELECT o.rid AS orid, n.rid AS nrid
+        FROM {s.keyed_hashes('f', t, keys, raw)} o FULL JOIN {s.keyed_hashes('t', t, keys, raw)} n
           ON o.item_id = n.item_id AND o.num = n.num {'AND o.part = n.part' if spec.part else ''}
         WHERE o.h IS DISTINCT FROM n.h""")
 
     # 2. The rest are aligned by folded content within (item, part); duplicates pair in order.
     folded = [fold_sql(f"x.{_q(c)}") for c in content]
-    for side, db, (ki, kp, kn) in (("_do", "f", ("oi", "op", "ono")), ("_dn", "t", ("ni", "np", "nno"))):
+    for side, db, rid in (("_do", "f", "orid"), ("_dn", "t", "nrid")):
+        # By rowid: the scan skips the untouched rows before reading their text.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {side} AS
             SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}) AS _occ FROM (
               SELECT x.*, {('hash(' + ', '.join(folded) + ')') if folded else '0'} AS _nh
-              FROM {s.src(db, t)} x SEMI JOIN _dk ON x.item_id = _dk.{ki} AND x.{num} = _dk.{kn}
-                {f'AND x.{part} = _dk.{kp}' if spec.part else ''})""")
+              FROM {db}.main.{_q(t)} x SEMI JOIN _dk ON x.rowid = _dk.{rid})""")
 
     # 3. Matched rows that still differ (style, layout) and unmatched rows. An (item, part) whose
     # unmatched rows are all on one side (an added or removed item's rows, mostly) needs no
@@ -206,19 +235,19 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
                 ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
               WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)})
         WINDOW w AS (PARTITION BY gi, gp)""")
-    rows = con.execute("SELECT o, n FROM _dr WHERE NOT solo").fetchall()
-    solo = con.execute("SELECT ni IS NULL, coalesce(oi, ni), coalesce(okey, nkey), coalesce(od, nd), "
-                       "coalesce(opl, npl), CASE WHEN ni IS NULL THEN o ELSE n END, "
-                       "CASE WHEN ni IS NULL THEN obid ELSE nbid END FROM _dr WHERE solo").fetchall()
-    for tmp in ("_dk", "_do", "_dn", "_dr"):
+    for tmp in ("_dk", "_do", "_dn"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
+    # Rows added or removed whole are the bulk of a large diff: DuckDB builds and encodes them.
+    s.spool.add_query(_solo_sql(s, spec))
+    rows = con.execute("SELECT o, n FROM _dr WHERE NOT solo").fetchall()
+    con.execute("DROP TABLE IF EXISTS _dr")
 
     kinds = {**{c: "content" for c in content}, **{c: "label" for c in labels}, **{c: "layout" for c in layout}}
     prefetch = getattr(s.recorded_update, "prefetch", None)
     if prefetch is not None and t == "bases":
         prefetch("f", {o["item_id"] for o, _ in rows if o})
         prefetch("t", {n["item_id"] for _, n in rows if n})
-    changes: list[dict] = _solo_changes(spec, solo)
+    changes: list[dict] = []
     leftovers: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
     for o, n in rows:
         if o.get("item_id") and n.get("item_id"):
@@ -294,19 +323,67 @@ def _key_sql(spec: ChildSpec, alias: str) -> str:
     return f"struct_pack({', '.join(parts)})"
 
 
-def _solo_changes(spec: ChildSpec, solo: list[tuple]) -> list[dict]:
-    """Entries for the rows DuckDB found added or removed whole: what _child_change makes."""
-    t, bases = spec.table, spec.table == "bases"
-    out = []
-    for removed, item_id, key, text, place, row, basis_id in solo:
-        change = REMOVED if removed else ADDED
-        c = {"table": t, "change": change, "label": LABELS[change], "list_id": None, "item_id": item_id,
-             "item_name": None, "key": key, "field": None, "old": text if removed else None,
-             "new": None if removed else text, "place": place, "row": row}
-        if bases:
-            c["basis_id"] = basis_id
-        out.append(c)
-    return out
+def _context_sql(s: _Session, db: str, alias: str, on: str) -> str:
+    """LEFT JOIN of the side's items (or of nothing, if it has none) as alias."""
+    if "items" in s.columns[db]:
+        return f"LEFT JOIN {db}.main.items {alias} ON {alias}.item_id = {on}"
+    return (f"LEFT JOIN (SELECT NULL::VARCHAR AS item_id, NULL::VARCHAR AS list_id, NULL::BIGINT AS seq, "
+            f"NULL::VARCHAR AS name WHERE false) {alias} ON {alias}.item_id = {on}")
+
+
+def _title_sql(s: _Session, db: str, alias: str, on: str) -> str:
+    if "title" in s.columns[db].get("lists", []):
+        return f"LEFT JOIN {db}.main.lists {alias} ON {alias}.list_id = {on}"
+    return (f"LEFT JOIN (SELECT NULL::VARCHAR AS list_id, NULL::VARCHAR AS title WHERE false) {alias} "
+            f"ON {alias}.list_id = {on}")
+
+
+QUOTE = _sql_str("'")
+
+
+def _solo_sql(s: _Session, spec: ChildSpec) -> str:
+    """The spool rows (spool.COLUMNS but arrival) of the child rows in _dr added or removed whole:
+    the entries _child_change and _add_context would make, encoded by DuckDB (to_json)."""
+    t = spec.table
+    rank = TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER)
+    if spec.part:
+        roles = " ".join(f"WHEN {_sql_str(k)} THEN {v}" for k, v in ROLE_ORDER.items())
+        part_rank = f"CASE key.{_q(spec.part)} {roles} ELSE 9 END"
+        # str(key) as Python prints the dict: only a tie-break, exact for quote-free part values.
+        key_text = (f"'{{''{spec.part}'': ' || CASE WHEN key.{_q(spec.part)} IS NULL THEN 'None' "
+                    f"ELSE {QUOTE} || key.{_q(spec.part)} || {QUOTE} END || ', ''{spec.number}'': ' || "
+                    f"coalesce(CAST(key.{_q(spec.number)} AS VARCHAR), 'None') || '}}'")
+    else:
+        part_rank = "0"
+        key_text = f"'{{''{spec.number}'': ' || coalesce(CAST(key.{_q(spec.number)} AS VARCHAR), 'None') || '}}'"
+    basis = "basis_id := bid, " if t == "bases" else ""
+    return f"""
+        SELECT c.list_id IS NOT NULL AS has_list, coalesce(c.list_id, '') AS list_id, coalesce(c.seq, 0) AS seq,
+               c.item_id AS item_id, {rank} AS table_rank, {part_rank} AS part,
+               coalesce(key.{_q(spec.number)}, 0) AS number, {key_text} AS key_text, '' AS field,
+               {_sql_str(t)} AS tbl, change,
+               to_json(struct_pack("table" := {_sql_str(t)}, change := change,
+                   label := CASE change WHEN {_sql_str(REMOVED)} THEN {_sql_str(LABELS[REMOVED])}
+                            ELSE {_sql_str(LABELS[ADDED])} END,
+                   list_id := c.list_id, item_id := c.item_id, item_name := item_name, "key" := key,
+                   field := NULL, old := CASE change WHEN {_sql_str(REMOVED)} THEN text END,
+                   new := CASE change WHEN {_sql_str(ADDED)} THEN text END, place := place, "row" := "row",
+                   {basis}seq := c.seq, old_seq := old_seq, new_seq := new_seq,
+                   list_title := CASE WHEN tl.list_id IS NOT NULL THEN tl.title ELSE fl.title END,
+                   field_title := NULL)) AS body
+        FROM (
+          SELECT d.*, CASE WHEN ti.item_id IS NOT NULL THEN ti.list_id ELSE fi.list_id END AS list_id,
+                 CASE WHEN ti.item_id IS NOT NULL THEN ti.name ELSE fi.name END AS item_name,
+                 CASE WHEN ti.item_id IS NOT NULL THEN ti.seq ELSE fi.seq END AS seq,
+                 fi.seq AS old_seq, ti.seq AS new_seq
+          FROM (SELECT CASE WHEN ni IS NULL THEN {_sql_str(REMOVED)} ELSE {_sql_str(ADDED)} END AS change,
+                       coalesce(oi, ni) AS item_id, coalesce(okey, nkey) AS key, coalesce(od, nd) AS text,
+                       coalesce(opl, npl) AS place, CASE WHEN ni IS NULL THEN o ELSE n END AS "row",
+                       CASE WHEN ni IS NULL THEN obid ELSE nbid END AS bid
+                FROM _dr WHERE solo) d
+          {_context_sql(s, 'f', 'fi', 'd.item_id')} {_context_sql(s, 't', 'ti', 'd.item_id')}
+        ) c
+        {_title_sql(s, 'f', 'fl', 'c.list_id')} {_title_sql(s, 't', 'tl', 'c.list_id')}"""
 
 
 def _child_key(spec: ChildSpec, row: dict) -> dict:
@@ -416,7 +493,8 @@ def _list_titles(s: _Session) -> dict[str, str]:
 
 def _add_context(s: _Session, changes: list[dict]) -> None:
     ctx = _item_context(s, {c["item_id"] for c in changes if c["item_id"]})
-    titles = _list_titles(s)
+    if s.list_titles is None:
+        s.list_titles = _list_titles(s)
     for c in changes:
         hint = c.pop("list_id_hint", None)
         if c["item_id"]:
@@ -431,10 +509,11 @@ def _add_context(s: _Session, changes: list[dict]) -> None:
                 c["old_name"], c["new_name"] = c["old"], c["new"]
         else:
             c["list_id"] = hint
-        c["list_title"] = titles.get(c["list_id"]) if c["list_id"] else None
+        c["list_title"] = s.list_titles.get(c["list_id"]) if c["list_id"] else None
 
 
-def _sort_key(c: dict):
+def sort_key(c: dict) -> tuple:
+    """The report order: by list, item position, table, step/case number, field."""
     table_rank = TABLE_ORDER.index(c["table"]) if c["table"] in TABLE_ORDER else len(TABLE_ORDER)
     key = c["key"]
     part = ROLE_ORDER.get(key.get("role"), 9) if "role" in key else 0
@@ -443,83 +522,57 @@ def _sort_key(c: dict):
             table_rank, part, number, str(key), c["field"] or "")
 
 
-def summarize(changes: list[dict], tables: list[str]) -> dict:
-    summary = {t: {"added": 0, "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
-               for t in tables}
-    for c in changes:
-        counts = summary.setdefault(c["table"], {"added": 0, "removed": 0, "modified": 0,
-                                                  "renamed": 0, "moved": 0, "cosmetic": 0})
-        kind = c["change"]
+def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -> dict:
+    """The DESIGN summary from {(table, change): rows}: renamed and moved also count as modified."""
+    def empty() -> dict:
+        return {"added": 0, "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
+
+    summary = {t: empty() for t in tables}
+    for (table, kind), n in counts.items():
+        row = summary.setdefault(table, empty())
         if kind in (RENAMED, MOVED):
-            counts["modified"] += 1
-        counts[kind] += 1
+            row["modified"] += n
+        row[kind] += n
     return summary
 
 
-def _attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
+def summarize(changes: list[dict], tables: list[str]) -> dict:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for c in changes:
+        counts[(c["table"], c["change"])] += 1
+    return summary_from_counts(counts, tables)
+
+
+def attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
     con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
 
 
-def compare_attached(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], titles: dict[str, dict],
-                     item_ids: list[str] | None = None, recorded_update=None) -> tuple[list[dict], list[str], list[str]]:
-    """(changes, tables compared, tables in only one package) for databases attached as f and t."""
-    s = _Session(con, item_ids, recorded_update)
-    in_both = [t for t in s.columns["t"] if t in s.columns["f"]]
-    skipped = sorted(set(s.columns["t"]) ^ set(s.columns["f"]))
-    compared: list[str] = []
-    changes: list[dict] = []
-    for table in sorted(in_both, key=lambda t: (TABLE_ORDER + [t]).index(t)):
+def plan_tables(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]],
+                item_ids: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """(tables to compare, in report order; tables in only one package) for databases attached as f and t."""
+    names = {db: {r[0] for r in con.execute(
+        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main'",
+        [db]).fetchall()} for db in ("f", "t")}
+    in_both = names["f"] & names["t"]
+    compared = [t for t in in_both
+                if t == "items" or t in CHILDREN or (item_ids is None and keys.get(t))]
+    compared.sort(key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER), t))
+    return compared, sorted(names["f"] ^ names["t"])
+
+
+def compare_attached(con: duckdb.DuckDBPyConnection, tables: list[str], keys: dict[str, list[str]],
+                     titles: dict[str, dict], spool, item_ids: list[str] | None = None,
+                     recorded_update=None) -> None:
+    """Put every change between databases attached as f and t into the spool (spool.ChangeSpool)."""
+    s = _Session(con, spool, item_ids, recorded_update)
+    for table in tables:
         if table == "items":
-            changes += _diff_items(s)
+            batch = _diff_items(s)
         elif table in CHILDREN:
-            changes += _diff_children(s, CHILDREN[table])
-        elif item_ids is None and keys.get(table):
-            changes += _diff_keyed(s, table, keys[table])
+            batch = _diff_children(s, CHILDREN[table])
         else:
-            continue
-        compared.append(table)
-    _add_context(s, changes)
-    for c in changes:
-        c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
-    changes.sort(key=_sort_key)
-    return changes, compared, skipped
-
-
-def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: list[str] | None = None) -> dict:
-    """Every change from one package to another, as the DESIGN.md JSON contract.
-
-    Targets are release tags, 'working' or package folder paths. item_ids restricts the
-    comparison to those items and their child rows (used by history).
-    """
-    root = Path(root)
-    src, dst = open_target(root, from_target), open_target(root, to_target)
-    keys = {name: ts.primary_key for name, ts in dst.schemas.items()}
-    titles = {name: {f["name"]: f.get("title") for f in ts.fields}
-              for pkg in (src, dst) for name, ts in pkg.schemas.items()}
-    con = duckdb.connect()
-    try:
-        configure(con, cache_dir(root) / "spill")
-        _attach(con, "f", compile_package(src, root))
-        _attach(con, "t", compile_package(dst, root))
-        # The law reference tables live in the working state and apply to every release.
-        laws = DiffCitations(load_reference(root), con)
-        # Hundreds of thousands of acyclic change dicts: the cyclic collector would rescan the
-        # growing heap again and again (~15% of a large diff) and can free nothing.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            changes, compared, skipped = compare_attached(con, keys, titles, item_ids, laws)
-        finally:
-            if was_enabled:
-                gc.enable()
-    finally:
-        con.close()
-    return {
-        "from": from_target,
-        "to": to_target,
-        "summary": summarize(changes, compared),
-        "changes": changes,
-        "tables_compared": compared,
-        "tables_not_in_both": skipped,
-        "substantive": sum(1 for c in changes if c["change"] != COSMETIC),
-    }
+            batch = _diff_keyed(s, table, keys[table])
+        _add_context(s, batch)
+        for c in batch:
+            c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
+        spool.add(batch)

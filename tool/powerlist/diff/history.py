@@ -8,7 +8,7 @@ from pathlib import Path
 from ..compiled import open_compiled
 from ..errors import PowerlistError
 from ..package import WORKING, open_target, release_tags
-from .engine import diff_packages
+from .report import diff_packages
 
 
 def release_order(root: Path) -> list[str]:

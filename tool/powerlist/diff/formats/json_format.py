@@ -1,79 +1,51 @@
 """The DESIGN.md JSON contract: every change, cosmetic ones included (readers filter by `change`).
 
-The text is exactly json.dumps(result, ensure_ascii=False, indent=2) + newline. The standard
-library's indented encoder is pure Python and needs the whole text in memory; a province-scale
-diff has ~500k changes (hundreds of MB), so write_json builds the same text itself with the C
-string encoder, change by change, keeping memory flat (and taking ~30% less time).
+Layout: the top level indented by two spaces (as json.dumps(indent=2) writes it), and each change
+compact on a line of its own, so a report of half a million changes stays small, can be read
+line by line (grep, jq --stream, head) and is written as it is read from the spool. Changes are
+encoded by orjson or, for rows added or removed whole, by DuckDB's to_json: the same JSON (they
+may differ only in the letter case of \\u escapes of control characters).
 """
 
 from __future__ import annotations
 
-import json
-from json.encoder import encode_basestring  # the C-accelerated one, as json.dumps uses with ensure_ascii=False
-from typing import IO
+import io
+from collections.abc import Iterable
+from typing import BinaryIO
 
-_INF = float("inf")
-
-
-def _float(v: float) -> str:
-    if v != v:
-        return "NaN"
-    if v == _INF:
-        return "Infinity"
-    if v == -_INF:
-        return "-Infinity"
-    return float.__repr__(v)
+import orjson
 
 
-def _enc(v, ind: str) -> str:
-    if isinstance(v, str):
-        return encode_basestring(v)
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return int.__repr__(v)
-    if isinstance(v, float):
-        return _float(v)
-    inner = ind + "  "
-    if isinstance(v, dict):
-        if not v:
-            return "{}"
-        if not all(isinstance(k, str) for k in v):  # json's key coercions are rare here: defer to it
-            return _stdlib(v, ind)
-        return ("{\n" + ",\n".join(f"{inner}{encode_basestring(k)}: {_enc(x, inner)}" for k, x in v.items())
-                + "\n" + ind + "}")
-    if isinstance(v, (list, tuple)):
-        if not v:
-            return "[]"
-        return "[\n" + ",\n".join(inner + _enc(x, inner) for x in v) + "\n" + ind + "]"
-    return _stdlib(v, ind)
+def encode_change(change: dict) -> str:
+    """One change as it sits in the report's "changes" list: compact JSON.
 
-
-def _stdlib(v, ind: str) -> str:
-    return json.dumps(v, ensure_ascii=False, indent=2).replace("\n", "\n" + ind)
+    Decoded at once: orjson's bytes keep their whole working buffer (~16 KB however short the
+    text), which for a batch of 60k changes is most of a gigabyte."""
+    return orjson.dumps(change).decode("utf-8")
 
 
 def render(result: dict, *, show_all: bool = False) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    buf = io.BytesIO()
+    write_json(result, buf)
+    return buf.getvalue().decode("utf-8")
 
 
-def write_json(result: dict, fh: IO[str]) -> None:
-    """Write render(result) to a text file, one change at a time."""
-    if not isinstance(result, dict) or not result or not all(isinstance(k, str) for k in result):
-        fh.write(render(result))
-        return
-    fh.write("{\n")
+def write_json(result: dict, fh: BinaryIO, change_texts: Iterable[str | bytes] | None = None) -> None:
+    """Write the report, UTF-8, to a binary file one change at a time.
+
+    change_texts, when given, are the changes already encoded, in order: they stand for
+    result["changes"], so the changes need never be in memory together."""
+    fh.write(b"{\n")
     for i, (k, v) in enumerate(result.items()):
-        fh.write(("" if i == 0 else ",\n") + f"  {encode_basestring(k)}: ")
-        if isinstance(v, list) and v:
-            fh.write("[\n")
-            for j, c in enumerate(v):
-                fh.write(("    " if j == 0 else ",\n    ") + _enc(c, "    "))
-            fh.write("\n  ]")
-        else:
-            fh.write(_enc(v, "  "))
-    fh.write("\n}\n")
+        fh.write((b"" if i == 0 else b",\n") + b"  " + orjson.dumps(k) + b": ")
+        if k != "changes":
+            fh.write(orjson.dumps(v, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  "))
+            continue
+        texts = change_texts if change_texts is not None else (encode_change(c) for c in v or ())
+        empty = True
+        for text in texts:
+            fh.write(b"[\n    " if empty else b",\n    ")
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            empty = False
+        fh.write(b"[]" if empty else b"\n  ]")
+    fh.write(b"\n}\n")

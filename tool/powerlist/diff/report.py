@@ -1,0 +1,90 @@
+"""Run a diff and hand over its report: the DESIGN.md JSON contract, streamed or as one dict."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ..compiled import cache_dir, compile_package, configure
+from ..laws.reference import load_reference
+from ..laws.update import DiffCitations
+from ..package import open_target
+from .classify import COSMETIC
+from .engine import attach, compare_attached, plan_tables, sort_key, summary_from_counts
+from .spool import ChangeSpool
+
+
+@dataclass
+class DiffReport:
+    from_target: str
+    to_target: str
+    summary: dict
+    tables_compared: list[str]
+    tables_not_in_both: list[str]
+    substantive: int
+    spool: ChangeSpool
+
+    def fields(self, changes=None) -> dict:
+        """The contract's top-level fields, in order, with `changes` as given (None: not read)."""
+        return {"from": self.from_target, "to": self.to_target, "summary": self.summary, "changes": changes,
+                "tables_compared": self.tables_compared, "tables_not_in_both": self.tables_not_in_both,
+                "substantive": self.substantive}
+
+    def change_texts(self) -> Iterator[str]:
+        """Each change's JSON text in report order, read a chunk at a time (json_format.write_json)."""
+        return self.spool.texts()
+
+    def to_dict(self) -> dict:
+        return self.fields(list(self.spool.changes()))
+
+
+@contextmanager
+def open_diff(root: Path, from_target: str, to_target: str, *,
+              item_ids: list[str] | None = None) -> Iterator[DiffReport]:
+    """Compare two package versions; the report can be read until the block ends.
+
+    Targets are release tags, 'working' or package folder paths. item_ids restricts the
+    comparison to those items and their child rows (used by history).
+    """
+    root = Path(root)
+    src, dst = open_target(root, from_target), open_target(root, to_target)
+    keys = {name: ts.primary_key for name, ts in dst.schemas.items()}
+    titles = {name: {f["name"]: f.get("title") for f in ts.fields}
+              for pkg in (src, dst) for name, ts in pkg.schemas.items()}
+    con = duckdb.connect()
+    try:
+        configure(con, cache_dir(root) / "spill")
+        attach(con, "f", compile_package(src, root))
+        attach(con, "t", compile_package(dst, root))
+        # The law reference tables live in the working state and apply to every release.
+        laws = DiffCitations(load_reference(root), con)
+        compared, skipped = plan_tables(con, keys, item_ids)
+        # One transaction for the whole comparison: its scratch tables and the spool are never
+        # committed (committing each large insert into them cost ~20% of a 1M-item diff).
+        con.begin()
+        spool = ChangeSpool(con, sort_key)
+        # Many acyclic change dicts per table: the cyclic collector would rescan them again and
+        # again and can free nothing.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            compare_attached(con, compared, keys, titles, spool, item_ids, laws)
+        finally:
+            if was_enabled:
+                gc.enable()
+        counts = spool.counts()
+        yield DiffReport(from_target, to_target, summary_from_counts(counts, compared), compared, skipped,
+                         sum(n for (_, kind), n in counts.items() if kind != COSMETIC), spool)
+    finally:
+        con.close()
+
+
+def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: list[str] | None = None) -> dict:
+    """Every change from one package to another, as the DESIGN.md JSON contract (one dict)."""
+    with open_diff(root, from_target, to_target, item_ids=item_ids) as report:
+        return report.to_dict()

@@ -1,0 +1,80 @@
+"""Change rows kept in DuckDB until the report is written, so a diff never holds them all in Python.
+
+A province-scale diff has hundreds of thousands of changes; as Python objects they would outweigh
+DuckDB's own (bounded) memory. Each change goes into a table on the diff's connection as the JSON
+text the report will hold, with its place in the report order: changes built in Python are
+encoded (orjson) and appended a batch at a time; the bulk — child rows added or removed whole —
+is built and encoded by DuckDB itself (add_query). Reading sorts the table (DuckDB spills to disk
+if it must) and fetches the texts a chunk at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from .formats.json_format import encode_change
+
+# The sort key's parts (engine.sort_key), arrival (Python's sort was stable), what the summary
+# counts, and the text.
+_SCHEMA = pa.schema([
+    ("has_list", pa.bool_()), ("list_id", pa.string()), ("seq", pa.int64()), ("item_id", pa.string()),
+    ("table_rank", pa.int64()), ("part", pa.int64()), ("number", pa.int64()), ("key_text", pa.string()),
+    ("field", pa.string()), ("arrival", pa.int64()), ("tbl", pa.string()), ("change", pa.string()),
+    ("body", pa.string()),
+])
+COLUMNS = _SCHEMA.names
+_DUCK_TYPES = {pa.bool_(): "BOOLEAN", pa.string(): "VARCHAR", pa.int64(): "BIGINT"}
+_ORDER = ", ".join(COLUMNS[:COLUMNS.index("arrival") + 1])
+_READ_CHUNK = 20_000
+
+
+class ChangeSpool:
+    def __init__(self, con: duckdb.DuckDBPyConnection, sort_key: Callable[[dict], tuple]):
+        self.con = con
+        self.sort_key = sort_key
+        self.arrived = 0
+        cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in _SCHEMA)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _spool ({cols})")
+
+    def add(self, changes: list[dict]) -> None:
+        """Append change dicts (complete, context included)."""
+        if not changes:
+            return
+        columns: list[list] = [[] for _ in _SCHEMA]
+        for c in changes:
+            values = (*self.sort_key(c), self.arrived, c["table"], c["change"], encode_change(c))
+            for column, v in zip(columns, values):
+                column.append(v)
+            self.arrived += 1
+        batch = pa.Table.from_arrays([pa.array(col, f.type) for col, f in zip(columns, _SCHEMA)], schema=_SCHEMA)
+        self.con.register("_spool_batch", batch)
+        try:
+            self.con.execute("INSERT INTO _spool SELECT * FROM _spool_batch")
+        finally:
+            self.con.unregister("_spool_batch")
+
+    def add_query(self, select_sql: str) -> None:
+        """Append the rows of a query giving every column but arrival, in COLUMNS order."""
+        cols = ", ".join(c if c != "arrival" else f"{self.arrived} + row_number() OVER () AS arrival"
+                         for c in COLUMNS)
+        self.con.execute(f"INSERT INTO _spool SELECT {cols} FROM ({select_sql})")
+        self.arrived = self.con.execute("SELECT coalesce(max(arrival), -1) + 1 FROM _spool").fetchall()[0][0]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """{(table, change): rows}."""
+        return {(t, c): n for t, c, n in self.con.execute("SELECT tbl, change, count(*) FROM _spool GROUP BY ALL").fetchall()}
+
+    def texts(self) -> Iterator[str]:
+        """Each change's JSON text, in report order."""
+        result = self.con.execute(f"SELECT body FROM _spool ORDER BY {_ORDER}")
+        while chunk := result.fetchmany(_READ_CHUNK):
+            for (body,) in chunk:
+                yield body
+
+    def changes(self) -> Iterator[dict]:
+        for text in self.texts():
+            yield orjson.loads(text)
