@@ -224,7 +224,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2, help="DuckDB threads for the floor and powerlist alike")
     ap.add_argument("--memory-limit", default=None,
-                    help="DuckDB memory limit for the floor and powerlist alike (default: powerlist's, 1.5GB)")
+                    help="DuckDB memory limit for the floor and powerlist alike (default: powerlist's, compiled.MEMORY_LIMIT)")
     ap.add_argument("--csv-diff-max", type=int, default=1_000_000, help="largest items table given to csv-diff")
     ap.add_argument("--daff-sample", type=int, default=20_000, help="items rows given to daff")
     ap.add_argument("--frictionless-max", type=int, default=1_000_000, help="largest N given to frictionless")

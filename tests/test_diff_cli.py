@@ -111,3 +111,21 @@ def test_history_of_unknown_item_is_an_error(package_copy):
     with pytest.raises(PowerlistError, match="unknown item 'nope-001'"):
         item_history(package_copy, "nope-001")
     assert invoke(package_copy, "history", "nope-001").exit_code == 2
+
+
+def test_piped_json_diff_streams_the_report_and_no_progress_bar(typo_package):
+    result = invoke(typo_package, "diff", "2022", "working", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == ""  # the bar is for terminals only
+    assert json.loads(result.stdout)["summary"]["accountability"]["modified"] == 1
+
+
+def test_diff_reports_each_step_to_a_progress_callback(typo_package):
+    from powerlist.diff import open_diff
+    steps = []
+    with open_diff(typo_package, "2022", "working", progress=lambda *a: steps.append(a)) as report:
+        tables = report.tables_compared
+    assert steps[:2] == [("compiling 2022", 0, 0), ("compiling working", 0, 0)]
+    assert steps[2:-1] == [(f"comparing {t}", i, len(tables)) for i, t in enumerate(tables)]
+    assert steps[-1] == ("comparing done", len(tables), len(tables))  # ends the bar
+    assert tables[:6] == ["lists", "items", "bases", "steps", "accountability", "exemptions"]

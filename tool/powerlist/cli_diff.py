@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from .cli import TextOrJson, app, format_option, out, root, run
+from .cli import TextOrJson, app, err, format_option, out, root, run
 from .errors import PowerlistError
 
 
@@ -53,13 +53,14 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
     """What changed between two versions of the package, by list and item."""
     from .diff import open_diff, render_diff
     from .diff.formats import BINARY, FORMATS
+    from .progress import table_progress
 
     def go():
         if fmt not in FORMATS:
             raise PowerlistError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
         if fmt in BINARY and output is None:
             raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
-        with open_diff(root(), from_target, to_target) as report:
+        with table_progress(err, "diff") as step, open_diff(root(), from_target, to_target, progress=step) as report:
             if fmt == "json":  # streamed: the changes are never all in memory
                 from .diff.formats.json_format import write_json
 

@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 @contextmanager
 def table_progress(console: Console, title: str) -> Iterator[Optional[Callable[[str, int, int], None]]]:
-    """Yields a callback (table, index, total) for library code, or None when not on a terminal."""
+    """Yields a callback (what, index, total) for library code, or None when not on a terminal.
+    The bar disappears when index reaches total, or at the end of the block."""
     if not console.is_terminal:
         yield None
         return
@@ -21,5 +22,7 @@ def table_progress(console: Console, title: str) -> Iterator[Optional[Callable[[
 
         def step(table: str, index: int, total: int) -> None:
             bar.update(task, description=f"{title}: {table}", completed=index, total=total)
+            if total and index >= total:
+                bar.stop()  # done: gone before the command prints its result
 
         yield step

@@ -562,10 +562,13 @@ def plan_tables(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]],
 
 def compare_attached(con: duckdb.DuckDBPyConnection, tables: list[str], keys: dict[str, list[str]],
                      titles: dict[str, dict], spool, item_ids: list[str] | None = None,
-                     recorded_update=None) -> None:
-    """Put every change between databases attached as f and t into the spool (spool.ChangeSpool)."""
+                     recorded_update=None, progress=None) -> None:
+    """Put every change between databases attached as f and t into the spool (spool.ChangeSpool).
+    progress(table, tables done), when given, is called before each table and at the end."""
     s = _Session(con, spool, item_ids, recorded_update)
-    for table in tables:
+    for done, table in enumerate(tables):
+        if progress:
+            progress(table, done)
         if table == "items":
             batch = _diff_items(s)
         elif table in CHILDREN:
@@ -576,3 +579,5 @@ def compare_attached(con: duckdb.DuckDBPyConnection, tables: list[str], keys: di
         for c in batch:
             c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
         spool.add(batch)
+    if progress:
+        progress("done", len(tables))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +44,13 @@ class DiffReport:
 
 
 @contextmanager
-def open_diff(root: Path, from_target: str, to_target: str, *,
-              item_ids: list[str] | None = None) -> Iterator[DiffReport]:
+def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[str] | None = None,
+              progress: Callable[[str, int, int], None] | None = None) -> Iterator[DiffReport]:
     """Compare two package versions; the report can be read until the block ends.
 
     Targets are release tags, 'working' or package folder paths. item_ids restricts the
-    comparison to those items and their child rows (used by history).
+    comparison to those items and their child rows (used by history). progress(what, done,
+    total) is told of each step: compiling each side (slow the first time), each table.
     """
     root = Path(root)
     src, dst = open_target(root, from_target), open_target(root, to_target)
@@ -59,7 +60,10 @@ def open_diff(root: Path, from_target: str, to_target: str, *,
     con = duckdb.connect()
     try:
         configure(con, cache_dir(root) / "spill")
+        report = progress or (lambda what, done, total: None)
+        report(f"compiling {from_target}", 0, 0)
         attach(con, "f", compile_package(src, root))
+        report(f"compiling {to_target}", 0, 0)
         attach(con, "t", compile_package(dst, root))
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
@@ -73,7 +77,8 @@ def open_diff(root: Path, from_target: str, to_target: str, *,
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            compare_attached(con, compared, keys, titles, spool, item_ids, laws)
+            compare_attached(con, compared, keys, titles, spool, item_ids, laws,
+                             progress=lambda table, done: report(f"comparing {table}", done, len(compared)))
         finally:
             if was_enabled:
                 gc.enable()
