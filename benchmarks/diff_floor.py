@@ -19,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from powerlist.diff.engine import attach, compare_attached, plan_tables, summarize
+from powerlist.diff.engine import attach, compare_attached, plan_tables, sort_key, summary_from_counts
+from powerlist.diff.spool import ChangeSpool
 
 KEYS = {"items": ["item_id"], "steps": ["item_id", "step_no"], "accountability": ["item_id", "case_no"],
         "exemptions": ["item_id", "seq"], "bases": ["basis_id"]}
@@ -51,7 +52,7 @@ def build_old(path: Path, n: int) -> None:
 
 def build_new(old: Path, new: Path) -> None:
     con = duckdb.connect(str(new))
-    _attach(con, "o", old)
+    attach(con, "o", old)
     for t in KEYS:
         con.execute(f"CREATE TABLE {t} AS SELECT * FROM o.main.{t}")
     # ~1% of items touched, each kind of edit on its own residue class.
@@ -113,13 +114,14 @@ def main() -> None:
     t0 = time.perf_counter()
     keys = {t: k for t, k in KEYS.items()}
     compared, _ = plan_tables(con, keys)
-    changes = [c for batch in compare_attached(con, compared, keys, {}) for c in batch]
+    spool = ChangeSpool(con, sort_key)
+    compare_attached(con, compared, keys, {}, spool)
     t_engine = time.perf_counter() - t0
+    summary = summary_from_counts(spool.counts(), compared)
     con.close()
-    summary = summarize(changes, compared)
     print(f"items {args.items}, rows {rows}, threads {args.threads}, memory {args.memory}")
     print(f"floor (full outer join hash diff): {t_floor:.2f}s, {differing} differing rows")
-    print(f"powerlist engine:                  {t_engine:.2f}s, {len(changes)} change rows  "
+    print(f"powerlist engine:                  {t_engine:.2f}s, {spool.arrived} change rows  "
           f"ratio {t_engine / t_floor:.2f}x")
     print({t: {k: v for k, v in s.items() if v} for t, s in summary.items()})
 

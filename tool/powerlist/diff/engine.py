@@ -23,14 +23,10 @@ from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAME
                        field_difference)
 from .describe import describe_row
 from .normalize import fold_sql, number_style_sql
-from .spec import CHILDREN, ITEM_NAME, ROLE_TITLES, ChildSpec
+from .spec import CHILDREN, ITEM_NAME, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
+from .sqltext import ident as _q
+from .whole_rows import describe_sql, key_sql, place_sql, solo_sql, column_sql
 
-TABLE_ORDER = ["lists", "items", "bases", "steps", "accountability", "exemptions"]
-ROLE_ORDER = {"setting": 0, "step": 1, "accountability": 2}
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _plain(value):
@@ -224,13 +220,13 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
         FROM (SELECT {s.row_sql('o', 'f', t)} AS o, {s.row_sql('n', 't', t)} AS n,
                      o.item_id AS oi, n.item_id AS ni, coalesce(o.item_id, n.item_id) AS gi,
                      {f'coalesce(o.{part}, n.{part})' if spec.part else 'NULL'} AS gp,
-                     CASE WHEN {only_o} THEN {_describe_sql(s, 'o', 'f', t)} END AS od,
-                     CASE WHEN {only_n} THEN {_describe_sql(s, 'n', 't', t)} END AS nd,
-                     CASE WHEN {only_o} THEN {_place_sql(s, spec, 'o', 'f')} END AS opl,
-                     CASE WHEN {only_n} THEN {_place_sql(s, spec, 'n', 't')} END AS npl,
-                     CASE WHEN {only_o} THEN {_key_sql(spec, 'o')} END AS okey,
-                     CASE WHEN {only_n} THEN {_key_sql(spec, 'n')} END AS nkey,
-                     {_col(s, 'o', 'f', t, 'basis_id')} AS obid, {_col(s, 'n', 't', t, 'basis_id')} AS nbid
+                     CASE WHEN {only_o} THEN {describe_sql(s, 'o', 'f', t)} END AS od,
+                     CASE WHEN {only_n} THEN {describe_sql(s, 'n', 't', t)} END AS nd,
+                     CASE WHEN {only_o} THEN {place_sql(s, spec, 'o', 'f')} END AS opl,
+                     CASE WHEN {only_n} THEN {place_sql(s, spec, 'n', 't')} END AS npl,
+                     CASE WHEN {only_o} THEN {key_sql(spec, 'o')} END AS okey,
+                     CASE WHEN {only_n} THEN {key_sql(spec, 'n')} END AS nkey,
+                     {column_sql(s, 'o', 'f', t, 'basis_id')} AS obid, {column_sql(s, 'n', 't', t, 'basis_id')} AS nbid
               FROM _do o FULL JOIN _dn n
                 ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
               WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)})
@@ -238,7 +234,7 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     for tmp in ("_dk", "_do", "_dn"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
     # Rows added or removed whole are the bulk of a large diff: DuckDB builds and encodes them.
-    s.spool.add_query(_solo_sql(s, spec))
+    s.spool.add_query(solo_sql(s, spec))
     rows = con.execute("SELECT o, n FROM _dr WHERE NOT solo").fetchall()
     con.execute("DROP TABLE IF EXISTS _dr")
 
@@ -268,122 +264,6 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
                 changes.append(_child_change(spec, ADDED, None, n, new=describe_row(t, n)))
     return changes
 
-
-
-def _col(s: _Session, alias: str, db: str, table: str, column: str) -> str:
-    """The column, or NULL when this side's table lacks it (as row.get would give None)."""
-    return f"{alias}.{_q(column)}" if column in s.columns[db][table] else "NULL"
-
-
-def _describe_sql(s: _Session, alias: str, db: str, table: str) -> str:
-    """describe_row(table, row) for the child tables, in SQL (same text)."""
-    def c(name: str) -> str:
-        return _col(s, alias, db, table, name)
-
-    def text(name: str) -> str:
-        return f"coalesce({c(name)}, '')"
-
-    def paren(name: str) -> str:
-        return f"CASE WHEN {text(name)} <> '' THEN '（' || {c(name)} || '）' ELSE '' END"
-
-    if table == "steps":
-        return (f"(CASE WHEN {text('name')} <> '' THEN {c('name')} || '：' || {text('text')} ELSE {text('text')} END"
-                f" || {paren('responsible')})")
-    if table == "accountability":
-        return f"({text('text')} || {paren('responsible')})"
-    if table == "exemptions":
-        return text("text")
-    if table == "bases":
-        where = " || ".join(text(k) for k in ("chapter", "article", "paragraph"))
-        return (f"('【' || {text('law_type')} || '】《' || {text('law_title')} || '》' || {paren('law_doc')}"
-                f" || {where} || CASE WHEN {text('text')} <> '' THEN '：' ELSE '' END || {text('text')})")
-    raise ValueError(table)
-
-
-def _place_sql(s: _Session, spec: ChildSpec, alias: str, db: str) -> str:
-    """_place(spec, row) in SQL."""
-    if spec.table == "bases":
-        roles = " ".join(f"WHEN {_sql_str(k)} THEN {_sql_str(v)}" for k, v in ROLE_TITLES.items())
-        role = _col(s, alias, db, "bases", "role")
-        ref = _col(s, alias, db, "bases", "ref")
-        return (f"(coalesce(CASE {role} {roles} ELSE {role} END, 'None') || "
-                f"coalesce(CASE WHEN coalesce({ref}, '') <> '' THEN {ref} END, "
-                f"CAST({_col(s, alias, db, 'bases', 'seq')} AS VARCHAR), 'None'))")
-    return f"({_sql_str(spec.title)} || CAST({alias}.{_q(spec.number)} AS VARCHAR))"
-
-
-def _sql_str(v: str) -> str:
-    return "'" + v.replace("'", "''") + "'"
-
-
-def _key_sql(spec: ChildSpec, alias: str) -> str:
-    """_child_key(spec, row) as a struct (part first, as the dict is built)."""
-    parts = [f"{_q(spec.part)} := {alias}.{_q(spec.part)}"] if spec.part else []
-    parts.append(f"{_q(spec.number)} := {alias}.{_q(spec.number)}")
-    return f"struct_pack({', '.join(parts)})"
-
-
-def _context_sql(s: _Session, db: str, alias: str, on: str) -> str:
-    """LEFT JOIN of the side's items (or of nothing, if it has none) as alias."""
-    if "items" in s.columns[db]:
-        return f"LEFT JOIN {db}.main.items {alias} ON {alias}.item_id = {on}"
-    return (f"LEFT JOIN (SELECT NULL::VARCHAR AS item_id, NULL::VARCHAR AS list_id, NULL::BIGINT AS seq, "
-            f"NULL::VARCHAR AS name WHERE false) {alias} ON {alias}.item_id = {on}")
-
-
-def _title_sql(s: _Session, db: str, alias: str, on: str) -> str:
-    if "title" in s.columns[db].get("lists", []):
-        return f"LEFT JOIN {db}.main.lists {alias} ON {alias}.list_id = {on}"
-    return (f"LEFT JOIN (SELECT NULL::VARCHAR AS list_id, NULL::VARCHAR AS title WHERE false) {alias} "
-            f"ON {alias}.list_id = {on}")
-
-
-QUOTE = _sql_str("'")
-
-
-def _solo_sql(s: _Session, spec: ChildSpec) -> str:
-    """The spool rows (spool.COLUMNS but arrival) of the child rows in _dr added or removed whole:
-    the entries _child_change and _add_context would make, encoded by DuckDB (to_json)."""
-    t = spec.table
-    rank = TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER)
-    if spec.part:
-        roles = " ".join(f"WHEN {_sql_str(k)} THEN {v}" for k, v in ROLE_ORDER.items())
-        part_rank = f"CASE key.{_q(spec.part)} {roles} ELSE 9 END"
-        # str(key) as Python prints the dict: only a tie-break, exact for quote-free part values.
-        key_text = (f"'{{''{spec.part}'': ' || CASE WHEN key.{_q(spec.part)} IS NULL THEN 'None' "
-                    f"ELSE {QUOTE} || key.{_q(spec.part)} || {QUOTE} END || ', ''{spec.number}'': ' || "
-                    f"coalesce(CAST(key.{_q(spec.number)} AS VARCHAR), 'None') || '}}'")
-    else:
-        part_rank = "0"
-        key_text = f"'{{''{spec.number}'': ' || coalesce(CAST(key.{_q(spec.number)} AS VARCHAR), 'None') || '}}'"
-    basis = "basis_id := bid, " if t == "bases" else ""
-    return f"""
-        SELECT c.list_id IS NOT NULL AS has_list, coalesce(c.list_id, '') AS list_id, coalesce(c.seq, 0) AS seq,
-               c.item_id AS item_id, {rank} AS table_rank, {part_rank} AS part,
-               coalesce(key.{_q(spec.number)}, 0) AS number, {key_text} AS key_text, '' AS field,
-               {_sql_str(t)} AS tbl, change,
-               to_json(struct_pack("table" := {_sql_str(t)}, change := change,
-                   label := CASE change WHEN {_sql_str(REMOVED)} THEN {_sql_str(LABELS[REMOVED])}
-                            ELSE {_sql_str(LABELS[ADDED])} END,
-                   list_id := c.list_id, item_id := c.item_id, item_name := item_name, "key" := key,
-                   field := NULL, old := CASE change WHEN {_sql_str(REMOVED)} THEN text END,
-                   new := CASE change WHEN {_sql_str(ADDED)} THEN text END, place := place, "row" := "row",
-                   {basis}seq := c.seq, old_seq := old_seq, new_seq := new_seq,
-                   list_title := CASE WHEN tl.list_id IS NOT NULL THEN tl.title ELSE fl.title END,
-                   field_title := NULL)) AS body
-        FROM (
-          SELECT d.*, CASE WHEN ti.item_id IS NOT NULL THEN ti.list_id ELSE fi.list_id END AS list_id,
-                 CASE WHEN ti.item_id IS NOT NULL THEN ti.name ELSE fi.name END AS item_name,
-                 CASE WHEN ti.item_id IS NOT NULL THEN ti.seq ELSE fi.seq END AS seq,
-                 fi.seq AS old_seq, ti.seq AS new_seq
-          FROM (SELECT CASE WHEN ni IS NULL THEN {_sql_str(REMOVED)} ELSE {_sql_str(ADDED)} END AS change,
-                       coalesce(oi, ni) AS item_id, coalesce(okey, nkey) AS key, coalesce(od, nd) AS text,
-                       coalesce(opl, npl) AS place, CASE WHEN ni IS NULL THEN o ELSE n END AS "row",
-                       CASE WHEN ni IS NULL THEN obid ELSE nbid END AS bid
-                FROM _dr WHERE solo) d
-          {_context_sql(s, 'f', 'fi', 'd.item_id')} {_context_sql(s, 't', 'ti', 'd.item_id')}
-        ) c
-        {_title_sql(s, 'f', 'fl', 'c.list_id')} {_title_sql(s, 't', 'tl', 'c.list_id')}"""
 
 
 def _child_key(spec: ChildSpec, row: dict) -> dict:
@@ -534,13 +414,6 @@ def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -
             row["modified"] += n
         row[kind] += n
     return summary
-
-
-def summarize(changes: list[dict], tables: list[str]) -> dict:
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for c in changes:
-        counts[(c["table"], c["change"])] += 1
-    return summary_from_counts(counts, tables)
 
 
 def attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:

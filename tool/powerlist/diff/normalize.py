@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .sqltext import literal
+
 # Full-width forms U+FF01..U+FF5E are the ASCII characters U+0021..U+007E at another width;
 # dashes printed in numbering (2—1．, 4－2．) differ only in style.
 _WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "—–"
@@ -30,15 +32,11 @@ def number_style(label) -> str:
     return _DIGITS.sub("#", "" if label is None else str(label))
 
 
-def _sql_string(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
 def fold_sql(column_sql: str) -> str:
     """DuckDB expression equal to fold() of the column."""
     ws = "".join(_WHITESPACE)
     return (f"translate(coalesce(CAST({column_sql} AS VARCHAR), ''), "
-            f"{_sql_string(_WIDE + ws)}, {_sql_string(_NARROW)})")
+            f"{literal(_WIDE + ws)}, {literal(_NARROW)})")
 
 
 def number_style_sql(column_sql: str) -> str:

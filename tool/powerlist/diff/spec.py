@@ -49,6 +49,10 @@ CHILDREN: dict[str, ChildSpec] = {
 
 ROLE_TITLES = {"setting": "实施依据", "step": "责任事项依据", "accountability": "追责依据"}
 
+# The report's order: tables, and the parts of an item's citations.
+TABLE_ORDER = ["lists", "items", "bases", "steps", "accountability", "exemptions"]
+ROLE_ORDER = {"setting": 0, "step": 1, "accountability": 2}
+
 # Items: matched by item_id. seq and name have their own kinds (moved, renamed).
 ITEM_POSITION = ("seq",)
 ITEM_NAME = "name"

@@ -1,0 +1,13 @@
+"""Names and values spelled as DuckDB SQL."""
+
+from __future__ import annotations
+
+
+def ident(name: str) -> str:
+    """A quoted identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """A string literal."""
+    return "'" + value.replace("'", "''") + "'"
