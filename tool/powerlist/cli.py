@@ -13,7 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import PowerlistError
-from .package import Package, find_root, open_target, release_tags
+from .lock import acquire, release_all
+from .names import is_name
+from .package import Package, find_root, not_releases, open_target, release_tags
 
 app = typer.Typer(
     help="Guangxi secrecy-work power-and-responsibility lists (保密工作权责清单) as a versioned data "
@@ -44,14 +46,20 @@ def format_option(what: str):
 
 
 @app.callback()
-def main(package: Optional[Path] = typer.Option(
+def main(ctx: typer.Context, package: Optional[Path] = typer.Option(
         None, "--package", "-p", help="The data package folder (default: search upward from the current folder).")):
     state["package"] = package
+    ctx.call_on_close(release_all)
 
 
 def root() -> Path:
+    """The package folder, read-locked for the rest of the command (writers raise the lock to
+    exclusive); what a killed run left is repaired first, with one notice line each."""
     given = state["package"]
-    return find_root(given) if given else find_root()
+    found = find_root(given) if given else find_root()
+    for note in acquire(found, exclusive=False):
+        err.print(note, markup=False, highlight=False)
+    return found
 
 
 def fail(exc: PowerlistError) -> None:
@@ -119,8 +127,8 @@ def render(list_id: str = typer.Argument(..., help="The list to render, e.g. 450
             if output is None:
                 typer.echo(render_text(view))
                 return
-            from .package import atomic_write_text
-            atomic_write_text(output, render_text(view) + "\n")
+            from .files import write_file
+            write_file(output, render_text(view) + "\n")
         else:
             from .render_office import render_office
             render_office(view, fmt, output)
@@ -210,14 +218,18 @@ def release(tag: str = typer.Argument(..., help="The release tag, e.g. 2023."),
 @app.command()
 def verify(tag: Optional[str] = typer.Argument(None, help="The release to verify (default: every release).")):
     """Check every file of a release against the SHA-256 sums in its release.json."""
-    from .release import verify_release
+    from .manifest import verify_release
 
     def go():
         r = root()
         tags = [tag] if tag else release_tags(r)
-        if tag and not (r / "releases" / tag).is_dir():
+        if tag and (not is_name(tag) or not (r / "releases" / tag).is_dir()):
             raise PowerlistError(f"unknown release {tag!r} (known: {', '.join(release_tags(r)) or 'none'})")
         bad = False
+        for name in ([] if tag else not_releases(r)):
+            out.print(f"releases/{name}: not a release (its name is not a tag, or it has no release.json); "
+                      "no command reads it", markup=False, highlight=False)
+            bad = True
         for t in tags:
             res = verify_release(r, t)
             out.print(f"{t}: {'ok' if res.ok else 'MODIFIED'}", markup=False, highlight=False)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -13,25 +11,7 @@ import typer
 
 from .cli import TextOrJson, app, err, format_option, out, root, run
 from .errors import PowerlistError
-
-
-def write_atomically(path: Path, data) -> None:
-    """Write a report so that readers see the old file or the whole new one, never a part.
-
-    data is text, bytes, or a function writing UTF-8 to an open binary file (streamed reports)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if callable(data):
-                data(fh)
-            else:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from .files import write_file
 
 
 def write_stdout(write) -> None:
@@ -69,12 +49,12 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
                 if output is None:
                     write_stdout(write)
                 else:
-                    write_atomically(output, write)
+                    write_file(output, write)
                     out.print(f"wrote {output} ({report.substantive} change(s))", markup=False, highlight=False)
                 return report.substantive
             result = report.to_dict()
         if output is not None:
-            write_atomically(output, render_diff(result, fmt, show_all=show_all))
+            write_file(output, render_diff(result, fmt, show_all=show_all))
             out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
         elif fmt == "text" and out.is_terminal:
             from .diff.formats.text import build

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 from .errors import PowerlistError
+from .files import write_file
 from .render import ListView
 
 # Relative column widths (characters of CJK text) by column: legal text gets the room.
@@ -51,21 +50,6 @@ def header_spans(view: ListView) -> list[tuple[str, int, int]]:
 
 def second_row(view: ListView) -> list[str]:
     return ["\n".join(p for p in label.split("\n") if p) for label in view.layout.header_row2]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a rendered file is for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---- docx ------------------------------------------------------------------------------
@@ -231,5 +215,5 @@ def render_office(view: ListView, fmt: str, path: Path) -> Path:
         data = WRITERS[fmt](view)
     except ValueError as exc:  # lxml/openpyxl refuse control characters that XML cannot hold
         raise PowerlistError(f"{view.list['list_id']}: cannot write {fmt}: {' '.join(str(exc).split())[:120]}") from None
-    write_atomic(path, data)
+    write_file(path, data)
     return path
