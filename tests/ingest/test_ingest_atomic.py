@@ -43,7 +43,7 @@ def test_failure_while_writing_the_third_file_leaves_everything(package_copy, ou
         ingest_document(package_copy, outside_doc)
     assert len(calls) == 3
     assert state(package_copy) == before
-    assert sorted(p.name for p in package_copy.iterdir() if p.name.startswith(".")) == [".gitignore", ".powerlist.lock"]
+    assert sorted(p.name for p in package_copy.iterdir() if p.name.startswith(".")) == [".gitignore", ".powerlist-cache", ".powerlist.lock"]
 
 
 def test_failure_while_building_the_descriptor_leaves_everything(package_copy, outside_doc, monkeypatch):
