@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import PowerlistError
 from .files import write_file
+from .spreadsheet import text_cells
 from .render import ListView
 
 # Relative column widths (characters of CJK text) by column: legal text gets the room.
@@ -158,8 +159,6 @@ def xlsx_bytes(view: ListView) -> bytes:
 
     def put(r: int, c: int, value, align=wrap_top, bold=False, boxed=True, size=10):
         cell = ws.cell(row=r, column=c, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
         cell.alignment = align
         cell.font = Font(bold=bold, size=size)
         if boxed:
@@ -202,6 +201,7 @@ def xlsx_bytes(view: ListView) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     buf = io.BytesIO()
+    text_cells(wb)
     wb.save(buf)
     return buf.getvalue()
 
