@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from .layout import paths_of
 from .package import Package
 
 CACHE_DIR = ".powerlist-cache"
@@ -60,7 +61,7 @@ def package_files(pkg: Package) -> list[Path]:
     """The files whose content the compiled form depends on: descriptor, tables, schemas."""
     files = [pkg.descriptor_path]
     for res in pkg.descriptor["resources"]:
-        files.append(pkg.path / res["path"])
+        files.extend(pkg.path / p for p in paths_of(res))
         if isinstance(res.get("schema"), str):
             files.append(pkg.path / res["schema"])
     return files
@@ -79,11 +80,12 @@ def package_key(pkg: Package) -> str:
     return h.hexdigest()[:32]
 
 
-def csv_relation_sql(path: Path, fields: list[dict]) -> str:
-    """A DuckDB read_csv over one table with the types its schema declares."""
+def csv_relation_sql(path: Path | list[Path], fields: list[dict]) -> str:
+    """A DuckDB read_csv over one table (one file, or its files in order) with the types its schema declares."""
     columns = ", ".join(f"'{f['name']}': '{duck_type(f)}'" for f in fields)
-    quoted = str(path).replace("'", "''")
-    return (f"read_csv('{quoted}', header=true, columns={{{columns}}}, delim=',', quote='\"', "
+    paths = path if isinstance(path, list) else [path]
+    quoted = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    return (f"read_csv({quoted}, header=true, columns={{{columns}}}, delim=',', quote='\"', "
             f"escape='\"', nullstr='', auto_detect=false)")
 
 
@@ -92,8 +94,33 @@ def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "mai
     for name, ts in pkg.schemas.items():
         if not pkg.has_table(name):
             continue
-        path = pkg.table_path(name)
+        path = pkg.table_files(name)
         con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
+
+
+def load_lists(con: duckdb.DuckDBPyConnection, pkg: Package, db: str, list_ids: set[str]) -> None:
+    """Like compiling the package (tables and row hashes, in database `db` of an open connection),
+    but with only the given lists' rows of the per-list tables; other tables whole.
+
+    A diff of two packages whose other lists' files are equal on both sides compares these
+    instead: an equal file holds equal rows, so it can hold no change.
+    """
+    from .layout import PARTITIONED, part_path
+
+    for name, ts in pkg.schemas.items():
+        if not pkg.has_table(name):
+            continue
+        if name in PARTITIONED and pkg.partitioned(name):
+            files = [pkg.path / part_path(name, l) for l in sorted(list_ids)]
+            files = [f for f in files if f.exists()]
+        else:
+            files = pkg.table_files(name)
+        if files:
+            con.execute(f'CREATE TABLE {db}.main."{name}" AS SELECT * FROM {csv_relation_sql(files, ts.fields)}')
+        else:
+            cols = ", ".join(f'"{f["name"]}" {duck_type(f)}' for f in ts.fields)
+            con.execute(f'CREATE TABLE {db}.main."{name}" ({cols})')
+    add_row_hashes(con, pkg, db)
 
 
 def build_atomically(target: Path, build) -> Path:
@@ -117,18 +144,19 @@ def build_atomically(target: Path, build) -> Path:
     return target
 
 
-def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package) -> None:
+def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package, db: str | None = None) -> None:
     """For each table, one hash of every column of each row, stored in the table's row order.
 
     A diff joins two packages on keys and compares these instead of hashing every text column
     of both again: releases never change, so the hashing is paid once, when compiling. Read
     them beside their table with POSITIONAL JOIN (CREATE TABLE AS keeps insertion order).
     """
-    con.execute(f'CREATE SCHEMA "{ROW_HASHES}"')
+    at = f"{db}." if db else ""
+    con.execute(f'CREATE SCHEMA {at}"{ROW_HASHES}"')
     for name, ts in pkg.schemas.items():
         if pkg.has_table(name):
             columns = ", ".join(f'"{f["name"]}"' for f in ts.fields)
-            con.execute(f'CREATE TABLE "{ROW_HASHES}"."{name}" AS SELECT hash({columns}) AS h FROM main."{name}"')
+            con.execute(f'CREATE TABLE {at}"{ROW_HASHES}"."{name}" AS SELECT hash({columns}) AS h FROM {at}main."{name}"')
 
 
 def compile_package(pkg: Package, root: Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .layout import detect_paths
 from .package import DESCRIPTOR, atomic_write_json, read_csv
 from .schema import load_schemas
 
@@ -23,11 +24,14 @@ LICENSES = [{
 CONTRIBUTORS = [{"title": "powerlist maintainers", "roles": ["creator"]}]
 
 
-def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict:
+def resource(name: str, schema: dict, sources: list[dict] | None = None,
+             path: str | list[str] | None = None) -> dict:
     res = {
         "name": name,
         "type": "table",
-        "path": f"tables/{name}.csv",
+        # A list of files (one per list) is a Frictionless multi-file resource: read in order,
+        # each file with its header (layout.py).
+        "path": path or f"tables/{name}.csv",
         "scheme": "file",
         "format": "csv",
         "mediatype": "text/csv",
@@ -43,25 +47,32 @@ def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict
     return res
 
 
-def document_sources(root: Path) -> list[dict]:
-    lists_csv = root / "tables" / "lists.csv"
-    if not lists_csv.exists():
-        return []
-    schemas = load_schemas(root / "schemas")
+def document_sources(root: Path, lists: list[dict] | None = None) -> list[dict]:
+    if lists is None:
+        lists_csv = root / "tables" / "lists.csv"
+        if not lists_csv.exists():
+            return []
+        lists = list(read_csv(lists_csv, load_schemas(root / "schemas")["lists"]))
     out = []
-    for row in read_csv(lists_csv, schemas["lists"]):
+    for row in lists:
         out.append({"title": row["title"], "path": row["source_file"], "sha256": row["source_sha256"],
                     **({"doc_no": row["doc_no"]} if row.get("doc_no") else {})})
     return out
 
 
 def build_descriptor(root: Path, previous: dict | None, version: str = "working",
-                     created: str | None = None) -> dict:
-    """Resources follow schemas/; resource-level sources (the counties' vintage) are kept."""
+                     created: str | None = None, paths: dict | None = None,
+                     lists: list[dict] | None = None) -> dict:
+    """Resources follow schemas/; resource-level sources (the counties' vintage) are kept.
+
+    Each resource's path is the file(s) the folder holds (layout.detect_paths) unless `paths`
+    gives them (a write that has not happened yet); `lists` likewise stands for tables/lists.csv.
+    """
     previous = previous or {}
     old_sources = {r["name"]: r.get("sources") for r in previous.get("resources", [])}
     schemas = load_schemas(root / "schemas")
-    resources = [resource(name, s.descriptor, old_sources.get(name)) for name, s in schemas.items()]
+    paths = {**detect_paths(root, schemas), **(paths or {})}
+    resources = [resource(name, s.descriptor, old_sources.get(name), paths[name]) for name, s in schemas.items()]
     vintage = [s for r in resources for s in r.get("sources", [])]
     return {
         "name": NAME,
@@ -72,7 +83,7 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
         "created": created or previous.get("created") or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "licenses": LICENSES,
         "contributors": CONTRIBUTORS,
-        "sources": document_sources(root) + vintage,
+        "sources": document_sources(root, lists) + vintage,
         "resources": resources,
     }
 

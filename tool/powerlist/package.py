@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import PowerlistError
+from .layout import PARTITIONED, part_path, paths_of, resource_path, single_path
 from .schema import TableSchema, load_schemas
 
 DESCRIPTOR = "datapackage.json"
@@ -33,28 +35,82 @@ class Package:
 
     @property
     def descriptor(self) -> dict:
-        with open(self.descriptor_path, encoding="utf-8") as fh:
-            return json.load(fh)
+        return _read_descriptor(self.descriptor_path)
 
     @property
     def schemas(self) -> dict[str, TableSchema]:
         return load_schemas(self.path / "schemas")
 
-    def table_path(self, name: str) -> Path:
+    def resource(self, name: str) -> dict:
         for res in self.descriptor["resources"]:
             if res["name"] == name:
-                return self.path / res["path"]
+                return res
         raise PowerlistError(f"{self.label}: no table named {name!r} in {self.descriptor_path}")
+
+    def table_files(self, name: str) -> list[Path]:
+        """The table's file(s) in reading order: one per list (partitioned) or one per table."""
+        return [self.path / p for p in paths_of(self.resource(name))]
+
+    def table_path(self, name: str) -> Path:
+        """The one file of a table stored in one file (lists, counties, the law tables …)."""
+        files = self.table_files(name)
+        if len(files) != 1 or self.partitioned(name):
+            raise PowerlistError(f"{self.label}: table {name!r} is stored one file per list; read it with table_files")
+        return files[0]
+
+    def partitioned(self, name: str) -> bool:
+        return isinstance(self.resource(name)["path"], list)
 
     def has_table(self, name: str) -> bool:
         return any(r["name"] == name for r in self.descriptor["resources"])
 
     def read_table(self, name: str) -> list[dict]:
         """Rows as dicts with values typed by the table schema (None for empty cells)."""
-        if not self.has_table(name) or not self.table_path(name).exists():
+        if not self.has_table(name):
             return []
         schema = self.schemas[name]
-        return list(read_csv(self.table_path(name), schema))
+        return [row for path in self.table_files(name) if path.exists() for row in read_csv(path, schema)]
+
+    def read_lists(self, list_ids: set[str] | None, names=PARTITIONED) -> dict[str, list[dict]]:
+        """The rows of `names` (items and tables hanging off an item) that belong to the given
+        lists; every list when list_ids is None. Per-list files are read only for those lists; a
+        table in one file (a release made before the per-list layout) is read whole and filtered."""
+        schemas = self.schemas
+        out: dict[str, list[dict]] = {}
+        item_ids: set[str] | None = None
+        for name in names:
+            if not self.has_table(name):
+                out[name] = []
+                continue
+            if list_ids is None:
+                out[name] = self.read_table(name)
+            elif self.partitioned(name):
+                files = [self.path / part_path(name, l) for l in sorted(list_ids)]
+                out[name] = [row for p in files if p.exists() for row in read_csv(p, schemas[name])]
+            elif name == "items":
+                out[name] = [r for r in self.read_table(name) if r["list_id"] in list_ids]
+            else:
+                if item_ids is None:
+                    items = out["items"] if "items" in out else self.read_lists(list_ids, ["items"])["items"]
+                    item_ids = {i["item_id"] for i in items}
+                out[name] = [r for r in self.read_table(name) if r["item_id"] in item_ids]
+        return out
+
+
+_DESCRIPTORS: dict[tuple, dict] = {}
+
+
+def _read_descriptor(path: Path) -> dict:
+    """Parsed once per file state (a province-scale descriptor lists tens of thousands of files);
+    callers only read the returned dict."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _DESCRIPTORS:
+        if len(_DESCRIPTORS) > 16:
+            _DESCRIPTORS.clear()
+        with open(path, encoding="utf-8") as fh:
+            _DESCRIPTORS[key] = json.load(fh)
+    return _DESCRIPTORS[key]
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -135,12 +191,57 @@ def read_csv(path: Path, schema: TableSchema) -> Iterator[dict]:
 
 
 def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
-    types = {f["name"]: f["type"] for f in schema.fields}
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(schema.columns)
+        _write_rows(fh, schema, rows)
+
+
+def csv_text(schema: TableSchema, rows: Iterable[dict]) -> str:
+    """The CSV file write_csv would write, as text."""
+    buf = io.StringIO(newline="")
+    _write_rows(buf, schema, rows)
+    return buf.getvalue()
+
+
+def _write_rows(fh, schema: TableSchema, rows: Iterable[dict]) -> None:
+    types = {f["name"]: f["type"] for f in schema.fields}
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow(schema.columns)
+    for row in rows:
+        writer.writerow([_format(row.get(c), types[c]) for c in schema.columns])
+
+
+def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
+                 list_ids: set[str] | None = None) -> dict[str, str]:
+    """{path under the package: CSV text} for the given tables in the per-list layout.
+
+    Partitioned tables are split by list (a child row goes with its item's list) and written for
+    `list_ids` (default: every list in `lists` and in `items`); every other table given is one
+    file. A child row whose item is not among the given items cannot be placed and is refused.
+    """
+    files: dict[str, str] = {}
+    items = tables.get("items", [])
+    if list_ids is None:
+        list_ids = {l["list_id"] for l in tables.get("lists", [])} | {i["list_id"] for i in items}
+    owner = {i["item_id"]: i["list_id"] for i in items}
+    for name, schema in schemas.items():
+        if name not in tables:
+            continue
+        rows = tables[name]
+        if name not in PARTITIONED:
+            files[single_path(name)] = csv_text(schema, rows)
+            continue
+        if not list_ids:
+            files[resource_path(name, ())] = csv_text(schema, rows)
+            continue
+        by_list: dict[str, list[dict]] = {l: [] for l in list_ids}
         for row in rows:
-            writer.writerow([_format(row.get(c), types[c]) for c in schema.columns])
+            lid = row["list_id"] if name == "items" else owner.get(row["item_id"])
+            if lid not in by_list:
+                raise PowerlistError(f"{name}: row of item {row.get('item_id')!r} belongs to no list being written")
+            by_list[lid].append(row)
+        for lid, part in by_list.items():
+            files[part_path(name, lid)] = csv_text(schema, part)
+    return files
 
 
 # ---- atomic writes ---------------------------------------------------------------------
@@ -184,8 +285,62 @@ def staged_dir(final: Path) -> Iterator[Path]:
 
 
 def write_tables(root: Path, tables: dict[str, list[dict]]) -> None:
-    """Replace the whole tables/ folder of the working state atomically."""
+    """Replace the whole tables/ folder of the working state atomically (per-list layout)."""
     schemas = load_schemas(root / "schemas")
+    files = layout_files(schemas, {name: tables.get(name, []) for name in schemas})
     with staged_dir(root / "tables") as tmp:
-        for name, schema in schemas.items():
-            write_csv(tmp / f"{name}.csv", schema, tables.get(name, []))
+        for rel, text in files.items():
+            path = tmp / Path(rel).relative_to("tables")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="")
+
+
+def commit_files(root: Path, writes: dict[str, bytes], deletes: Iterable[str] = ()) -> None:
+    """Write and delete files of the working state (paths relative to root): all of it or, on
+    any failure, none — every touched file is put back as it was. The one function every
+    working-state write goes through; each file is replaced by rename, so a reader never sees
+    half a file."""
+    touched = list(dict.fromkeys([*writes, *deletes]))
+    before: dict[str, bytes | None] = {}
+    made_dirs: list[Path] = []
+    try:
+        for rel in touched:
+            p = root / rel
+            before[rel] = p.read_bytes() if p.is_file() else None
+        for rel, data in writes.items():
+            p = root / rel
+            missing = [d for d in [p.parent, *p.parent.parents] if not d.exists()]
+            p.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.extend(reversed(missing))
+            _replace_bytes(p, data)
+        for rel in deletes:
+            (root / rel).unlink(missing_ok=True)
+    except BaseException:
+        for rel, data in before.items():
+            p = root / rel
+            if data is None:
+                p.unlink(missing_ok=True)
+            else:
+                _replace_bytes(p, data)
+        for d in reversed(made_dirs):
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+        raise
+
+
+def _replace_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

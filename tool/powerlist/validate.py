@@ -125,14 +125,27 @@ def _count_lines(path: Path) -> int:
     return lines + (last != b"\n")
 
 
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(-1, 2)
+        return fh.read(1) == b"\n"
+
+
+def _labels(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh), [])
+
+
 def _has_blank_line(path: Path) -> bool:
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         return mm.find(b"\n\n") != -1
 
 
 class _Table:
-    def __init__(self, name: str, path: Path, fschema, index: int):
-        self.name, self.path, self.fschema, self.index = name, path, fschema, index
+    def __init__(self, name: str, paths: list[Path], fschema, index: int):
+        # A multi-file resource (one file per list) reads as frictionless reads it: the files one
+        # after another, each file's first line (its header) skipped after the first file's.
+        self.name, self.paths, self.fschema, self.index = name, paths, fschema, index
         self.fields = list(fschema.fields)
         self.sql = f"t{index}"
         self.key_fields: set[str] = set(fschema.primary_key)
@@ -168,7 +181,7 @@ class _FastValidator:
                 headers[t.name] = self._header(t)
                 self._load(con, t)
                 rows = con.execute(f"SELECT count(*) FROM {t.sql}").fetchone()[0]
-                if rows + 1 != t.lines and _has_blank_line(t.path):
+                if rows + 1 != t.lines and any(_has_blank_line(p) for p in t.paths):
                     raise _Unsupported()  # frictionless counts blank lines as rows; DuckDB skips them
                 result.rows[t.name] = rows
             for t in tables:  # rows after all loads: foreign keys look into other tables
@@ -186,10 +199,10 @@ class _FastValidator:
             if res.format != "csv" or (res.encoding or "utf-8").lower() not in ("utf-8", "utf8") \
                     or not isinstance(res.path, str) or res.dialect.to_descriptor():
                 raise _Unsupported()
-            path = self.pkg.path / res.path
-            if not path.is_file() or res.schema is None:
+            paths = [self.pkg.path / p for p in [res.path, *(res.extrapaths or [])]]
+            if not all(p.is_file() for p in paths) or res.schema is None:
                 raise _Unsupported()
-            t = _Table(res.name, path, res.schema, i)
+            t = _Table(res.name, paths, res.schema, i)
             for f in t.fields:
                 unknown = set(f.constraints) - _KNOWN_CONSTRAINTS
                 if unknown or (f.name in t.key_fields and f.type not in ("string", "integer")):
@@ -212,11 +225,16 @@ class _FastValidator:
         """Header errors exactly as frictionless reports them; a wrong-length header is not modelled."""
         from frictionless.table import Header
 
-        t.lines = _count_lines(t.path)
-        with open(t.path, encoding="utf-8", newline="") as fh:
-            labels = next(csv.reader(fh), [])
+        counts = [_count_lines(p) for p in t.paths]
+        t.lines = counts[0] + sum(n - 1 for n in counts[1:])
+        labels = _labels(t.paths[0])
         if len(labels) != len(t.fields):
             raise _Unsupported()
+        for p in t.paths[1:]:
+            # frictionless skips a later file's first line unread; a file whose header differs
+            # (or that ends without a newline, which would join two lines) is left to it.
+            if _labels(p) != labels or not _ends_with_newline(p):
+                raise _Unsupported()
         header = Header(labels, fields=t.fields, row_numbers=[1], ignore_case=False)
         return [Finding(t.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, e.message)
                 for e in header.errors]
@@ -281,7 +299,8 @@ class _FastValidator:
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
         # The serial reader: row numbers come from insertion order, and DuckDB's parallel CSV
         # scan does not keep file order under this projection (seen with DuckDB 2.0, 2 threads).
-        reader = (f"read_csv({_q(t.path)}, header=false, skip=1, columns={columns}, delim=',', "
+        files = "[" + ", ".join(_q(p) for p in t.paths) + "]"
+        reader = (f"read_csv({files}, header=false, skip=1, columns={columns}, delim=',', "
                   f"quote='\"', escape='\"', nullstr='\x01', null_padding=true, strict_mode=true, "
                   f"auto_detect=false, parallel=false)")
         try:

@@ -1,0 +1,70 @@
+"""SHA-256 of each table file of a package, without re-reading files that did not change.
+
+A release's digests are its manifest's (release.json records every file's SHA-256; `verify`
+checks them). For the working state or any other folder they are computed once per file state
+and remembered in <root>/.powerlist-cache/sha256.json by path, size, mtime and inode, so after a
+one-list ingest only that list's files are read again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .compiled import cache_dir
+from .layout import paths_of
+from .package import Package, sha256_file
+
+MEMO = "sha256.json"
+
+
+def table_digests(pkg: Package, root: Path) -> dict[str, str]:
+    """{path inside the package: SHA-256} for every file of every table resource."""
+    rels = [p for res in pkg.descriptor["resources"] for p in paths_of(res)]
+    manifest = pkg.path / "release.json"
+    if manifest.is_file():
+        files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+        if all(r in files for r in rels):
+            return {r: files[r] for r in rels}
+    memo_path = cache_dir(root) / MEMO
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    out, changed = {}, False
+    for rel in rels:
+        path = pkg.path / rel
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        key = str(path.resolve())
+        state = [st.st_size, st.st_mtime_ns, st.st_ino]
+        known = memo.get(key)
+        if known and known[:3] == state:
+            out[rel] = known[3]
+        else:
+            out[rel] = sha256_file(path)
+            memo[key] = [*state, out[rel]]
+            changed = True
+    if changed:
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_name(f".{MEMO}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo), encoding="utf-8")
+        os.replace(tmp, memo_path)
+    return out
+
+
+def differing_lists(src: Package, dst: Package, root: Path) -> tuple[set[str], set[str]] | None:
+    """(lists whose per-list files differ between the two packages, every list either holds), or
+    None when a partitioned table is stored in one file on either side (nothing to skip by)."""
+    from .layout import PARTITIONED, list_of_part
+
+    for pkg in (src, dst):
+        if not all(pkg.partitioned(t) for t in PARTITIONED if pkg.has_table(t)):
+            return None
+    a, b = table_digests(src, root), table_digests(dst, root)
+    parts = {r for r in a.keys() | b.keys() if list_of_part(r)}
+    every = {list_of_part(r) for r in parts}
+    return {list_of_part(r) for r in parts if a.get(r) != b.get(r)}, every
