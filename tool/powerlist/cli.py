@@ -83,7 +83,7 @@ def validate(target: Optional[str] = typer.Argument(
         results = []
         for t in targets:
             with table_progress(err, f"validating {t}") as step:
-                results.append(validate_package(open_target(r, t), engine=engine, progress=step))
+                results.append(validate_package(open_target(r, t), engine=engine, progress=step, cache_root=r))
         table = Table(title="powerlist validate")
         table.add_column("package")
         table.add_column("result")

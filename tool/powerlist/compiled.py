@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 
 from .layout import paths_of
-from .package import Package
+from .package import Package, joined_parts
 
 CACHE_DIR = ".powerlist-cache"
 FORMAT_VERSION = "2"  # bump when the compiled layout changes
@@ -89,13 +90,18 @@ def csv_relation_sql(path: Path | list[Path], fields: list[dict]) -> str:
             f"escape='\"', nullstr='', auto_detect=false)")
 
 
+def _scratch() -> Path:
+    """Where joined copies of multi-file tables go while they are loaded (never inside a package)."""
+    return Path(tempfile.gettempdir()) / "powerlist-joined"
+
+
 def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "main") -> None:
     """Create one table per resource of the package in the given schema of an open connection."""
     for name, ts in pkg.schemas.items():
         if not pkg.has_table(name):
             continue
-        path = pkg.table_files(name)
-        con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
+        with joined_parts(pkg.table_files(name), _scratch()) as path:
+            con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
 
 
 def load_lists(con: duckdb.DuckDBPyConnection, pkg: Package, db: str, list_ids: set[str]) -> None:
@@ -116,7 +122,8 @@ def load_lists(con: duckdb.DuckDBPyConnection, pkg: Package, db: str, list_ids: 
         else:
             files = pkg.table_files(name)
         if files:
-            con.execute(f'CREATE TABLE {db}.main."{name}" AS SELECT * FROM {csv_relation_sql(files, ts.fields)}')
+            with joined_parts(files, _scratch()) as path:
+                con.execute(f'CREATE TABLE {db}.main."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
         else:
             cols = ", ".join(f'"{f["name"]}" {duck_type(f)}' for f in ts.fields)
             con.execute(f'CREATE TABLE {db}.main."{name}" ({cols})')

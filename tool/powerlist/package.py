@@ -244,6 +244,32 @@ def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
     return files
 
 
+@contextmanager
+def joined_parts(paths: list[Path], folder: Path) -> Iterator[Path]:
+    """The files of a multi-file table as one CSV, as frictionless reads them: every file's
+    lines in order, the header of each file after the first dropped. One file is itself.
+
+    DuckDB pays a fixed cost per file it opens (~0.4 ms, far more with a serial reader), which
+    tens of thousands of per-list files turn into seconds; one joined copy in `folder` costs a
+    sequential write instead. The copy is removed when the block ends.
+    """
+    if len(paths) == 1:
+        yield paths[0]
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".joined-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for i, p in enumerate(paths):
+                with open(p, "rb") as fh:
+                    if i:
+                        fh.readline()
+                    shutil.copyfileobj(fh, out)
+        yield Path(tmp)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 # ---- atomic writes ---------------------------------------------------------------------
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -12,6 +12,7 @@ whole package is validated by frictionless instead, so findings never differ.
 from __future__ import annotations
 
 import csv
+import json
 import mmap
 import tempfile
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .errors import PowerlistError
-from .package import Package
+from .package import Package, joined_parts
 
 ENGINES = ("duckdb", "frictionless")
 
@@ -45,16 +46,36 @@ class ValidationResult:
 Progress = Optional[Callable[[str, int, int], None]]  # (table, index, total) before each table
 
 
-def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = None) -> ValidationResult:
-    """Validate every table of the package; every error becomes a Finding."""
-    if engine == "frictionless":
-        return validate_frictionless(pkg)
-    if engine != "duckdb":
+def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = None,
+                     cache_root: Path | None = None) -> ValidationResult:
+    """Validate every table of the package; every error becomes a Finding.
+
+    With cache_root, a package found valid is remembered under its files' identity (paths,
+    sizes, modification times: compiled.package_key) in cache_root's .powerlist-cache, so
+    `release` right after `validate` does not read the package again.
+    """
+    if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r} (known: {', '.join(ENGINES)})")
-    try:
-        return _FastValidator(pkg, progress).run()
-    except _Unsupported:
-        return validate_frictionless(pkg)
+    mark = None
+    if cache_root is not None and engine == "duckdb":  # the reference engine always runs
+        from .compiled import cache_dir, package_key
+        mark = cache_dir(cache_root) / f"valid-{package_key(pkg)}.json"
+        if mark.is_file():
+            remembered = json.loads(mark.read_text(encoding="utf-8"))
+            return ValidationResult(pkg.label, True, remembered["rows"], [], remembered["engine"])
+    if engine == "frictionless":
+        result = validate_frictionless(pkg)
+    else:
+        try:
+            result = _FastValidator(pkg, progress).run()
+        except _Unsupported:
+            result = validate_frictionless(pkg)
+    if mark is not None and result.valid:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        tmp = mark.with_name(f".{mark.name}.tmp")
+        tmp.write_text(json.dumps({"rows": result.rows, "engine": result.engine}), encoding="utf-8")
+        tmp.replace(mark)
+    return result
 
 
 def validate_frictionless(pkg: Package) -> ValidationResult:
@@ -172,6 +193,7 @@ class _FastValidator:
             raise _Unsupported()
         result = ValidationResult(self.pkg.label, True, engine="duckdb")
         spill = tempfile.TemporaryDirectory(prefix="powerlist-validate-")
+        self.spill = spill.name
         con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
         try:
             headers = {}
@@ -286,8 +308,6 @@ class _FastValidator:
         return f"CASE WHEN {c} IS NULL OR {c} IN ({missing_sql}) THEN NULL ELSE {c} END"
 
     def _load(self, con, t: _Table) -> None:
-        import duckdb
-
         n = len(t.fields)
         cols = [f"c{i}" for i in range(1, n + _SLACK + 1)]
         missing = list(t.fschema.missing_values) or [""]
@@ -297,10 +317,15 @@ class _FastValidator:
                 for i, f in enumerate(t.fields) if f.name in t.key_fields]
         raw = f"CASE WHEN {suspect} THEN [{', '.join(cols)}] END AS raw"
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+        with joined_parts(t.paths, Path(self.spill)) as joined:
+            self._create(con, t, keys, raw, columns, joined)
+
+    def _create(self, con, t: _Table, keys, raw, columns, path: Path) -> None:
+        import duckdb
+
         # The serial reader: row numbers come from insertion order, and DuckDB's parallel CSV
         # scan does not keep file order under this projection (seen with DuckDB 2.0, 2 threads).
-        files = "[" + ", ".join(_q(p) for p in t.paths) + "]"
-        reader = (f"read_csv({files}, header=false, skip=1, columns={columns}, delim=',', "
+        reader = (f"read_csv({_q(path)}, header=false, skip=1, columns={columns}, delim=',', "
                   f"quote='\"', escape='\"', nullstr='\x01', null_padding=true, strict_mode=true, "
                   f"auto_detect=false, parallel=false)")
         try:
