@@ -33,19 +33,19 @@ def table_digests(pkg: Package, root: Path) -> dict[str, str]:
     except (OSError, ValueError):
         memo = {}
     out, changed = {}, False
+    base = str(pkg.path.resolve())
     for rel in rels:
-        path = pkg.path / rel
+        key = f"{base}/{rel}"
         try:
-            st = path.stat()
+            st = os.stat(key)
         except FileNotFoundError:
             continue
-        key = str(path.resolve())
         state = [st.st_size, st.st_mtime_ns, st.st_ino]
         known = memo.get(key)
         if known and known[:3] == state:
             out[rel] = known[3]
         else:
-            out[rel] = sha256_file(path)
+            out[rel] = sha256_file(Path(key))
             memo[key] = [*state, out[rel]]
             changed = True
     if changed:

@@ -30,6 +30,20 @@ COLUMNS = _SCHEMA.names
 _DUCK_TYPES = {pa.bool_(): "BOOLEAN", pa.string(): "VARCHAR", pa.int64(): "BIGINT"}
 _ORDER = ", ".join(COLUMNS[:COLUMNS.index("arrival") + 1])
 _READ_CHUNK = 20_000
+_SMALL_BATCH = 5_000  # below this many changes a batch goes in without pyarrow
+
+
+def register_strings(con: duckdb.DuckDBPyConnection, name: str, column: str, values: list[str]) -> None:
+    """A one-column relation `name` of the given strings (dropped with drop_strings)."""
+    if len(values) < _SMALL_BATCH:  # as _spool's small batches: no pyarrow, so no pandas import
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT unnest(?::VARCHAR[]) AS "{column}"', [values])
+    else:
+        con.register(name, pa.Table.from_arrays([pa.array(values, pa.string())], names=[column]))
+
+
+def drop_strings(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.unregister(name)
+    con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
 
 
 class ChangeSpool:
@@ -50,6 +64,12 @@ class ChangeSpool:
             for column, v in zip(columns, values):
                 column.append(v)
             self.arrived += 1
+        if len(changes) < _SMALL_BATCH:
+            # Python lists go in as DuckDB list parameters: pyarrow would import pandas on its
+            # first array (~1 s, more than a one-list diff takes).
+            unnest = ", ".join(f"unnest(?::{_DUCK_TYPES[f.type]}[])" for f in _SCHEMA)
+            self.con.execute(f"INSERT INTO _spool SELECT {unnest}", columns)
+            return
         batch = pa.Table.from_arrays([pa.array(col, f.type) for col, f in zip(columns, _SCHEMA)], schema=_SCHEMA)
         self.con.register("_spool_batch", batch)
         try:
