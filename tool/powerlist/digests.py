@@ -28,10 +28,7 @@ def table_digests(pkg: Package, root: Path) -> dict[str, str]:
         if all(r in files for r in rels):
             return {r: files[r] for r in rels}
     memo_path = cache_dir(root) / MEMO
-    try:
-        memo = json.loads(memo_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        memo = {}
+    memo = _load(memo_path)
     out, changed = {}, False
     base = str(pkg.path.resolve())
     for rel in rels:
@@ -49,11 +46,40 @@ def table_digests(pkg: Package, root: Path) -> dict[str, str]:
             memo[key] = [*state, out[rel]]
             changed = True
     if changed:
-        memo_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo_path.with_name(f".{MEMO}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(memo), encoding="utf-8")
-        os.replace(tmp, memo_path)
+        _save(memo_path, memo)
     return out
+
+
+def remember_written(root: Path, written: dict[str, bytes]) -> None:
+    """Record the digests of files just written (their bytes are at hand), so the next diff or
+    release does not read them again: after a one-list ingest nothing is re-read at all."""
+    import hashlib
+
+    memo_path = cache_dir(root) / MEMO
+    memo = _load(memo_path)
+    base = str(root.resolve())
+    for rel, data in written.items():
+        key = f"{base}/{rel}"
+        try:
+            st = os.stat(key)
+        except FileNotFoundError:
+            continue
+        memo[key] = [st.st_size, st.st_mtime_ns, st.st_ino, hashlib.sha256(data).hexdigest()]
+    _save(memo_path, memo)
+
+
+def _load(memo_path: Path) -> dict:
+    try:
+        return json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save(memo_path: Path, memo: dict) -> None:
+    memo_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = memo_path.with_name(f".{MEMO}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(memo), encoding="utf-8")
+    os.replace(tmp, memo_path)
 
 
 def differing_lists(src: Package, dst: Package, root: Path) -> tuple[set[str], set[str]] | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .errors import PowerlistError
-from .package import Package, joined_parts
+from .package import Package
 
 ENGINES = ("duckdb", "frictionless")
 
@@ -146,12 +146,6 @@ def _count_lines(path: Path) -> int:
     return lines + (last != b"\n")
 
 
-def _ends_with_newline(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        fh.seek(-1, 2)
-        return fh.read(1) == b"\n"
-
-
 def _labels(path: Path) -> list[str]:
     with open(path, encoding="utf-8", newline="") as fh:
         return next(csv.reader(fh), [])
@@ -185,9 +179,18 @@ class _FastValidator:
         import duckdb
         from frictionless import FrictionlessException, Package as FPackage, system
 
+        # frictionless checks a descriptor in time that grows with its paths (seconds for tens of
+        # thousands of per-list files): it is given each resource with its first file only, and
+        # the files are taken from the descriptor here, where each must be a plain relative path.
+        descriptor = json.loads(json.dumps(self.pkg.descriptor))
+        self.files: dict[str, list[str]] = {}
+        for res in descriptor.get("resources", []):
+            if isinstance(res, dict) and isinstance(res.get("path"), list) and res["path"]:
+                self.files[res.get("name")] = res["path"]
+                res["path"] = res["path"][0]
         try:
             with system.use_context(trusted=False):
-                fpkg = FPackage(str(self.pkg.descriptor_path))
+                fpkg = FPackage(descriptor, basepath=str(self.pkg.path))
                 tables = self._tables(fpkg)
         except FrictionlessException:
             raise _Unsupported()
@@ -203,7 +206,7 @@ class _FastValidator:
                 headers[t.name] = self._header(t)
                 self._load(con, t)
                 rows = con.execute(f"SELECT count(*) FROM {t.sql}").fetchone()[0]
-                if rows + 1 != t.lines and any(_has_blank_line(p) for p in t.paths):
+                if rows + 1 != t.lines and _has_blank_line(t.joined):
                     raise _Unsupported()  # frictionless counts blank lines as rows; DuckDB skips them
                 result.rows[t.name] = rows
             for t in tables:  # rows after all loads: foreign keys look into other tables
@@ -221,7 +224,11 @@ class _FastValidator:
             if res.format != "csv" or (res.encoding or "utf-8").lower() not in ("utf-8", "utf8") \
                     or not isinstance(res.path, str) or res.dialect.to_descriptor():
                 raise _Unsupported()
-            paths = [self.pkg.path / p for p in [res.path, *(res.extrapaths or [])]]
+            rels = self.files.get(res.name, [res.path])
+            if not all(isinstance(r, str) and r and not r.startswith("/") and ".." not in r.split("/")
+                       for r in rels):
+                raise _Unsupported()
+            paths = [self.pkg.path / r for r in rels]
             if not all(p.is_file() for p in paths) or res.schema is None:
                 raise _Unsupported()
             t = _Table(res.name, paths, res.schema, i)
@@ -247,19 +254,39 @@ class _FastValidator:
         """Header errors exactly as frictionless reports them; a wrong-length header is not modelled."""
         from frictionless.table import Header
 
-        counts = [_count_lines(p) for p in t.paths]
-        t.lines = counts[0] + sum(n - 1 for n in counts[1:])
         labels = _labels(t.paths[0])
         if len(labels) != len(t.fields):
             raise _Unsupported()
-        for p in t.paths[1:]:
-            # frictionless skips a later file's first line unread; a file whose header differs
-            # (or that ends without a newline, which would join two lines) is left to it.
-            if _labels(p) != labels or not _ends_with_newline(p):
-                raise _Unsupported()
+        if len(t.paths) == 1:
+            t.joined, t.lines = t.paths[0], _count_lines(t.paths[0])
+        else:
+            t.joined, t.lines = self._join(t)
         header = Header(labels, fields=t.fields, row_numbers=[1], ignore_case=False)
         return [Finding(t.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, e.message)
                 for e in header.errors]
+
+    def _join(self, t: _Table) -> tuple[Path, int]:
+        """The table's files as one CSV in the spill folder (frictionless's reading of them: a
+        later file's first line skipped), and its line count, in one pass over the bytes.
+
+        frictionless skips a later file's first line unread; a file whose first line differs
+        from the first file's, or that ends without a newline (two lines would join), or that
+        the single-file path would refuse (BOM, CR line ends) is left to frictionless.
+        """
+        first = t.paths[0].read_bytes()
+        head = first[:first.find(b"\n") + 1]
+        lines = 0
+        joined = Path(self.spill) / f"{t.sql}.csv"
+        with open(joined, "wb") as out:
+            for i, p in enumerate(t.paths):
+                data = first if i == 0 else p.read_bytes()
+                if not data.endswith(b"\n") or b"\r" in data or data.startswith(b"\xef\xbb\xbf") \
+                        or not data.startswith(head):
+                    raise _Unsupported()
+                body = data if i == 0 else data[len(head):]
+                lines += body.count(b"\n")
+                out.write(body)
+        return joined, lines
 
     # ---- loading -----------------------------------------------------------------------
 
@@ -317,8 +344,7 @@ class _FastValidator:
                 for i, f in enumerate(t.fields) if f.name in t.key_fields]
         raw = f"CASE WHEN {suspect} THEN [{', '.join(cols)}] END AS raw"
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
-        with joined_parts(t.paths, Path(self.spill)) as joined:
-            self._create(con, t, keys, raw, columns, joined)
+        self._create(con, t, keys, raw, columns, t.joined)
 
     def _create(self, con, t: _Table, keys, raw, columns, path: Path) -> None:
         import duckdb

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..descriptor import build_descriptor
+from ..digests import remember_written
 from ..errors import PowerlistError
 from ..layout import PARTITIONED, list_of_part, paths_of, resource_path
 from ..package import DESCRIPTOR, Package, commit_files, layout_files, open_target, release_tags, sha256_file
@@ -190,6 +191,7 @@ def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: s
     descriptor = build_descriptor(root, previous, paths=paths, lists=tables["lists"])
     writes[DESCRIPTOR] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     commit_files(root, writes, deletes)
+    remember_written(root, writes)
 
 
 def _catalog_for(lists: list[dict], meta: ListMeta) -> dict | None:
