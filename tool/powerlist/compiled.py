@@ -55,7 +55,16 @@ def duck_type(field: dict) -> str:
 
 
 def cache_dir(root: Path) -> Path:
-    return root / CACHE_DIR
+    """<root>/.powerlist-cache, made on first use with a .gitignore of its own, so it never shows
+    in `git status` (nor gets committed by `release`) even where the package has no .gitignore."""
+    folder = root / CACHE_DIR
+    if not (folder / ".gitignore").is_file():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / ".gitignore").write_text("# made by powerlist: everything here is a cache\n*\n", encoding="utf-8")
+        except OSError:
+            pass  # a read-only package: the commands that need the cache say so when they write
+    return folder
 
 
 def package_files(pkg: Package) -> list[Path]:
