@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import powerlist.ingest.run as run
-import powerlist.package as package
+import powerlist.files as files
 from conftest import XINGAN_TXT, snapshot
 from powerlist.errors import PowerlistError
 from powerlist.ingest.run import ingest_document
@@ -30,32 +30,29 @@ def outside_doc(tmp_path: Path) -> Path:
 
 def test_failure_while_writing_the_third_file_leaves_everything(package_copy, outside_doc, monkeypatch):
     before = state(package_copy)
-    real, calls = package._replace_bytes, []
+    real, calls = files._fill, []
 
-    def flaky(path, data):
-        calls.append(path.name)
+    def flaky(fh, data):
+        calls.append(fh.name)
         if len(calls) == 3:
             raise OSError("disk full (simulated)")
-        real(path, data)
+        real(fh, data)
 
-    monkeypatch.setattr(package, "_replace_bytes", flaky)
+    monkeypatch.setattr(files, "_fill", flaky)
     with pytest.raises(OSError, match="simulated"):
         ingest_document(package_copy, outside_doc)
     assert len(calls) >= 3  # the third write failed, then the two written files were put back
     assert state(package_copy) == before
-    assert [p.name for p in package_copy.iterdir() if p.name.startswith(".")] == []
+    assert sorted(p.name for p in package_copy.iterdir() if p.name.startswith(".")) == [".gitignore", ".powerlist-cache", ".powerlist.lock"]
 
 
-def test_failure_at_the_last_write_puts_every_file_back(package_copy, outside_doc, monkeypatch):
+def test_failure_while_building_the_descriptor_leaves_everything(package_copy, outside_doc, monkeypatch):
     before = state(package_copy)
-    real = package._replace_bytes
 
-    def broken(path, data):
-        if path.name == "datapackage.json" and data != before["datapackage.json"]:
-            raise PowerlistError("descriptor write failed (simulated)")
-        real(path, data)
+    def broken(root, lists=None, paths=None):
+        raise PowerlistError("descriptor build failed (simulated)")
 
-    monkeypatch.setattr(package, "_replace_bytes", broken)
+    monkeypatch.setattr(run, "descriptor_bytes", broken)
     with pytest.raises(PowerlistError, match="simulated"):
         ingest_document(package_copy, outside_doc)
     assert state(package_copy) == before

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .files import json_bytes, write_file
 from .layout import detect_paths
-from .package import DESCRIPTOR, atomic_write_json, read_csv
+from .package import DESCRIPTOR, read_csv
 from .schema import load_schemas
 
 NAME = "guangxi-baomi-powerlists"
@@ -48,6 +49,7 @@ def resource(name: str, schema: dict, sources: list[dict] | None = None,
 
 
 def document_sources(root: Path, lists: list[dict] | None = None) -> list[dict]:
+    """One source per list document; `lists` are the lists rows (default: read from tables/lists.csv)."""
     if lists is None:
         lists_csv = root / "tables" / "lists.csv"
         if not lists_csv.exists():
@@ -88,12 +90,16 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
     }
 
 
-def write_descriptor(root: Path) -> dict:
+def descriptor_bytes(root: Path, lists: list[dict] | None = None, paths: dict | None = None) -> bytes:
+    """The working state's datapackage.json as it should be written (for `files.commit_state`);
+    `lists` and `paths` stand for what the same commit writes (see build_descriptor)."""
     path = root / DESCRIPTOR
     previous = None
     if path.exists():
         import json
         previous = json.loads(path.read_text(encoding="utf-8"))
-    descriptor = build_descriptor(root, previous)
-    atomic_write_json(path, descriptor)
-    return descriptor
+    return json_bytes(build_descriptor(root, previous, lists=lists, paths=paths))
+
+
+def write_descriptor(root: Path) -> None:
+    write_file(root / DESCRIPTOR, descriptor_bytes(root))

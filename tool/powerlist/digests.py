@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .compiled import cache_dir
 from .layout import paths_of
-from .package import Package, sha256_file
+from .files import sha256_file
+from .package import Package
 
 MEMO = "sha256.json"
 

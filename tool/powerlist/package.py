@@ -1,9 +1,8 @@
-"""Find and open data packages (the working state, a release, any folder) and write them atomically."""
+"""Find and open data packages (the working state, a release, any folder); tables as typed CSV."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -15,7 +14,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import PowerlistError
+from .files import commit_state, write_file
+from .manifest import MANIFEST, check_release
 from .layout import PARTITIONED, part_path, paths_of, resource_path, single_path
+from .names import is_name
 from .schema import TableSchema, load_schemas
 
 DESCRIPTOR = "datapackage.json"
@@ -132,10 +134,13 @@ def open_target(root: Path, target: str) -> Package:
     if target == WORKING:
         return Package(root, WORKING)
     release_dir = root / "releases" / target
-    if release_dir.is_dir():
+    if is_name(target) and (release_dir / MANIFEST).is_file():
+        check_release(root, release_dir, target)
         return Package(release_dir, target)
     as_path = Path(target)
     if (as_path / DESCRIPTOR).is_file():
+        if (as_path / MANIFEST).is_file():  # a release folder named by its path is checked the same
+            check_release(root, as_path, target)
         return Package(as_path.resolve(), target)
     known = ", ".join(release_tags(root)) or "none"
     raise PowerlistError(
@@ -148,15 +153,18 @@ def release_tags(root: Path) -> list[str]:
     rel = root / "releases"
     if not rel.is_dir():
         return []
-    return sorted(p.name for p in rel.iterdir() if (p / "release.json").is_file())
+    # A folder whose name is not a tag (`.2023.staging-…` left by a killed release, or anything
+    # else) is never a release, whatever it holds.
+    return sorted(p.name for p in rel.iterdir() if is_name(p.name) and (p / "release.json").is_file())
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def not_releases(root: Path) -> list[str]:
+    """Entries of releases/ that no command reads as a release (for `verify` to point out)."""
+    rel = root / "releases"
+    if not rel.is_dir():
+        return []
+    tags = set(release_tags(root))
+    return sorted(p.name for p in rel.iterdir() if p.name not in tags)
 
 
 # ---- CSV with schema types -------------------------------------------------------------
@@ -190,35 +198,26 @@ def read_csv(path: Path, schema: TableSchema) -> Iterator[dict]:
             yield {k: _parse(v, types.get(k, "string")) for k, v in row.items()}
 
 
-def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        _write_rows(fh, schema, rows)
-
-
-def csv_text(schema: TableSchema, rows: Iterable[dict]) -> str:
-    """The CSV file write_csv would write, as text."""
-    buf = io.StringIO(newline="")
-    _write_rows(buf, schema, rows)
-    return buf.getvalue()
-
-
-def _write_rows(fh, schema: TableSchema, rows: Iterable[dict]) -> None:
+def csv_bytes(schema: TableSchema, rows: Iterable[dict]) -> bytes:
+    """A table's CSV file as written: header, then one line per row, values spelled per the schema."""
     types = {f["name"]: f["type"] for f in schema.fields}
-    writer = csv.writer(fh, lineterminator="\n")
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(schema.columns)
     for row in rows:
         writer.writerow([_format(row.get(c), types[c]) for c in schema.columns])
+    return buf.getvalue().encode("utf-8")
 
 
 def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
-                 list_ids: set[str] | None = None) -> dict[str, str]:
-    """{path under the package: CSV text} for the given tables in the per-list layout.
+                 list_ids: set[str] | None = None) -> dict[str, bytes]:
+    """{path under the package: CSV bytes} for the given tables in the per-list layout.
 
     Partitioned tables are split by list (a child row goes with its item's list) and written for
     `list_ids` (default: every list in `lists` and in `items`); every other table given is one
     file. A child row whose item is not among the given items cannot be placed and is refused.
     """
-    files: dict[str, str] = {}
+    files: dict[str, bytes] = {}
     items = tables.get("items", [])
     if list_ids is None:
         list_ids = {l["list_id"] for l in tables.get("lists", [])} | {i["list_id"] for i in items}
@@ -228,10 +227,10 @@ def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
             continue
         rows = tables[name]
         if name not in PARTITIONED:
-            files[single_path(name)] = csv_text(schema, rows)
+            files[single_path(name)] = csv_bytes(schema, rows)
             continue
         if not list_ids:
-            files[resource_path(name, ())] = csv_text(schema, rows)
+            files[resource_path(name, ())] = csv_bytes(schema, rows)
             continue
         by_list: dict[str, list[dict]] = {l: [] for l in list_ids}
         for row in rows:
@@ -240,7 +239,7 @@ def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
                 raise PowerlistError(f"{name}: row of item {row.get('item_id')!r} belongs to no list being written")
             by_list[lid].append(row)
         for lid, part in by_list.items():
-            files[part_path(name, lid)] = csv_text(schema, part)
+            files[part_path(name, lid)] = csv_bytes(schema, part)
     return files
 
 
@@ -270,103 +269,26 @@ def joined_parts(paths: list[Path], folder: Path) -> Iterator[Path]:
         Path(tmp).unlink(missing_ok=True)
 
 
-# ---- atomic writes ---------------------------------------------------------------------
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
+    write_file(path, csv_bytes(schema, rows))
 
 
-def atomic_write_json(path: Path, data) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+# ---- the working state's tables ------------------------------------------------------
 
+def table_writes(root: Path, tables: dict[str, list[dict]]) -> tuple[dict[str, bytes], set[str]]:
+    """(files to write, files to remove) that make tables/ hold exactly these tables, in the
+    per-list layout (layout_files: every list's files).
 
-@contextmanager
-def staged_dir(final: Path) -> Iterator[Path]:
-    """Yield a temporary sibling folder; on success it replaces `final` in one rename.
-
-    On any error the temporary folder is removed and `final` is left exactly as it was.
+    For `files.commit_state`, which writes them together with whatever else the caller changes.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.staging-"))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if final.exists():
-        old = final.parent / f".{final.name}.old-{os.getpid()}"
-        os.replace(final, old)
-    os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    schemas = load_schemas(root / "schemas")
+    writes = layout_files(schemas, {name: tables.get(name, []) for name in schemas})
+    existing = {p.relative_to(root).as_posix() for p in (root / "tables").rglob("*.csv")
+                if p.is_file()} if (root / "tables").is_dir() else set()
+    return writes, existing - set(writes)
 
 
 def write_tables(root: Path, tables: dict[str, list[dict]]) -> None:
-    """Replace the whole tables/ folder of the working state atomically (per-list layout)."""
-    schemas = load_schemas(root / "schemas")
-    files = layout_files(schemas, {name: tables.get(name, []) for name in schemas})
-    with staged_dir(root / "tables") as tmp:
-        for rel, text in files.items():
-            path = tmp / Path(rel).relative_to("tables")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="")
-
-
-def commit_files(root: Path, writes: dict[str, bytes], deletes: Iterable[str] = ()) -> None:
-    """Write and delete files of the working state (paths relative to root): all of it or, on
-    any failure, none — every touched file is put back as it was. The one function every
-    working-state write goes through; each file is replaced by rename, so a reader never sees
-    half a file."""
-    touched = list(dict.fromkeys([*writes, *deletes]))
-    before: dict[str, bytes | None] = {}
-    made_dirs: list[Path] = []
-    try:
-        for rel in touched:
-            p = root / rel
-            before[rel] = p.read_bytes() if p.is_file() else None
-        for rel, data in writes.items():
-            p = root / rel
-            missing = [d for d in [p.parent, *p.parent.parents] if not d.exists()]
-            p.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.extend(reversed(missing))
-            _replace_bytes(p, data)
-        for rel in deletes:
-            (root / rel).unlink(missing_ok=True)
-    except BaseException:
-        for rel, data in before.items():
-            p = root / rel
-            if data is None:
-                p.unlink(missing_ok=True)
-            else:
-                _replace_bytes(p, data)
-        for d in reversed(made_dirs):
-            if d.is_dir() and not any(d.iterdir()):
-                d.rmdir()
-        raise
-
-
-def _replace_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """Replace the tables of the working state, all or nothing."""
+    writes, deletes = table_writes(root, tables)
+    commit_state(root, writes, deletes)

@@ -21,7 +21,9 @@ import duckdb
 from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, load_tables, package_key
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
+from .names import schema_name
 from .schema import load_schemas
+from .sqltext import ident, literal
 
 SQL_FORMAT = "1"  # bump when the layout of the compiled SQL database changes
 WORKING_SCHEMA = "working"
@@ -42,11 +44,6 @@ class QueryResult:
     rows: list[tuple]
 
 
-def release_schema(tag: str) -> str:
-    """r2022 for release 2022: SQL identifiers cannot start with a digit unquoted."""
-    return "r" + re.sub(r"[^0-9A-Za-z_]", "_", tag)
-
-
 def sources(root: Path) -> list[Package]:
     """Every release (oldest tag first), then the working state."""
     return [open_target(root, t) for t in release_tags(root)] + [Package(root, WORKING)]
@@ -60,14 +57,25 @@ def database_key(packages: list[Package]) -> str:
 
 
 def _schema_of(pkg: Package) -> str:
-    return WORKING_SCHEMA if pkg.label == WORKING else release_schema(pkg.label)
+    return WORKING_SCHEMA if pkg.label == WORKING else schema_name(pkg.label)
+
+
+def check_schemas(packages: list[Package]) -> None:
+    """Refuse two releases queried under one schema name (made before `release` refused that)."""
+    seen: dict[str, str] = {}
+    for pkg in packages:
+        schema = _schema_of(pkg)
+        if schema in seen:
+            raise SqlError(f"releases {seen[schema]} and {pkg.label} would both be SQL schema {schema}; "
+                           f"rename one of releases/{seen[schema]} and releases/{pkg.label}")
+        seen[schema] = pkg.label
 
 
 def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
     tables: dict[str, list[str]] = {}  # table → schemas holding it, oldest first
     for pkg in packages:
         schema = _schema_of(pkg)
-        con.execute(f'CREATE SCHEMA "{schema}"')
+        con.execute(f"CREATE SCHEMA {ident(schema)}")
         load_tables(con, pkg, schema)
         for name in pkg.schemas:
             if pkg.has_table(name):
@@ -75,13 +83,13 @@ def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
     working = packages[-1]
     for name in working.schemas:
         if working.has_table(name):
-            con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM "{WORKING_SCHEMA}"."{name}"')
+            con.execute(f"CREATE VIEW main.{ident(name)} AS SELECT * FROM {ident(WORKING_SCHEMA)}.{ident(name)}")
     labels = {_schema_of(p): p.label for p in packages}
     for name, schemas in tables.items():
         # BY NAME: a column added in a later release is NULL in the older ones.
         union = " UNION ALL BY NAME ".join(
-            f"SELECT '{labels[s]}' AS release, * FROM \"{s}\".\"{name}\"" for s in schemas)
-        con.execute(f'CREATE VIEW main."all_{name}" AS {union}')
+            f"SELECT {literal(labels[s])} AS release, * FROM {ident(s)}.{ident(name)}" for s in schemas)
+        con.execute(f"CREATE VIEW main.{ident('all_' + name)} AS {union}")
     con.execute("CREATE TABLE main.releases (release VARCHAR, schema_name VARCHAR, date DATE)")
     for pkg in packages:
         date = None
@@ -93,12 +101,13 @@ def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
 def compile_database(root: Path) -> Path:
     """The compiled SQL database for the package at root, built atomically when not cached."""
     packages = sources(root)
+    check_schemas(packages)
     folder = cache_dir(root)
     target = folder / f"sql-{database_key(packages)}.duckdb"
     if target.exists():
         return target
     try:
-        build_atomically(target, lambda con: _build(con, packages))
+        build_atomically(target, lambda con: _build(con, packages), [p.path for p in packages])
     except duckdb.Error as exc:
         raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
     for stale in folder.glob("sql-*.duckdb"):
@@ -170,7 +179,7 @@ def schema_rows(root: Path) -> list[dict]:
     for name, ts in schemas.items():
         if not working.has_table(name):
             continue
-        where = f"working state; per release: {', '.join(f'{release_schema(t)}.{name}' for t in tags) or 'none'}; all releases: all_{name}"
+        where = f"working state; per release: {', '.join(f'{schema_name(t)}.{name}' for t in tags) or 'none'}; all releases: all_{name}"
         rows.append({"table": name, "column": "", "type": "", "title": "",
                      "description": f"{ts.descriptor.get('description', '')} ({where})"})
         for f in ts.fields:

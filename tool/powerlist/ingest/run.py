@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..descriptor import build_descriptor
+from ..descriptor import descriptor_bytes
 from ..digests import remember_written
 from ..errors import PowerlistError
+from ..files import commit_state, sha256_file
 from ..layout import PARTITIONED, list_of_part, paths_of, resource_path
-from ..package import DESCRIPTOR, Package, commit_files, layout_files, open_target, release_tags, sha256_file
-from ..schema import REFERENCE_TABLES, TABLES
+from ..lock import locked
+from ..names import check_name
+from ..package import DESCRIPTOR, Package, layout_files, open_target, release_tags
+from ..schema import REFERENCE_TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
 from .parse import ParsedList, parse_grid
@@ -50,9 +51,6 @@ def store_source(root: Path, doc: Path) -> Path:
     return target
 
 
-LIST_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
 def detect_county(meta: ListMeta, items: list, counties: list[dict]) -> tuple[dict | None, str | None]:
     """(county, where it was named): the title first, then the issuer, then the 实施主体 cells."""
     places = [("title", meta.title), ("issuer", meta.issuer or "")]
@@ -67,8 +65,7 @@ def detect_county(meta: ListMeta, items: list, counties: list[dict]) -> tuple[di
 def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict], override: str | None):
     """(list_id, is_new, how). Same title, else same kind+jurisdiction+domain, else a new id."""
     if override:
-        if not LIST_ID.match(override):
-            raise PowerlistError(f"--list {override!r}: a list id is lowercase ASCII letters, digits and '-'")
+        check_name("list id (--list)", override)
         return override, not any(l["list_id"] == override for l in lists), "--list"
     code = county["code"] if county else None
     for l in lists:
@@ -106,7 +103,15 @@ WHOLE_TABLES = ["counties", *REFERENCE_TABLES, "lists"]
 
 
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
+    """Read doc and write it into the working state, holding the package's exclusive lock."""
     grid = read_grid(doc)
+    with locked(root, exclusive=True) as notes:
+        report = _ingest(root, doc, grid, list_id)
+    report.notes[:0] = notes
+    return report
+
+
+def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     parsed = parse_grid(grid)
     meta = read_meta(grid.preamble, parsed.kind)
     working = Package(root, "working")
@@ -165,7 +170,7 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
 def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: set[str] | None,
            doc: Path, stored: Path) -> None:
     """Write the source copy, the changed tables' files and datapackage.json, or on any failure
-    none of them (package.commit_files).
+    none of them (one `files.commit_state`: a kill at any moment leaves the old state or the new one).
 
     `tables` holds the whole small tables and the partitioned tables' rows of the lists in
     `scope` (every list when scope is None: then the files of tables still stored whole are
@@ -179,7 +184,7 @@ def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: s
         all_ids |= {i["list_id"] for i in tables["items"]}
     files = layout_files(schemas, {n: tables[n] for n in ["lists", *PARTITIONED] if n in schemas},
                          scope if scope is not None else all_ids)
-    writes = {rel: text.encode("utf-8") for rel, text in files.items()}
+    writes = dict(files)
     deletes = []
     if scope is None:  # tables that were one file are now one file per list
         deletes = [p for t in PARTITIONED if working.has_table(t) and not working.partitioned(t)
@@ -187,10 +192,8 @@ def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: s
     if stored != doc.resolve() and not stored.exists():
         writes[stored.resolve().relative_to(root.resolve()).as_posix()] = doc.read_bytes()
     paths = {t: resource_path(t, all_ids) for t in PARTITIONED}
-    previous = working.descriptor if working.descriptor_path.exists() else None
-    descriptor = build_descriptor(root, previous, paths=paths, lists=tables["lists"])
-    writes[DESCRIPTOR] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    commit_files(root, writes, deletes)
+    writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"], paths)
+    commit_state(root, writes, deletes)
     remember_written(root, writes)
 
 
