@@ -166,6 +166,13 @@ def test_a_release_links_the_files_unchanged_since_the_last_release_and_verifies
     assert changed.read_bytes() == (parts / "tables" / "steps" / f"{list_id}.csv").read_bytes()
     assert verify_release(parts, "base").ok and verify_release(parts, "next").ok
     assert validate_package(Package(nxt, "next")).valid
+    # The link moved the shared inode's change time: both releases' verified records follow it,
+    # so neither is hashed whole again on its next read (manifest.check_release).
+    verified = json.loads((parts / ".powerlist-cache" / "verified.json").read_text(encoding="utf-8"))
+    rel = f"tables/items/{other.name}"
+    st = other.stat()
+    for folder in (base, nxt):
+        assert verified[str(folder.resolve())]["files"][rel][:4] == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def test_findings_in_a_later_file_carry_frictionless_row_numbers(synthetic, tmp_path):

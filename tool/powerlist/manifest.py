@@ -118,3 +118,36 @@ def check_release(root: Path, folder: Path, label: str) -> None:
             write_json(cache_path, cache)
         except OSError:
             pass  # a read-only package is checked in full every time
+
+
+def note_release_written(root: Path, folder: Path, hashed: set[str], linked: set[str], linked_from: Path | None) -> None:
+    """Record, for check_release, the files of a release just written: those in `hashed` were
+    hashed from the written bytes for its manifest; those in `linked` are hard links to files of
+    the release `linked_from`, whose change time the link moved (a link count is inode metadata).
+    A linked file counts as verified only if it was verified before with the same size, mtime and
+    inode; its earlier release's record gets the new change time too, so neither release is hashed
+    again on its next read because of the link."""
+    manifest = read_manifest(folder, folder.name)
+    cache_path = root / CACHE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        cache = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError):
+        cache = {}
+    prev_entry = cache.get(str(linked_from.resolve())) if linked_from else None
+    prev_known = prev_entry.get("files", {}) if isinstance(prev_entry, dict) else {}
+    records = {}
+    for rel, digest in manifest["files"].items():
+        rec = [*_stamp((folder / rel).stat()), digest]
+        if rel in hashed:
+            records[rel] = rec
+        elif rel in linked:
+            old = prev_known.get(rel)
+            if old and len(old) == 5 and [old[0], old[1], old[3], old[4]] == [rec[0], rec[1], rec[3], rec[4]]:
+                records[rel] = rec
+                prev_known[rel] = rec
+    cache[str(folder.resolve())] = {"manifest": _stamp((folder / MANIFEST).stat()), "files": records}
+    try:
+        write_json(cache_path, cache)
+    except OSError:
+        pass

@@ -17,7 +17,7 @@ from .digests import table_digests
 from .files import fault, json_bytes, sha256_file, staged_dir, write_file
 from .lock import locked
 from .names import check_tag, schema_name
-from .manifest import MANIFEST, verify_release
+from .manifest import MANIFEST, note_release_written, verify_release
 from .package import DESCRIPTOR, Package, release_tags
 from .validate import validate_package
 
@@ -82,9 +82,11 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
         )
     lists = working.read_table("lists")
     known: dict[str, str] = {}  # file → SHA-256, for files linked from an earlier release
+    tags = release_tags(root)
+    prev = root / "releases" / tags[-1] if tags else None
     with staged_dir(final) as tmp:
         shutil.copytree(root / "tables", tmp / "tables", ignore=shutil.ignore_patterns(".*"),
-                        copy_function=_link_unchanged(root, working, tmp, known))
+                        copy_function=_link_unchanged(root, working, prev, tmp, known))
         shutil.copytree(root / "schemas", tmp / "schemas")
         for l in lists:
             dest = tmp / l["source_file"]
@@ -102,21 +104,20 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
                       for p in sorted(tmp.rglob("*")) if p.is_file() for rel in [p.relative_to(tmp).as_posix()]},
         }
         write_file(tmp / MANIFEST, json_bytes(manifest))
+    note_release_written(root, final, set(manifest["files"]) - set(known), set(known), prev)
     if git:
         fault("release:before-git")
         _tag_in_git(root, tag)
     return manifest
 
 
-def _link_unchanged(root: Path, working: Package, tmp: Path, known: dict[str, str]):
+def _link_unchanged(root: Path, working: Package, prev: Path | None, tmp: Path, known: dict[str, str]):
     """A copytree copy function: a table file equal (by SHA-256) to the same file of the newest
     release is hard-linked from it, not copied; only the files that changed since are written.
 
     Each release folder stays complete on its own; its linked files are the earlier release's
     immutable files, and `verify` checks them against this release's manifest like any other.
     """
-    tags = release_tags(root)
-    prev = root / "releases" / tags[-1] if tags else None
     prev_files = json.loads((prev / MANIFEST).read_text(encoding="utf-8")).get("files", {}) if prev else {}
     digests = table_digests(working, root) if prev_files else {}
 
