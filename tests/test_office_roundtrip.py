@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import CATALOG_TXT, XINGAN_TXT
 from powerlist.cli import app
-from powerlist.ingest.cells import normalize_paragraphs
+from powerlist.document.cells import normalize_paragraphs
 from powerlist.ingest.readers import read_grid
 from powerlist.ingest.run import ingest_document
 from powerlist.package import Package

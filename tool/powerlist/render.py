@@ -7,9 +7,9 @@ the proof that normalization lost nothing.
 from __future__ import annotations
 
 from .errors import PowerlistError
-from .ingest.cells import join_responsible
-from .ingest.citations import render_citations
-from .ingest.layout import CATALOG, HEADER_ROW1, JURISDICTION, Layout
+from .document.cells import join_responsible
+from .document.citations import render_citations
+from .document.layout import CATALOG, HEADER_ROW1, JURISDICTION, Layout
 from .package import Package
 
 

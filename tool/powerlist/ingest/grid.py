@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import PowerlistError
-from .layout import Layout, detect_layout
+from ..document.layout import Layout, detect_layout
 
 
 @dataclass

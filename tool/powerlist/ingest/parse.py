@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import PowerlistError
-from .cells import normalize_paragraphs, split_entries, split_responsible, split_step_name
-from .citations import parse_citations
+from ..document.cells import normalize_paragraphs, split_entries, split_responsible, split_step_name
+from ..document.citations import parse_citations
 from .grid import Cell, Grid
 
 CATEGORIES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import PowerlistError
 from .grid import Cell, Grid, check_rows
-from .layout import HEADER_ROW1, LAYOUTS, detect_layout, header_key
+from ..document.layout import HEADER_ROW1, LAYOUTS, detect_layout, header_key
 
 WIDEST = max(len(lay.columns) for lay in LAYOUTS)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ...ingest.layout import LAYOUTS, header_key
+from ...document.layout import LAYOUTS, header_key
 from .data import AuditData
 from .model import Finding
 
