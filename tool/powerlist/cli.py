@@ -191,6 +191,7 @@ def ingest(doc: Path = typer.Argument(..., help="The list document: .txt in the 
         out.print(", ".join(f"{k} {v}" for k, v in report.counts.items()), markup=False, highlight=False)
         for note in report.notes:
             out.print(note, markup=False, highlight=False)
+        out.print(report.accounting, markup=False, highlight=False)
     run(go)
 
 
