@@ -169,6 +169,7 @@ class _Builder:
     def __init__(self, name: str):
         self.name = name
         self.header: _Header | None = None
+        self.width = 0                      # grid columns of the list's first table
         self.layout: Layout | None = None
         self.rows: list[list[Cell]] = []
         self.extras: list[list[Cell]] = []
@@ -204,6 +205,10 @@ class _Builder:
         self.table_of_row.append(table_no)
 
 
+def _width(rows: list[list[Cell]]) -> int:
+    return max((len(r) for r in rows), default=0)
+
+
 def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
     return [r for r in rows if any(_own(c) for c in r)]
 
@@ -235,12 +240,12 @@ def grid_from_tables(name: str, preamble: list[str], tables: list[SourceTable]) 
                 b.summaries.append((table, rows, header))
                 b.source.extend(c for r in rows for c in r if _own(c))
                 b.placed.update(id(c) for c in header.cells)
-                if b.header is None:
-                    preamble.extend(table.after)
+                # Text after a summary (category headings such as 一、行政强制) is not preamble:
+                # the list's title stands above the summary.
                 continue
         if h == 0:
             if b.header is None:
-                b.header, b.layout = header, _layout(name, header, table.where)
+                b.header, b.layout, b.width = header, _layout(name, header, table.where), _width(rows)
             elif (header.fields, _extras(header)) != (b.header.fields, _extras(b.header)):
                 raise PowerlistError(
                     f"{name}: {header.cells[0].at if header.cells else table.where}: this table's header "
@@ -253,9 +258,9 @@ def grid_from_tables(name: str, preamble: list[str], tables: list[SourceTable]) 
             body = rows[header.size:]
         elif b.header is None:
             continue  # a layout table before the list (letterhead): not the list
-        elif len(columns) == len(b.header.columns) and \
-                _is_number(_value(_at(rows[0], columns[b.header.fields.index("seq")]))):
-            header = _Header(columns, b.header.fields, b.header.labels, [], 0)
+        elif _width(rows) == b.width and _is_number(_value(_at(rows[0], b.header.columns[b.header.fields.index("seq")]))):
+            # No header: the same grid as the list's first table, read by the same columns.
+            header = b.header
             body = rows
         else:
             bad = next(c for r in rows for c in r if _own(c))
@@ -283,6 +288,7 @@ def grid_from_tables(name: str, preamble: list[str], tables: list[SourceTable]) 
     grid.extras = b.extras
     _number_through(grid, b.table_of_row)
     check_rows(grid)
+    _note_gaps(grid)
     for table, rows, header in b.summaries:
         _check_summary(grid, rows, header, b.placed)
     if grid.extra_labels:
@@ -307,6 +313,14 @@ def _number_through(grid: Grid, table_of_row: list[int]) -> None:
         printed = row[0]
         row[0] = Cell(str(n), printed.line, printed.locator)
     grid.notes.append(f"序号在 {len(starts)} 个表格中各自从 1 开始：按文档顺序编为 1–{len(grid.rows)}")
+
+
+def _note_gaps(grid: Grid) -> None:
+    """序号 that skip numbers: said, since a lost page or table is the usual cause."""
+    seqs = [int(r[0].text) for r in grid.rows]
+    gaps = [f"{a} 之后是 {b}" for a, b in zip(seqs, seqs[1:]) if b != a + 1]
+    if gaps:
+        grid.notes.append(f"注意：序号不连续（{'；'.join(gaps)}），请核对是否缺页或缺表")
 
 
 def _check_summary(grid: Grid, rows: list[list[Cell]], header: _Header, placed: set[int]) -> None:
