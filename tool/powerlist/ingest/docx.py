@@ -39,10 +39,20 @@ def _paragraph_text(p) -> str:
     for el in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}txbxContent"):
         if el.tag == f"{W}txbxContent":
             continue
-        if any(a.tag == f"{W}txbxContent" for a in el.iterancestors()):
+        if _in_text_box(el, p):
             continue
         parts.append(el.text or "" if el.tag == f"{W}t" else ("\t" if el.tag == f"{W}tab" else "\n"))
     return "".join(parts)
+
+
+def _in_text_box(el, p) -> bool:
+    """Whether el sits in a text box anchored inside paragraph p (not in p's own runs)."""
+    parent = el.getparent()
+    while parent is not None and parent is not p:
+        if parent.tag == f"{W}txbxContent":
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _text_boxes(p) -> list[str]:
