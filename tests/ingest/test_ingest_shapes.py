@@ -25,7 +25,7 @@ from powerlist.package import Package
 from powerlist.render import ListView, render_text
 from powerlist.render_office import render_office
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 import shapes  # noqa: E402
 
 TXT = {shapes.CATALOG: CATALOG_TXT, shapes.XINGAN: XINGAN_TXT}
