@@ -119,6 +119,7 @@ def _repeat_header(row) -> None:
 def docx_bytes(view: ListView) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.table import _Cell
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
@@ -146,13 +147,16 @@ def docx_bytes(view: ListView) -> bytes:
 
     cols = view.layout.columns + [f"extra:{label}" for label in view.extra_labels]
     data = office_rows(view)
-    table = document.add_table(rows=2 + len(data), cols=len(cols))
+    # The header is merged while the table has only its two rows, and data rows are added after:
+    # python-docx's table.cell() walks the whole table on every call.
+    table = document.add_table(rows=2, cols=len(cols))
     table.style = "Table Grid"
     table.autofit = False
     usable = section.page_width - section.left_margin - section.right_margin
     total = sum(WIDTHS.get(c, EXTRA_WIDTH) for c in cols)
-    for j, c in enumerate(cols):
-        width = int(usable * WIDTHS.get(c, EXTRA_WIDTH) / total)
+    widths = [int(usable * WIDTHS.get(c, EXTRA_WIDTH) / total) for c in cols]
+    for j, width in enumerate(widths):
+        table.columns[j].width = width  # the grid: rows added later take their widths from it
         for row in table.rows:
             row.cells[j].width = width
     for label, first, last in header_spans(view):
@@ -168,12 +172,16 @@ def docx_bytes(view: ListView) -> bytes:
     _repeat_header(table.rows[1])
     runs = merge_runs(view, data)
     covered = {(i, c) for c, first, last in runs for i in range(first + 1, last + 1)}
-    for c, first, last in runs:
-        table.cell(2 + first, c).merge(table.cell(2 + last, c))
+    body = []
     for i, cells in enumerate(data):
+        row = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
         for j, text in enumerate(cells):
+            row[j].width = widths[j]
             if (i, j) not in covered:
-                _fill(table.cell(2 + i, j), text, center=cols[j] == "seq")
+                _fill(row[j], text, center=cols[j] == "seq")
+        body.append(row)
+    for c, first, last in runs:
+        body[first][c].merge(body[last][c])
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
