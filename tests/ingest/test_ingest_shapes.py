@@ -286,3 +286,20 @@ def test_nested_book_title_is_parsed_whole(title):
     assert [(p.law_title, p.article_no, p.text) for p in provisions] == [
         (title, 10, "（合成占位文本）。"), (title, 11, "（合成占位文本）。")]
     assert render_citations([p.__dict__ for p in provisions]) == cell
+
+
+def test_table_inside_a_content_control_is_read(package_copy: Path, tmp_path: Path, txt_reads):
+    """Word wraps a table in a content control (w:sdt); python-docx's document.tables skips it."""
+    plain = shapes.docx_split_repeated(tmp_path / "synthetic-split.docx")
+    d = docx.Document(str(plain))
+    tbl = d.tables[1]._tbl
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    sdt = shapes.parse_xml(f'<w:sdt xmlns:w="{w}"><w:sdtPr/><w:sdtContent/></w:sdt>')
+    tbl.addprevious(sdt)
+    sdt[1].append(tbl)
+    doc = shapes.save_docx(d, tmp_path / "synthetic-sdt.docx", shapes.XINGAN, "the second table in a content control")
+    assert len(docx.Document(str(doc)).tables) == 2  # what python-docx alone sees: one table fewer
+    report = ingest_document(package_copy, doc)
+    assert report.cells_read == report.cells_placed == docx_cells(plain)
+    rows_txt, _ = txt_reads[shapes.XINGAN]
+    assert list_rows(package_copy, shapes.XINGAN) == rows_txt

@@ -50,10 +50,8 @@ MERGE_DOWN = ("name", "setting_bases")
 
 def header_spans(view: ListView) -> list[tuple[str, int, int]]:
     """First header row as (label, first column, last column), 0-based; extra columns after 备注."""
-    cols = view.layout.columns
-    n, k = len(cols), cols.index("steps")
-    spans = [("序号", 0, 0), ("权力分类", 1, 1), ("权力清单", 2, k - 1), ("责任清单", k, n - 2), ("备注", n - 1, n - 1)]
-    return spans + [(label, n + i, n + i) for i, label in enumerate(view.extra_labels)]
+    n = len(view.layout.columns)
+    return view.layout.header_spans() + [(label, n + i, n + i) for i, label in enumerate(view.extra_labels)]
 
 
 def merge_runs(view: ListView, data: list[list[str]]) -> list[tuple[int, int, int]]:

@@ -20,6 +20,13 @@ class Layout:
     def column_titles(self) -> str:
         return "、".join(COLUMN_TITLES[c] for c in self.columns)
 
+    def header_spans(self) -> list[tuple[str, int, int]]:
+        """The first header row as (label, first column, last column), 0-based: 序号, 权力分类 and
+        备注 stand over one column each (merged down over both rows), 权力清单 over the power
+        columns up to 责任事项, 责任清单 over the responsibility columns from it to 备注."""
+        n, k = len(self.columns), self.columns.index("steps")
+        return [("序号", 0, 0), ("权力分类", 1, 1), ("权力清单", 2, k - 1), ("责任清单", k, n - 2), ("备注", n - 1, n - 1)]
+
     @property
     def header_cells(self) -> int:
         return len(HEADER_ROW1) + len(self.header_row2)

@@ -70,15 +70,32 @@ def _cell_text(tc) -> str:
     return "\n".join(_paragraph_text(p) for p in tc.iter(f"{W}p")).strip()
 
 
+def _content(parent, *tags: str) -> list:
+    """parent's w:<tag> children in order, including those wrapped in content controls (w:sdt)
+    or w:customXml, which python-docx's tr_lst/tc_lst and iter_inner_content leave out."""
+    wanted = {f"{W}{t}" for t in tags}
+    out = []
+    for el in parent:
+        if el.tag in wanted:
+            out.append(el)
+        elif el.tag == f"{W}sdt":
+            content = el.find(f"{W}sdtContent")
+            if content is not None:
+                out.extend(_content(content, *tags))
+        elif el.tag == f"{W}customXml":
+            out.extend(_content(el, *tags))
+    return out
+
+
 def table_rows(tbl, name: str, label: str) -> list[list[Cell]]:
     """Grid-aligned rows of one w:tbl; `label` prefixes locators ("table" or "table 2")."""
     rows: list[list[Cell]] = []
-    for r, tr in enumerate(tbl.tr_lst, start=1):
+    for r, tr in enumerate(_content(tbl, "tr"), start=1):
         cells: list[Cell] = []
         before = tr.trPr.find(f"{W}gridBefore") if tr.trPr is not None else None
         for _ in range(int(before.get(f"{W}val")) if before is not None else 0):
             cells.append(Cell("", r, f"{label} row {r} column {len(cells) + 1}"))
-        for tc in tr.tc_lst:
+        for tc in _content(tr, "tc"):
             col = len(cells) + 1
             at = f"{label} row {r} column {col}"
             if tc.find(f".//{W}tbl") is not None:
@@ -109,7 +126,7 @@ def read_docx_grid(path: Path) -> Grid:
                 for p in header._element.findall(f"{W}p"):
                     preamble.extend(_paragraph_text(p).split("\n") + _text_boxes(p))
     body = document.element.body
-    blocks = [el for el in body if el.tag in (f"{W}p", f"{W}tbl")]
+    blocks = _content(body, "p", "tbl")
     n_tables = sum(1 for el in blocks if el.tag == f"{W}tbl")
     tables: list[SourceTable] = []
     for el in blocks:

@@ -221,6 +221,7 @@ def grid_from_rows(name: str, preamble: list[str], rows: list[list[Cell]], where
 def grid_from_tables(name: str, preamble: list[str], tables: list[SourceTable]) -> Grid:
     b = _Builder(name)
     preamble = list(preamble)
+    grid_notes: list[str] = []
     list_tables = 0
     for t_no, table in enumerate(tables):
         rows = _trim(table.rows)
@@ -232,6 +233,11 @@ def grid_from_tables(name: str, preamble: list[str], tables: list[SourceTable]) 
         if b.header is None and h:
             # Rows above the header inside the table (a title row merged across): preamble.
             preamble.extend(" ".join(c.text for c in r if _own(c)) for r in rows[:h])
+            rows, h = rows[h:], 0
+        elif h and not any(_is_number(c.text) for r in rows[:h] for c in r if _own(c)):
+            # A continuation repeating the title above its header: said, not read as rows.
+            above = " ".join(c.text for r in rows[:h] for c in r if _own(c))
+            grid_notes.append(f"{table.where} 表头上方的文字按标题处理，未入表：{above[:40]}")
             rows, h = rows[h:], 0
         columns = _kept_columns(rows)
         if _summary_start(rows) or h == 0:
@@ -286,6 +292,7 @@ def grid_from_tables(name: str, preamble: list[str], tables: list[SourceTable]) 
     grid = Grid(name, b.layout, preamble, b.rows)
     grid.extra_labels = [l for f, l in zip(b.header.fields, b.header.labels) if f is None]
     grid.extras = b.extras
+    grid.notes.extend(grid_notes)
     _number_through(grid, b.table_of_row)
     check_rows(grid)
     _note_gaps(grid)
