@@ -303,3 +303,23 @@ def test_table_inside_a_content_control_is_read(package_copy: Path, tmp_path: Pa
     assert report.cells_read == report.cells_placed == docx_cells(plain)
     rows_txt, _ = txt_reads[shapes.XINGAN]
     assert list_rows(package_copy, shapes.XINGAN) == rows_txt
+
+
+def test_text_beside_the_table_under_no_label_is_refused(package_copy: Path, tmp_path: Path):
+    wb = shapes.rendered_xlsx(shapes.CATALOG)
+    wb.active["J6"] = "旁注（合成）"  # right of 备注 (column I), on 序号 2's row: a column with no label
+    doc = shapes.save_xlsx(wb, tmp_path / "synthetic-side-note.xlsx", shapes.CATALOG, "a note beside the table")
+    assert refused(package_copy, doc) == (
+        f"error: {doc}: cell J6: a column with no header label (found '旁注（合成）' under no label); "
+        "give the column a label in the header")
+
+
+def test_header_of_more_than_three_rows_is_refused(package_copy: Path, tmp_path: Path):
+    wb = shapes.rendered_xlsx(shapes.CATALOG)
+    ws = wb.active
+    ws.insert_rows(5, 2)  # two rows between the header (rows 3-4) and 序号 1: now row 7
+    ws["C5"], ws["C6"] = "（合成）", "（合成）"
+    doc = shapes.save_xlsx(wb, tmp_path / "synthetic-tall-header.xlsx", shapes.CATALOG, "four header rows")
+    assert refused(package_copy, doc) == (
+        f"error: {doc}: cell A6: expected 序号 (a number) to start the first data row after a header "
+        "of at most 3 rows, found ''")
