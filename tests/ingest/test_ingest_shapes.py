@@ -323,3 +323,16 @@ def test_header_of_more_than_three_rows_is_refused(package_copy: Path, tmp_path:
     assert refused(package_copy, doc) == (
         f"error: {doc}: cell A6: expected 序号 (a number) to start the first data row after a header "
         "of at most 3 rows, found ''")
+
+
+BAD_TEXT = {"synthetic-catalog-gb18030.txt", "synthetic-catalog-missing-header.txt",
+            "synthetic-catalog-row-too-few-cells.txt"}
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (Path(__file__).resolve().parents[1] / "fixtures").glob("synthetic-*.txt")
+                                        if p.name not in BAD_TEXT), ids=lambda p: p.name)
+def test_every_text_fixture_has_all_its_cells_counted(path: Path):
+    from powerlist.ingest.readers import read_grid
+
+    grid = read_grid(path)
+    assert grid.cells_read == grid.cells_placed == txt_cells(path)
