@@ -107,7 +107,7 @@ def audit(release: str = typer.Option("working", "--release", "-r", help="Releas
           fmt: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text, json or markdown."),
           exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when a finding is at or above --fail-on."),
           fail_on: Severity = typer.Option(Severity.info, "--fail-on", help="Lowest severity that fails with --exit-code.")):
-    """Find citation problems reviewers miss (rules 1-7; see README ## Audit)."""
+    """Find citation problems reviewers miss (rules 1-8; see README ## Audit)."""
     from .laws.audit import audit as run_audit
     from .laws.formats import audit_markdown, audit_text
 

@@ -62,6 +62,8 @@ def audit_text(report) -> str:
             for side in ("a", "b"):
                 places = "、".join(f"事项{p['item']} {p['cell']}" for p in f.evidence[side]["places"])
                 lines.append(f"    {places}: {f.evidence[side]['quote']}")
+        elif f.rule == 8 and f.evidence.get("source"):
+            lines.append(f"    官方文本出处: {f.evidence['source']}")
         elif f.rule == 1:
             for v in f.evidence["variants"]:
                 lines.append(f"    {v['printed']} ×{v['count']} (事项{'、'.join(map(str, v['items']))})")

@@ -175,3 +175,36 @@ def write_law_articles(root: Path) -> list[dict]:
         previous["resources"].append({"name": "law_articles", "sources": file_sources(root)})
     atomic_write_json(path, build_descriptor(root, previous))
     return rows
+
+
+class LawTexts:
+    """The law_articles rows of a package, looked up by version and provision."""
+
+    def __init__(self, rows: list[dict]):
+        self._by: dict[tuple[str, int], list[dict]] = {}
+        for r in rows:
+            self._by.setdefault((r["version_id"], r["article_no"]), []).append(r)
+        for units in self._by.values():
+            units.sort(key=lambda r: (r["paragraph_no"], r["item_no"]))
+        self.versions = {v for v, _ in self._by}
+
+    @classmethod
+    def load(cls, root: Path) -> "LawTexts":
+        from ..package import Package
+        return cls(Package(root, "working").read_table("law_articles"))
+
+    def has(self, version_id: str | None) -> bool:
+        return version_id in self.versions
+
+    def articles(self, version_id: str) -> list[int]:
+        return sorted(a for v, a in self._by if v == version_id)
+
+    def units(self, version_id: str, article: int, paragraph: int | None = None) -> list[dict]:
+        """The rows of an article (or of one of its paragraphs), paragraph and item order."""
+        rows = self._by.get((version_id, article), [])
+        return [r for r in rows if paragraph is None or r["paragraph_no"] == paragraph]
+
+    def text(self, version_id: str, article: int, paragraph: int | None = None) -> str:
+        """The provision as one string, its paragraphs and items run together the way the lists
+        quote them."""
+        return "".join(r["text"] for r in self.units(version_id, article, paragraph))
