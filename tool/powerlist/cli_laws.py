@@ -1,4 +1,4 @@
-"""CLI for legal citations: `laws`, `cites`, `audit`. Parsing and printing only."""
+"""CLI for legal citations: `laws`, `cites`, `audit`, `law`. Parsing and printing only."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import List, Optional
 
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
-from .cli import app, err, out, root, run
+from .cli import TextOrJson, app, err, out, root, run
 from .errors import PowerlistError
 
 
@@ -125,4 +126,38 @@ def audit(release: str = typer.Option("working", "--release", "-r", help="Releas
             typer.echo(audit_text(report), nl=False)
         if exit_code and report.failing(fail_on.value):
             raise typer.Exit(1)
+    run(go)
+
+
+class _LawGroup(TyperGroup):
+    """`law TITLE ARTICLE` reads an article; `law compare …` compares versions: anything that is
+    not a subcommand's name is the title of the default subcommand `show`."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+law_app = typer.Typer(cls=_LawGroup, no_args_is_help=True, rich_markup_mode=None,
+                      help="The official text of a cited instrument: `law TITLE ARTICLE` reads an article "
+                           "(by 款 and 项); `law compare TITLE OLD NEW` aligns two versions.")
+app.add_typer(law_app, name="law")
+
+
+@law_app.command("show", hidden=True)
+def law_show(title: str = typer.Argument(..., help="The instrument: any title variant, e.g. 保守国家秘密法."),
+             article: str = typer.Argument(..., help="Article number: 52, 五十二 or 第五十二条."),
+             version: Optional[int] = typer.Option(None, "--version", "-v",
+                                                   help="Version (year). Default: the latest with a loaded text."),
+             fmt: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json.")):
+    """An article's official text, by paragraph (款) and item (项)."""
+    from .laws.article import article_text, law_article
+
+    def go():
+        result = law_article(root(), title, article, version)
+        if fmt is TextOrJson.json:
+            typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(article_text(result), nl=False)
     run(go)
