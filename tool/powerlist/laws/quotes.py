@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..conform import canon
-from .audit.align import MARK, anchors, highlight, wording_differences
+from .align import MARK, anchors, highlight, wording_differences
 
 EXACT, EXCERPT, PUNCTUATION, DIFFERENT = "exact", "excerpt", "punctuation", "different"
 VERDICT_TITLES = {EXACT: "与官方文本一致", EXCERPT: "官方文本节录", PUNCTUATION: "仅标点或全半角不同",

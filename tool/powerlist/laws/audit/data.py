@@ -62,7 +62,8 @@ def build(lists, items, steps=(), cases=(), bases=(), reference: Reference | Non
             b["law_id"] = variant["law_id"] if variant else None
         if "version_id" not in b:
             when, _ = list_date(lst)
-            b["version_id"], b["version_basis"] = reference.citation_version(variant, b["law_id"], when)
+            b["version_id"], b["version_basis"] = reference.citation_version(
+                variant, b["law_id"], when, b.get("article_no"), b.get("paragraph_no"), b.get("text"))
         filled.append(b)
     return AuditData(list(lists), list(items), list(steps), list(cases), filled, reference, as_of, texts)
 

@@ -6,7 +6,7 @@ which one is wrong; rule 2 then stays silent on that provision (it could only sa
 
 from __future__ import annotations
 
-from .align import highlight, wording_differences
+from ..align import highlight, wording_differences
 from .data import AuditData
 from .model import Finding
 

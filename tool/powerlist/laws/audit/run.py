@@ -9,7 +9,6 @@ from pathlib import Path
 from ...package import open_target
 from ..citations import list_date
 from ..reference import load_reference
-from ..texts import LawTexts
 from . import r1_variants, r2_quotes, r3_siblings, r4_superseded, r5_type_label, r6_numbering, r7_responsible
 from . import r8_official_text
 from .data import AuditData, load
@@ -45,7 +44,8 @@ def run_rules(data: AuditData) -> list[Finding]:
 
 def audit(root: Path, target: str = "working", list_id: str | None = None, as_of: date | None = None) -> AuditReport:
     pkg = open_target(root, target)
-    data = load(pkg, root, load_reference(root), list_id, as_of, LawTexts.load(root))
+    reference = load_reference(root)
+    data = load(pkg, root, reference, list_id, as_of, reference.texts)
     if list_id and not data.lists:
         from ...errors import PowerlistError
         known = ", ".join(sorted(l["list_id"] for l in pkg.read_table("lists"))) or "none"
