@@ -66,6 +66,13 @@ def test_items_are_rows_of_the_paragraph_before_them():
         "sources/reference/laws/中华人民共和国保守国家秘密法(2010-04-29).md line 40 ")
 
 
+def test_half_width_item_labels_of_the_2014_regulation_are_items_too():
+    # 2014 实施条例 第三十二条 (lines 162-186): a lead paragraph and items (一)…(十二), half-width.
+    rows = [r for r in ROWS if r["version_id"] == "baomi-fa-shishi-2014" and r["article_no"] == 32]
+    assert [(r["paragraph_no"], r["item_no"]) for r in rows] == [(1, i) for i in range(13)]
+    assert rows[12]["text"] == "(十二)信息公开保密审查情况。"
+
+
 def test_sections_are_kept_where_a_chapter_has_them():
     # 行政强制法 第二十二条 opens 第三章 第二节 查封、扣押 (line 138 of the file).
     row = next(r for r in ROWS if r["version_id"] == "xingzheng-qiangzhi-fa-2011" and r["article_no"] == 22)

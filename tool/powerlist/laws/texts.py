@@ -24,7 +24,8 @@ UPSTREAM = re.compile(r"^<!-- source: (?P<host>\S+) path=(?P<path>\S+) commit=(?
 ARTICLE = re.compile(r"^第(?P<no>[一二三四五六七八九十百零〇]+)条[ \u3000](?P<text>.*)$")
 CHAPTER = re.compile(r"^## (?P<name>第[一二三四五六七八九十百零〇]+章.*)$")
 SECTION = re.compile(r"^### (?P<name>第[一二三四五六七八九十百零〇]+节.*)$")
-ITEM = re.compile(r"^（(?P<no>[一二三四五六七八九十百零〇]+)）")
+# Items are （一） in four files and half-width (一) in the 2014 regulation (an artefact of the copy).
+ITEM = re.compile(r"^[（(](?P<no>[一二三四五六七八九十百零〇]+)[）)]")
 INFO_END = "<!-- INFO END -->"
 
 
