@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..conform import same_wording
 from ..errors import PowerlistError
 from .numbers import article_label
 from .reference import Reference
@@ -55,7 +56,7 @@ class Row:
     old: list[Provision]
     new: list[Provision]
     score: float                   # similarity of the pair (split/merged: share of the old text carried)
-    curated: dict | None = None    # the curated law_articles_map row this agrees with
+    curated: list[dict] = field(default_factory=list)   # the curated law_articles_map rows it agrees with
 
     @property
     def from_label(self) -> str:
@@ -133,6 +134,7 @@ def align(old: list[Provision], new: list[Provision]) -> list[Row]:
             if c >= CONTAIN_MIN and c - contained(g, own) >= CONTAIN_MARGIN:
                 targets[j] = max(targets.get(j, 0.0), c)
         goes[i] = targets
+    new_counts = _counts(new)
     received: dict[int, list[int]] = {}
     for i, targets in goes.items():
         for j in targets:
@@ -143,13 +145,13 @@ def align(old: list[Provision], new: list[Provision]) -> list[Row]:
         if not targets:
             rows.append(Row(REMOVED, [o], [], 0.0))
             continue
-        news = [new[j] for j in sorted(targets)]
+        news = _whole_articles([new[j] for j in sorted(targets)], new_counts)
         if len(targets) > 1:
             rows.append(Row(SPLIT, [o], news, round(sum(targets.values()) / len(targets), 3)))
         elif len(received[next(iter(targets))]) > 1:
             rows.append(Row(MERGED, [o], news, round(next(iter(targets.values())), 3)))
-        elif o.text == news[0].text:
-            rows.append(Row(SAME, [o], news, 1.0))
+        elif same_wording(o.text, news[0].text):
+            rows.append(Row(SAME, [o], news, 1.0))   # identical but for character width or spaces
         else:
             rows.append(Row(REWORDED, [o], news, round(_ratio(o.text, news[0].text), 3)))
     rows += [Row(ADDED, [], [w], 0.0) for j, w in enumerate(new) if j not in received]
@@ -161,12 +163,10 @@ def _ratio(a: str, b: str) -> float:
 
 
 def _article_rows(rows: list[Row], old: list[Provision], new: list[Provision]) -> list[Row]:
-    """Article-level rows for multi-paragraph articles that map paragraph for paragraph, in order,
-    onto every paragraph of one new article (same only if every paragraph is the same)."""
+    """Article-level rows for multi-paragraph articles whose paragraphs all go, in order, to
+    paragraphs of one new article (same only if they are all the same and fill it)."""
     out = []
-    count = {}
-    for p in new:
-        count[p.article] = count.get(p.article, 0) + 1
+    count = _counts(new)
     by_article: dict[int, list[Row]] = {}
     for r in rows:
         if r.old:
@@ -175,15 +175,29 @@ def _article_rows(rows: list[Row], old: list[Provision], new: list[Provision]) -
         if len(group) < 2 or any(r.relation not in (SAME, REWORDED) for r in group):
             continue
         targets = [r.new[0] for r in group]
-        if len({t.article for t in targets}) != 1 or [t.paragraph for t in targets] != list(range(1, len(group) + 1)) \
-                or count[targets[0].article] != len(group):
+        paragraphs = [t.paragraph for t in targets]
+        if len({t.article for t in targets}) != 1 or paragraphs != sorted(set(paragraphs)):
             continue
-        relation = SAME if all(r.relation == SAME for r in group) else REWORDED
+        fills = len(group) == count[targets[0].article]
+        relation = SAME if fills and all(r.relation == SAME for r in group) else REWORDED
         o_text = "".join(r.old[0].text for r in group)
         n_text = "".join(t.text for t in targets)
         out.append(Row(relation, [Provision(article, 0, o_text, article_label(article))],
                        [Provision(targets[0].article, 0, n_text, article_label(targets[0].article))],
                        1.0 if relation == SAME else round(_ratio(o_text, n_text), 3)))
+    return out
+
+
+def _whole_articles(provs: list[Provision], count: dict[int, int]) -> list[Provision]:
+    """Targets naming every paragraph of an article become that article (第五十一条, not its 款 one by one)."""
+    out: list[Provision] = []
+    for p in provs:
+        same = [q for q in provs if q.article == p.article]
+        if len(same) == count.get(p.article, 1) > 1:
+            if not out or out[-1].article != p.article or out[-1].paragraph:
+                out.append(Provision(p.article, 0, "".join(q.text for q in same), article_label(p.article)))
+        else:
+            out.append(p)
     return out
 
 
@@ -204,16 +218,15 @@ def _position(p: Provision) -> tuple[int, int | None]:
 
 def _agrees(row: Row, m: dict, old_counts: dict, new_counts: dict) -> bool:
     """A computed row agrees with a curated one when it carries the same old provision to the
-    same new one with the same relation. A curated paragraph of a one-paragraph article (or a
-    whole article) and the computed whole-article label are the same place."""
-    def place(article, paragraph, counts):
-        return article, (paragraph if counts.get(article, 1) > 1 else None)
-    if row.relation != m["relation"]:
-        return False
-    olds = {place(*_position(p), old_counts) for p in row.old}
-    news = {place(*_position(p), new_counts) for p in row.new}
-    return (place(m["from_article"], m.get("from_paragraph"), old_counts) in olds
-            and place(m["to_article"], m.get("to_paragraph"), new_counts) in news)
+    same new one with the same relation. A curated whole article (no paragraph) is matched by any
+    of its paragraphs; a paragraph of a one-paragraph article is the article itself."""
+    def hits(article, paragraph, counts, provs) -> bool:
+        if paragraph is not None and counts.get(article, 1) == 1:
+            paragraph = None
+        return any(p.article == article and (paragraph is None or p.paragraph == paragraph) for p in provs)
+    return (row.relation == m["relation"]
+            and hits(m["from_article"], m.get("from_paragraph"), old_counts, row.old)
+            and hits(m["to_article"], m.get("to_paragraph"), new_counts, row.new))
 
 
 def compare_versions(ref: Reference, title: str, old_year: int, new_year: int) -> Comparison:
@@ -235,7 +248,7 @@ def compare_versions(ref: Reference, title: str, old_year: int, new_year: int) -
     for m in curated:
         agreeing = [r for r in rows if _agrees(r, m, old_counts, new_counts)]
         for r in agreeing:
-            r.curated = m
+            r.curated.append(m)
         if not agreeing:
             disagreements.append(m)
     rows.sort(key=lambda r: (r.old[0].article if r.old else r.new[0].article, bool(not r.old),
@@ -260,8 +273,11 @@ def computed_map(ref: Reference, from_version: str, to_version: str) -> list[dic
         if ref.texts.has(from_version) and ref.texts.has(to_version):
             old, new = provisions(ref.texts, from_version), provisions(ref.texts, to_version)
             old_counts, new_counts = _counts(old), _counts(new)
-            for r in align(old, new):
-                if r.relation in (REMOVED, ADDED):
+            aligned = align(old, new)
+            # A whole-article row speaks for its paragraphs: keep one answer per cited article.
+            whole = {r.old[0].article for r in aligned if r.old and r.old[0].paragraph == 0}
+            for r in aligned:
+                if r.relation in (REMOVED, ADDED) or (r.old[0].paragraph and r.old[0].article in whole):
                     continue
                 o = r.old[0]
                 for w in r.new:

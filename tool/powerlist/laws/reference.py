@@ -139,10 +139,21 @@ class Reference:
 
     def mapped(self, from_version: str, article: int, paragraph: int | None) -> list[dict]:
         """Map rows for a cited article (a row for one paragraph matches a citation of the whole
-        article, since the cited article contains it)."""
-        return [m for m in self.articles
-                if m["from_version"] == from_version and m["from_article"] == article
-                and (m.get("from_paragraph") is None or paragraph is None or m["from_paragraph"] == paragraph)]
+        article, since the cited article contains it). The curated rows decide; an article they
+        say nothing about falls back on the correspondences computed from the official texts of
+        this version and its successor (rows with basis=computed and a score)."""
+        def matching(rows):
+            return [m for m in rows
+                    if m["from_version"] == from_version and m["from_article"] == article
+                    and (m.get("from_paragraph") is None or paragraph is None or m["from_paragraph"] == paragraph)]
+        curated = matching(self.articles)
+        if curated or any(m["from_version"] == from_version and m["from_article"] == article for m in self.articles):
+            return curated
+        successor = self.successor(from_version)
+        if not successor:
+            return []
+        from .compare import computed_map
+        return matching(computed_map(self, from_version, successor["version_id"]))
 
     def trace(self, version_id: str, article: int, paragraph: int | None, target_version: str) -> list[dict]:
         """Where a cited article stands in a later version, following recorded correspondences
@@ -153,8 +164,9 @@ class Reference:
             step = []
             for pos in frontier:
                 for m in self.mapped(pos["version"], pos["article"], pos["paragraph"]):
+                    relation = m["relation"] + (f", computed {m['score']}" if m.get("basis") == "computed" else "")
                     step.append({"article": m["to_article"], "paragraph": m.get("to_paragraph"),
-                                 "label": m["to_label"], "relations": pos["relations"] + [m["relation"]],
+                                 "label": m["to_label"], "relations": pos["relations"] + [relation],
                                  "notes": pos["notes"] + ([m["note"]] if m.get("note") else []),
                                  "version": m["to_version"]})
             frontier = step
