@@ -45,9 +45,22 @@ def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
     return line
 
 
+def _with_law_text(c: dict, seen: set, indent: str = "      ") -> list[Text]:
+    """The official texts beside a citation change (--with-law-text), once per citation."""
+    if not c.get("law_text"):
+        return []
+    key = (c.get("item_id"), str(c.get("old_key")), str(c.get("key")))
+    if key in seen:
+        return []
+    seen.add(key)
+    from ...laws.law_text import law_text_lines
+    return [Text(indent + line, style="dim") for line in law_text_lines(c)]
+
+
 def build(result: dict, *, show_all: bool = False, markers: bool = True) -> list[Text]:
     lines = [Text(f"powerlist diff {result['from']} → {result['to']}", style="bold"),
              Text(f"合计：{summary_phrase(result)}")]
+    seen: set = set()
     for lg in group(visible(result, show_all)):
         lines.append(Text(""))
         heading = f"清单 {lg.list_id} 《{lg.title}》" if lg.list_id else "其他数据表"
@@ -66,6 +79,7 @@ def build(result: dict, *, show_all: bool = False, markers: bool = True) -> list
                 continue
             for c in item.changes:
                 lines.append(change_line(c, markers))
+                lines += _with_law_text(c, seen)
     hidden = 0 if show_all else cosmetic_count(result)
     if hidden:
         lines.append(Text(""))
@@ -99,6 +113,8 @@ def history_lines(h: dict, *, markers: bool = True) -> list[Text]:
         shown = [c for c in v["changes"] if c["change"] != COSMETIC]
         if not shown:
             lines.append(Text("    与上一版本相比无实质调整"))
+        seen: set = set()
         for c in shown:
             lines.append(change_line(c, markers))
+            lines += _with_law_text(c, seen)
     return lines
