@@ -21,7 +21,7 @@ from ..package import find_root
 app = typer.Typer(
     help="Guangxi secrecy-work power-and-responsibility lists (保密工作权责清单) as a versioned data "
     "package. Read documents (ingest), freeze releases (release, verify), see what changed (diff, "
-    "history, conform), check citations (laws, cites, audit), query (sql) and publish downloads "
+    "history, conform), check citations against the law (laws, cites, audit, law), query (sql) and publish downloads "
     "(publish). Commands act on the package of the current folder or --package PATH.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -43,7 +43,8 @@ def _ignorable(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch).startswith("P")
 
 
-def breaks(units: list[str]) -> list[int]:
+@lru_cache(maxsize=4096)
+def breaks(units: tuple[str, ...]) -> list[int]:
     """Positions in the run-together text where an excerpt may cut: unit edges, sentence ends."""
     text = "".join(units)
     cuts = {0, len(text)}
@@ -55,35 +56,53 @@ def breaks(units: list[str]) -> list[int]:
     return sorted(cuts)
 
 
+def _common(a: str, i: int, b: str, j: int) -> int:
+    """Length of the common run of a[i:] and b[j:] (compared in slices: the runs are long)."""
+    m, n, step = min(len(a) - i, len(b) - j), 0, 32
+    while n + step <= m and a[i + n:i + n + step] == b[j + n:j + n + step]:
+        n += step
+    while n < m and a[i + n] == b[j + n]:
+        n += 1
+    return n
+
+
 def is_excerpt(quote: str, text: str, cuts: list[int]) -> bool:
     """Whether quote is text's characters in order as pieces, the first starting anywhere, the
-    last ending anywhere, every other edge on a cut."""
-    cutset = set(cuts)
+    last ending anywhere, every other edge on a cut (cuts sorted)."""
     if not quote:
         return False
+    if quote in text:
+        return True
 
     @lru_cache(maxsize=None)
     def from_(q: int, t_min: int, first: bool) -> bool:
-        starts = range(t_min, len(text)) if first else (c for c in cuts if c >= t_min)
+        if first:
+            starts, at = [], text.find(quote[q], t_min)
+            while at >= 0:
+                starts.append(at)
+                at = text.find(quote[q], at + 1)
+        else:
+            starts = cuts[bisect.bisect_left(cuts, t_min):]
         for s in starts:
             if s >= len(text) or text[s] != quote[q]:
                 continue
-            n = 0
-            while q + n < len(quote) and s + n < len(text) and quote[q + n] == text[s + n]:
-                n += 1
+            n = _common(quote, q, text, s)
             if q + n == len(quote):
                 return True
-            # Cut the piece at the last break it reaches and go on from there.
-            for e in range(s + n, s, -1):
-                if e in cutset and from_(q + (e - s), e, False):
+            # Cut the piece at a break it reaches (the last first) and go on from there.
+            lo, hi = bisect.bisect_right(cuts, s), bisect.bisect_right(cuts, s + n)
+            for e in reversed(cuts[lo:hi]):
+                if from_(q + (e - s), e, False):
                     return True
         return False
 
     return from_(0, 0, True)
 
 
+@lru_cache(maxsize=4096)
 def _folded(text: str) -> tuple[str, list[int]]:
-    """text without punctuation and spaces, width folded; and each kept char's original index."""
+    """text without punctuation and spaces, width folded; and each kept char's original index
+    (cached: the same official texts are folded for every quote of them)."""
     chars, where = [], []
     for i, ch in enumerate(text):
         if not _ignorable(ch):
@@ -92,21 +111,28 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
-def check_quote(quote: str, units: list[str]) -> QuoteCheck:
-    """The verdict on one quote of a provision whose official text is `units` (its paragraphs
-    and items, in order)."""
+def verdict(quote: str, units: list[str]) -> str:
+    """exact / excerpt / punctuation / different for one quote of a provision whose official text
+    is `units` (its paragraphs and items, in order)."""
     text = "".join(units)
     if quote == text:
-        return QuoteCheck(EXACT, text)
-    cuts = breaks(units)
+        return EXACT
+    cuts = breaks(tuple(units))
     if is_excerpt(quote, text, cuts):
-        return QuoteCheck(EXCERPT, text)
+        return EXCERPT
     fq, _ = _folded(quote)
     ft, where = _folded(text)
     fcuts = sorted({bisect.bisect_left(where, c) for c in cuts})
     if fq and (fq == ft or is_excerpt(fq, ft, fcuts)):
-        return QuoteCheck(PUNCTUATION, text)
-    return _different(quote, text)
+        return PUNCTUATION
+    return DIFFERENT
+
+
+def check_quote(quote: str, units: list[str]) -> QuoteCheck:
+    """The verdict on one quote, and for `different` both wordings marked."""
+    found = verdict(quote, units)
+    text = "".join(units)
+    return _different(quote, text) if found == DIFFERENT else QuoteCheck(found, text)
 
 
 def _char_pairs(a: str, b: str, a_at: int, b_at: int) -> list[tuple[int, str, int, str]]:

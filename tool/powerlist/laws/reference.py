@@ -121,12 +121,12 @@ class Reference:
         (exactly, as an excerpt, or but for punctuation); None when no text, none or several match."""
         key = (law_id, article, paragraph, quote)
         if key not in self._by_quote:
-            from .quotes import DIFFERENT, check_quote
+            from .quotes import DIFFERENT, verdict
             matching = []
             with_text = [v["version_id"] for v in self.versions_of(law_id) if self.texts.has(v["version_id"])]
             for vid in with_text if len(with_text) > 1 else []:
                 units = self.texts.units(vid, article, paragraph)
-                if units and check_quote(quote, [u["text"] for u in units]).verdict != DIFFERENT:
+                if units and verdict(quote, [u["text"] for u in units]) != DIFFERENT:
                     matching.append(vid)
             self._by_quote[key] = matching[0] if len(matching) == 1 else None
         return self._by_quote[key]
