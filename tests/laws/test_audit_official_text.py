@@ -77,6 +77,13 @@ def test_items_of_an_enumeration_are_an_excerpt():
     assert check_quote(units[0] + units[3][:10], units).verdict == EXCERPT
 
 
+def test_excerpts_and_punctuation_only_quotes_are_not_findings(found):
+    # 第三十六条 (2014) is quoted as its first paragraph only; 第三十二条 (2014) with full-width （一）
+    # where the file has half-width (一); 行政强制法 第六十一条 as its lead and one item each.
+    for article in ("第三十六条", "第三十二条", "第六十一条", "第四十四条"):
+        assert _where(found, article) == [], article
+
+
 def test_no_rule_8_finding_for_instruments_without_a_public_text(found):
     assert not any("泄密案件查处办法" in f.evidence["provision"] or "保密检查工作规定" in f.evidence["provision"]
                    for f in found)

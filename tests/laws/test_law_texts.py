@@ -115,3 +115,14 @@ def test_a_text_for_an_unknown_version_fails(tmp_path):
     shutil.copy(src, tmp_path / TEXTS_DIR / "中华人民共和国行政强制法(2030-01-01).md")
     with pytest.raises(PowerlistError, match="has no version 2030"):
         build_law_articles(tmp_path, WORKING.read_table("laws"), WORKING.read_table("law_versions"))
+
+
+def test_a_new_release_carries_the_texts_law_articles_is_derived_from(package_copy):
+    from powerlist.release import create_release, verify_release
+    from powerlist.validate import validate_package
+    manifest = create_release(package_copy, "2031", "2031-01-01")
+    names = {p.name for p in (ROOT / TEXTS_DIR).glob("*.md") if p.name != "README.md"}
+    assert {f"{TEXTS_DIR.as_posix()}/{n}" for n in names} <= set(manifest["files"])
+    release = Package(package_copy / "releases" / "2031", "2031")
+    assert release.read_table("law_articles") == ROWS and validate_package(release).valid
+    assert verify_release(package_copy, "2031").ok
