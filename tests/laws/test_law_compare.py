@@ -85,3 +85,14 @@ def test_bad_input_is_one_line():
                        (("保守国家秘密法", "2010", "2024", "-f", "xlsx"), "give --output")]:
         r = invoke("law", "compare", *args)
         assert r.exit_code == 2 and says in r.output and r.output.count("\n") == 1, (args, r.output)
+
+
+def test_the_written_table_keeps_the_users_umask(tmp_path):
+    import os
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "t.md"
+        assert invoke("law", "compare", "实施条例", "2014", "2024", "-o", str(out)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644

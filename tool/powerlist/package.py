@@ -145,12 +145,20 @@ def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
 
 # ---- atomic writes ---------------------------------------------------------------------
 
+def umask_mode(path) -> None:
+    """Give a file made by mkstemp (always 0600) the mode the user's umask gives new files."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        umask_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import PowerlistError
 from .render import ListView
+from .package import umask_mode
 
 # Relative column widths (characters of CJK text) by column: legal text gets the room.
 WIDTHS = {
@@ -59,9 +60,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a rendered file is for sharing
+        umask_mode(tmp)  # mkstemp makes 0600; a rendered file is for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 
 from ..errors import PowerlistError
+from ..package import umask_mode
 from .app import check_format, command, err, format_option, out, output_option, root, say
 
 HISTORY_FORMATS = ("text", "json")
@@ -30,6 +31,7 @@ def write_atomically(path: Path, data) -> None:
                 data(fh)
             else:
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
