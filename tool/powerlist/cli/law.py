@@ -19,7 +19,7 @@ class _LawGroup(TyperGroup):
     that names no subcommand is the title for the default subcommand `show`."""
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["show", *args]
         return super().parse_args(ctx, args)
 
