@@ -38,5 +38,9 @@ def test_diff_and_history_show_both_official_texts(package_copy: Path, tmp_path:
     assert text.count("原引用条款官方文本") == 1          # once per citation, not per changed field
     history = run(package_copy, "history", "450325-baomi-001", "--with-law-text").output
     assert f"原引用条款官方文本（《中华人民共和国保守国家秘密法》2010年版第四十五条）：{OLD_45}" in history
+    md = run(package_copy, "diff", "2022", "working", "--with-law-text", "-f", "markdown").output
+    assert f"  - 新引用条款官方文本（《中华人民共和国保守国家秘密法》2024年版第五十二条第二款）：{NEW_52_2}" in md
+    html = run(package_copy, "diff", "2022", "working", "--with-law-text", "-f", "html").output
+    assert f'<li class="where">原引用条款官方文本（《中华人民共和国保守国家秘密法》2010年版第四十五条）：{OLD_45}</li>' in html
     # Without the option nothing is added.
     assert "官方文本" not in run(package_copy, "diff", "2022", "working").output

@@ -55,7 +55,7 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
          exit_code: bool = typer.Option(False, "--exit-code",
                                         help="Exit 1 when there are substantive changes (like git diff --exit-code)."),
          with_law_text: bool = typer.Option(False, "--with-law-text",
-                                            help="Beside each citation change, the official text of the article each side cites (text and json).")):
+                                            help="Beside each citation change, the official text of the article each side cites (text, markdown, html, json).")):
     """What changed between two versions of the package, by list and item."""
     from ..diff import open_diff, render_diff
     from ..diff.formats import BINARY, FORMATS

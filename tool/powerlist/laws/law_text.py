@@ -62,3 +62,20 @@ def law_text_lines(c: dict) -> list[str]:
         head = f"{name}引用条款官方文本（《{o['title']}》{o['year'] or '?'}年版{o['label']}）"
         lines.append(f"{head}：{o['text']}" if o.get("text") else f"{head}：（{o.get('note')}）")
     return lines
+
+
+class OncePerCitation:
+    """law_text_lines for the first change of each citation only (a citation whose article,
+    paragraph and quote all changed is three changes, but one pair of official texts)."""
+
+    def __init__(self):
+        self.seen: set = set()
+
+    def __call__(self, c: dict) -> list[str]:
+        if not c.get("law_text"):
+            return []
+        key = (c.get("item_id"), str(c.get("old_key")), str(c.get("key")))
+        if key in self.seen:
+            return []
+        self.seen.add(key)
+        return law_text_lines(c)
