@@ -267,7 +267,7 @@ def computed_map(ref: Reference, from_version: str, to_version: str) -> list[dic
     """Computed correspondences old → new in law_articles_map's shape, each marked
     basis=computed with its score: what `trace` falls back on where no curated row speaks."""
     key = (from_version, to_version)
-    cache = ref.__dict__.setdefault("_computed", {})
+    cache = ref.computed
     if key not in cache:
         rows = []
         if ref.texts.has(from_version) and ref.texts.has(to_version):

@@ -29,6 +29,7 @@ class Reference:
     texts: LawTexts = field(default_factory=lambda: LawTexts([]))  # law_articles: the official texts
     _by_head: dict = field(default_factory=dict, repr=False, compare=False)
     _by_quote: dict = field(default_factory=dict, repr=False, compare=False)
+    computed: dict = field(default_factory=dict, repr=False, compare=False)  # (from, to) → computed map rows
 
     @classmethod
     def from_rows(cls, laws=(), versions=(), variants=(), articles=(), texts=()) -> "Reference":

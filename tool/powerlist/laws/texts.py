@@ -8,13 +8,20 @@ quoted and compared at the level a citation names. Every row says which file and
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import cn2an
 
+from ..descriptor import build_descriptor
 from ..errors import PowerlistError
+from ..package import DESCRIPTOR, Package, atomic_write_json, atomic_write_text
+from ..schema import load_schema
 
 TEXTS_DIR = Path("sources") / "reference" / "laws"
 COLUMNS = ["law_id", "version_id", "chapter", "section", "article_no", "paragraph_no", "item_no", "text", "source"]
@@ -140,7 +147,6 @@ def build_law_articles(root: Path, laws: list[dict], versions: list[dict]) -> li
 
 def file_sources(root: Path) -> list[dict]:
     """The law_articles resource's sources: each file with its hash and where it was copied from."""
-    import hashlib
     return [{"title": f"{f.title} ({f.date})", "path": f.path.as_posix(),
              "sha256": hashlib.sha256((root / f.path).read_bytes()).hexdigest(),
              "upstream": f"github.com/LawRefBook/Laws {f.upstream_path} @ {f.upstream_commit}"}
@@ -149,17 +155,9 @@ def file_sources(root: Path) -> list[dict]:
 
 def write_law_articles(root: Path) -> list[dict]:
     """The build step: tables/law_articles.csv and its resource in datapackage.json, from the texts."""
-    import json
-
-    from ..descriptor import build_descriptor
-    from ..package import DESCRIPTOR, Package, atomic_write_json, atomic_write_text
-    from ..schema import load_schema
-
     working = Package(root, "working")
     rows = build_law_articles(root, working.read_table("laws"), working.read_table("law_versions"))
     schema = load_schema(root / "schemas", "law_articles")
-    import csv
-    import io
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(schema.columns)
@@ -168,6 +166,7 @@ def write_law_articles(root: Path) -> list[dict]:
     atomic_write_text(root / "tables" / "law_articles.csv", buf.getvalue())
     path = root / DESCRIPTOR
     previous = json.loads(path.read_text(encoding="utf-8"))
+    # build_descriptor keeps a resource's sources from the previous descriptor: set them there.
     for res in previous["resources"]:
         if res["name"] == "law_articles":
             res["sources"] = file_sources(root)
@@ -191,7 +190,6 @@ class LawTexts:
 
     @classmethod
     def load(cls, root: Path) -> "LawTexts":
-        from ..package import Package
         return cls(Package(root, "working").read_table("law_articles"))
 
     def has(self, version_id: str | None) -> bool:
