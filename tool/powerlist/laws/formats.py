@@ -24,8 +24,12 @@ def citation_summary(law: dict) -> str:
 
 
 def versions_summary(law: dict) -> str:
-    return ", ".join(f"{v['year']}" + (f" (施行 {v['in_force_from']})" if v.get("in_force_from") else "")
-                     + (" → " + v["superseded_by"] if v.get("superseded_by") else "") for v in law["versions"])
+    def facts(v):
+        parts = ([f"施行 {v['in_force_from']}"] if v.get("in_force_from") else []) + \
+                ([f"全文{v['full_text']}条"] if v.get("full_text") else [])
+        return f" ({'，'.join(parts)})" if parts else ""
+    return ", ".join(f"{v['year']}{facts(v)}" + (" → " + v["superseded_by"] if v.get("superseded_by") else "")
+                     for v in law["versions"])
 
 
 LAW_CSV = ["law_id", "title", "law_type", "printed_types", "issuing_form", "issuing_doc", "versions", "release",
