@@ -126,3 +126,11 @@ def test_a_new_release_carries_the_texts_law_articles_is_derived_from(package_co
     release = Package(package_copy / "releases" / "2031", "2031")
     assert release.read_table("law_articles") == ROWS and validate_package(release).valid
     assert verify_release(package_copy, "2031").ok
+
+
+def test_laws_says_which_versions_have_a_full_text():
+    from powerlist.laws.catalog import law_catalog
+    versions = {v["version_id"]: v["full_text"] for law in law_catalog(ROOT, ["working"])["laws"]
+                for v in law["versions"]}
+    assert versions["baomi-fa-2010"] == 53 and versions["baomi-fa-shishi-2024"] == 74
+    assert versions["xiemi-chachu-2017"] is None and versions["baomi-jiancha-2013"] is None
