@@ -65,7 +65,7 @@ def law_compare(ctx: typer.Context,
     from ..laws.compare import compare_versions
     from ..laws.compare_formats import RENDER
     from ..laws.reference import load_reference
-    from .diff import write_atomically
+    from ..files import write_file
 
     if fmt is None:
         fmt = SUFFIX_FORMATS.get(output.suffix.lower()) if output else "text"
@@ -80,5 +80,5 @@ def law_compare(ctx: typer.Context,
     if output is None:
         typer.echo(data, nl=False)
     else:
-        write_atomically(output, data)
+        write_file(output, data)
         say(f"wrote {output} ({len(comparison.rows)} rows)")

@@ -8,9 +8,7 @@ quoted and compared at the level a citation names. Every row says which file and
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -20,7 +18,9 @@ import cn2an
 
 from ..descriptor import build_descriptor
 from ..errors import PowerlistError
-from ..package import DESCRIPTOR, Package, atomic_write_json, atomic_write_text
+from ..files import commit_state, json_bytes
+from ..layout import single_path
+from ..package import DESCRIPTOR, Package, csv_bytes
 from ..schema import load_schema
 
 TEXTS_DIR = Path("sources") / "reference" / "laws"
@@ -154,16 +154,11 @@ def file_sources(root: Path) -> list[dict]:
 
 
 def write_law_articles(root: Path) -> list[dict]:
-    """The build step: tables/law_articles.csv and its resource in datapackage.json, from the texts."""
+    """The build step: tables/law_articles.csv and its resource in datapackage.json, from the
+    texts, committed together."""
     working = Package(root, "working")
     rows = build_law_articles(root, working.read_table("laws"), working.read_table("law_versions"))
     schema = load_schema(root / "schemas", "law_articles")
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(schema.columns)
-    for r in rows:
-        w.writerow(["" if r.get(c) is None else str(r[c]) for c in schema.columns])
-    atomic_write_text(root / "tables" / "law_articles.csv", buf.getvalue())
     path = root / DESCRIPTOR
     previous = json.loads(path.read_text(encoding="utf-8"))
     # build_descriptor keeps a resource's sources from the previous descriptor: set them there.
@@ -173,7 +168,8 @@ def write_law_articles(root: Path) -> list[dict]:
             break
     else:
         previous["resources"].append({"name": "law_articles", "sources": file_sources(root)})
-    atomic_write_json(path, build_descriptor(root, previous))
+    descriptor = build_descriptor(root, previous, paths={"law_articles": single_path("law_articles")})
+    commit_state(root, {single_path("law_articles"): csv_bytes(schema, rows), DESCRIPTOR: json_bytes(descriptor)})
     return rows
 
 
