@@ -7,6 +7,7 @@ import json
 from html import escape
 
 from ..diff.formats.html import STYLE, redline
+from ..spreadsheet import text_cells
 from ..diff.inline import marked
 from .compare import REWORDED, RELATION_TITLES, Comparison
 
@@ -130,14 +131,13 @@ def to_xlsx(c: Comparison) -> bytes:
     for cells in ws.iter_rows():
         for cell in cells:
             cell.alignment = wrap
-            if cell.value is not None:
-                cell.data_type = "s"   # text that starts with "=" stays text, never a formula
     ws["A1"].font = Font(bold=True, size=14)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for i, (k, _) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[k]
     ws.freeze_panes = "A4"
+    text_cells(wb)   # every cell text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
