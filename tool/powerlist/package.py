@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import PowerlistError
-from .files import commit_state, write_file
+from .files import commit_state, inside, read_json, write_file
 from .manifest import MANIFEST, check_release
 from .names import is_name
-from .schema import TableSchema, load_schemas
+from .schema import TableSchema, check_schema, load_schemas
 
 DESCRIPTOR = "datapackage.json"
 WORKING = "working"
@@ -32,17 +31,30 @@ class Package:
 
     @property
     def descriptor(self) -> dict:
-        with open(self.descriptor_path, encoding="utf-8") as fh:
-            return json.load(fh)
+        return check_descriptor(read_json(self.descriptor_path), self.descriptor_path, self.path)
 
     @property
     def schemas(self) -> dict[str, TableSchema]:
-        return load_schemas(self.path / "schemas")
+        """Every Table Schema in schemas/; a resource whose schema file is missing is an error,
+        never a table silently left out."""
+        schemas = load_schemas(self.path / "schemas")
+        for res in self.descriptor["resources"]:
+            if isinstance(res.get("schema"), str):
+                path = inside(self.path, res["schema"], f"{self.descriptor_path}: resource {res['name']!r}")
+                if not path.is_file():
+                    raise PowerlistError(
+                        f"{self.descriptor_path}: resource {res['name']!r}: its schema {path} is missing")
+                if path.stem == res["name"] and path.parent == self.path / "schemas":
+                    continue
+                schemas[res["name"]] = TableSchema(res["name"], check_schema(read_json(path), path))
+            elif res["name"] not in schemas:
+                raise PowerlistError(f"{self.descriptor_path}: resource {res['name']!r} has no Table Schema")
+        return schemas
 
     def table_path(self, name: str) -> Path:
         for res in self.descriptor["resources"]:
             if res["name"] == name:
-                return self.path / res["path"]
+                return inside(self.path, res["path"], f"{self.descriptor_path}: resource {name!r}")
         raise PowerlistError(f"{self.label}: no table named {name!r} in {self.descriptor_path}")
 
     def has_table(self, name: str) -> bool:
@@ -54,6 +66,32 @@ class Package:
             return []
         schema = self.schemas[name]
         return list(read_csv(self.table_path(name), schema))
+
+
+def check_descriptor(data, path: Path, base: Path) -> dict:
+    """The descriptor if its resources are well-formed and their paths stay in the package; else one line."""
+    if not isinstance(data, dict):
+        raise PowerlistError(f"{path}: not a data package descriptor (not a JSON object)")
+    resources = data.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise PowerlistError(f"{path}: 'resources' is not a non-empty list")
+    names = set()
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not res["name"]:
+            raise PowerlistError(f"{path}: resource {i + 1} has no name")
+        if res["name"] in names:
+            raise PowerlistError(f"{path}: two resources are named {res['name']!r}")
+        names.add(res["name"])
+        where = f"{path}: resource {res['name']!r}"
+        # A multi-file resource (a list of paths) is allowed: each part must stay inside too.
+        parts = res.get("path") if isinstance(res.get("path"), list) and res["path"] else [res.get("path")]
+        for part in parts:
+            inside(base, part, where)
+        if "schema" in res and not isinstance(res["schema"], (str, dict)):
+            raise PowerlistError(f"{where}: 'schema' is neither a path nor a Table Schema")
+        if isinstance(res.get("schema"), str):
+            inside(base, res["schema"], where)
+    return data
 
 
 def find_root(start: Path | None = None) -> Path:

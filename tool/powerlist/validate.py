@@ -47,7 +47,10 @@ Progress = Optional[Callable[[str, int, int], None]]  # (table, index, total) be
 
 
 def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = None) -> ValidationResult:
-    """Validate every table of the package; every error becomes a Finding."""
+    """Validate every table of the package; every error becomes a Finding.
+
+    A descriptor or schema too broken to validate against is one PowerlistError naming the file."""
+    pkg.schemas  # checks the descriptor and every schema first (package.check_descriptor, schema.check_schema)
     if engine == "frictionless":
         return validate_frictionless(pkg)
     if engine != "duckdb":
