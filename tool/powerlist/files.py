@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 
 # A commit's journal folder in the package root (ignored by git; never inside tables/ or releases/).
 TXN_DIR = ".powerlist-txn"
@@ -54,17 +54,17 @@ def read_json(path: Path):
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise PowerlistError(f"{path}: missing") from None
+        raise PowerlistError(f"{shown_path(path)}: missing") from None
     except OSError as exc:
-        raise PowerlistError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise PowerlistError(f"{shown_path(path)}: cannot be read ({exc.strerror})") from None
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise PowerlistError(f"{path}: not UTF-8 text") from None
+        raise PowerlistError(f"{shown_path(path)}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise PowerlistError(f"{path}: not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from None
+        raise PowerlistError(f"{shown_path(path)}: not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from None
     except RecursionError:
-        raise PowerlistError(f"{path}: not valid JSON (nested too deeply)") from None
+        raise PowerlistError(f"{shown_path(path)}: not valid JSON (nested too deeply)") from None
 
 
 def inside(base: Path, rel, what: str) -> Path:

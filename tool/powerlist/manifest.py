@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 from .files import sha256_file, write_json
 
 MANIFEST = "release.json"
@@ -52,7 +52,7 @@ def read_manifest(folder: Path, label: str) -> dict:
         Date.fromisoformat(manifest["date"])
     except (ValueError, KeyError, TypeError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         detail = " ".join(str(exc).split())
-        raise PowerlistError(f"release {label}: {path} is not a valid manifest ({detail})") from None
+        raise PowerlistError(f"release {label}: {shown_path(path)} is not a valid manifest ({detail})") from None
     return manifest
 
 

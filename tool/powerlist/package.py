@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 from .files import commit_state, inside, read_json, write_file
 from .manifest import MANIFEST, check_release
 from .names import is_name
@@ -40,21 +40,21 @@ class Package:
         schemas = load_schemas(self.path / "schemas")
         for res in self.descriptor["resources"]:
             if isinstance(res.get("schema"), str):
-                path = inside(self.path, res["schema"], f"{self.descriptor_path}: resource {res['name']!r}")
+                path = inside(self.path, res["schema"], f"{shown_path(self.descriptor_path)}: resource {res['name']!r}")
                 if not path.is_file():
                     raise PowerlistError(
-                        f"{self.descriptor_path}: resource {res['name']!r}: its schema {path} is missing")
+                        f"{shown_path(self.descriptor_path)}: resource {res['name']!r}: its schema {shown_path(path)} is missing")
                 if path.stem == res["name"] and path.parent == self.path / "schemas":
                     continue
                 schemas[res["name"]] = TableSchema(res["name"], check_schema(read_json(path), path))
             elif res["name"] not in schemas:
-                raise PowerlistError(f"{self.descriptor_path}: resource {res['name']!r} has no Table Schema")
+                raise PowerlistError(f"{shown_path(self.descriptor_path)}: resource {res['name']!r} has no Table Schema")
         return schemas
 
     def table_path(self, name: str) -> Path:
         for res in self.descriptor["resources"]:
             if res["name"] == name:
-                return inside(self.path, res["path"], f"{self.descriptor_path}: resource {name!r}")
+                return inside(self.path, res["path"], f"{shown_path(self.descriptor_path)}: resource {name!r}")
         raise PowerlistError(f"{self.label}: no table named {name!r} in {self.descriptor_path}")
 
     def has_table(self, name: str) -> bool:
@@ -71,18 +71,18 @@ class Package:
 def check_descriptor(data, path: Path, base: Path) -> dict:
     """The descriptor if its resources are well-formed and their paths stay in the package; else one line."""
     if not isinstance(data, dict):
-        raise PowerlistError(f"{path}: not a data package descriptor (not a JSON object)")
+        raise PowerlistError(f"{shown_path(path)}: not a data package descriptor (not a JSON object)")
     resources = data.get("resources")
     if not isinstance(resources, list) or not resources:
-        raise PowerlistError(f"{path}: 'resources' is not a non-empty list")
+        raise PowerlistError(f"{shown_path(path)}: 'resources' is not a non-empty list")
     names = set()
     for i, res in enumerate(resources):
         if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not res["name"]:
-            raise PowerlistError(f"{path}: resource {i + 1} has no name")
+            raise PowerlistError(f"{shown_path(path)}: resource {i + 1} has no name")
         if res["name"] in names:
-            raise PowerlistError(f"{path}: two resources are named {res['name']!r}")
+            raise PowerlistError(f"{shown_path(path)}: two resources are named {res['name']!r}")
         names.add(res["name"])
-        where = f"{path}: resource {res['name']!r}"
+        where = f"{shown_path(path)}: resource {res['name']!r}"
         # A multi-file resource (a list of paths) is allowed: each part must stay inside too.
         parts = res.get("path") if isinstance(res.get("path"), list) and res["path"] else [res.get("path")]
         for part in parts:
@@ -123,7 +123,7 @@ def open_target(root: Path, target: str) -> Package:
         return Package(as_path.resolve(), target)
     known = ", ".join(release_tags(root)) or "none"
     raise PowerlistError(
-        f"unknown release {target!r}: not 'working', not a tag in {root / 'releases'} "
+        f"unknown release {target!r}: not 'working', not a tag in {shown_path(root / 'releases')}/ "
         f"(known: {known}), not a folder with {DESCRIPTOR}"
     )
 

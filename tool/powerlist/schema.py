@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 from .files import read_json
 
 # Order matters: parents before children, so writes and foreign-key checks follow it.
@@ -46,7 +46,7 @@ FIELD_TYPES = {"string", "number", "integer", "boolean", "object", "array", "lis
 def check_schema(descriptor, path: Path) -> dict:
     """The Table Schema if its fields, primary key and foreign keys are well-formed; else one line."""
     def bad(why: str):
-        raise PowerlistError(f"{path}: not a valid Table Schema ({why})")
+        raise PowerlistError(f"{shown_path(path)}: not a valid Table Schema ({why})")
     if not isinstance(descriptor, dict):
         bad("not a JSON object")
     fields = descriptor.get("fields")
