@@ -159,6 +159,8 @@ class _FastValidator:
         spill = tempfile.TemporaryDirectory(prefix="powerlist-validate-")
         con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
         try:
+            from .compiled import lock_down
+            lock_down(con, [self.pkg.path, Path(spill.name)])
             headers = {}
             for t in tables:
                 if self.progress:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..compiled import cache_dir, compile_package, configure
+from ..compiled import cache_dir, compile_package, configure, lock_down
 from ..laws.reference import load_reference
 from ..laws.update import DiffCitations
 from ..package import open_target
@@ -65,6 +65,7 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         attach(con, "f", compile_package(src, root))
         report(f"compiling {to_target}", 0, 0)
         attach(con, "t", compile_package(dst, root))
+        lock_down(con, [root, src.path, dst.path])  # no file outside the packages (and their cache) from here
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
         compared, skipped = plan_tables(con, keys, item_ids)
