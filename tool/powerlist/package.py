@@ -100,7 +100,8 @@ def find_root(start: Path | None = None) -> Path:
     if not here.is_dir():
         raise PowerlistError(f"--package {start}: no such folder")
     for folder in [here, *here.parents]:
-        if (folder / DESCRIPTOR).is_file() and (folder / "tables").is_dir():
+        # tables/ set aside by a killed older version (.tables.old-PID) is put back by the lock's repair.
+        if (folder / DESCRIPTOR).is_file() and ((folder / "tables").is_dir() or any(folder.glob(".tables.old-*"))):
             return folder
     raise PowerlistError(
         f"no powerlist data package here: no datapackage.json with tables/ in {here} or above "
