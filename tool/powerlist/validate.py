@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .errors import PowerlistError
+from .files import write_file
 from .package import Package
 from .sqltext import ident, literal
 
@@ -74,10 +75,7 @@ def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = 
         except _Unsupported:
             result = validate_frictionless(pkg)
     if mark is not None and result.valid:
-        mark.parent.mkdir(parents=True, exist_ok=True)
-        tmp = mark.with_name(f".{mark.name}.tmp")
-        tmp.write_text(json.dumps({"rows": result.rows, "engine": result.engine}), encoding="utf-8")
-        tmp.replace(mark)
+        write_file(mark, json.dumps({"rows": result.rows, "engine": result.engine}))
     return result
 
 
