@@ -80,7 +80,7 @@ def test_a_locked_git_index_is_named_and_the_release_finished_after(package_copy
 def test_an_edited_release_without_a_tag_is_not_tagged(package_copy: Path):
     checkout(package_copy)
     assert powerlist(package_copy, "release", "2023", "--date", "2023-07-01", fault="release:before-git").returncode == -9
-    items = package_copy / "releases" / "2023" / "tables" / "items.csv"
+    items = package_copy / "releases" / "2023" / "tables" / "lists.csv"
     items.write_bytes(items.read_bytes() + b"\n")
     res = powerlist(package_copy, "release", "2023")
     assert res.returncode == 2 and "already exists" in res.stderr and git(package_copy, "tag") == ""
