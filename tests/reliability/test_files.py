@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, XINGAN_TXT, snapshot
-from powerlist.files import TXN_DIR, commit_state, recover, staged_dir, write_file, write_json
+from powerlist.files import TXN_DIR, commit_state, recover, recover_staged, staged_dir, write_file, write_json
 
 TOOL = ROOT / "tool"
 
@@ -161,3 +161,37 @@ def test_ingest_killed_at_each_point_is_old_or_new_and_the_next_command_says_so(
     assert len(notice) == 1 and ".powerlist-txn" in notice[0]
     assert package_state(package_copy) == (old if point == "commit:staged" else new)
     assert powerlist(package_copy, "lists").stderr == ""  # repaired once
+
+
+# ---- a kill between the two renames of a replaced folder (publish output) -------------------
+
+SWAP = """
+import sys
+from pathlib import Path
+from powerlist.files import staged_dir
+with staged_dir(Path(sys.argv[1])) as tmp:
+    (tmp / "new.txt").write_text("new")
+"""
+
+
+def test_a_folder_swap_killed_between_its_renames_is_put_back(tmp_path):
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    env = {**os.environ, "PYTHONPATH": str(TOOL), "POWERLIST_FAULT": "staged_dir:moved-old"}
+    assert subprocess.run([sys.executable, "-c", SWAP, str(out)], env=env).returncode == -9
+    assert not out.exists()
+    notes = recover_staged(out)
+    assert snapshot(out) == {"old.txt": b"old"}
+    assert notes[0].startswith("restored dist/ from .dist.old-") and "/.dist.staging-" in notes[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_tables_set_aside_by_an_older_version_are_restored_by_the_next_command(package_copy):
+    """Before commit_state, tables/ was replaced by two renames; a kill between left no tables/."""
+    before = snapshot(package_copy / "tables")
+    (package_copy / "tables").rename(package_copy / ".tables.old-4242")
+    done = powerlist(package_copy, "lists")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "powerlist: restored tables/ from .tables.old-4242 (left by a killed run)\n"
+    assert snapshot(package_copy / "tables") == before

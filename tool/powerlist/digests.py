@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .compiled import cache_dir
 from .layout import paths_of
-from .files import sha256_file
+from .files import sha256_file, write_file
 from .package import Package
 
 MEMO = "sha256.json"
@@ -77,10 +77,7 @@ def _load(memo_path: Path) -> dict:
 
 
 def _save(memo_path: Path, memo: dict) -> None:
-    memo_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = memo_path.with_name(f".{MEMO}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(memo), encoding="utf-8")
-    os.replace(tmp, memo_path)
+    write_file(memo_path, json.dumps(memo))
 
 
 def differing_lists(src: Package, dst: Package, root: Path) -> tuple[set[str], set[str]] | None:

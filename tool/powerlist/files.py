@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 
 # A commit's journal folder in the package root (ignored by git; never inside tables/ or releases/).
 TXN_DIR = ".powerlist-txn"
@@ -47,6 +47,35 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def read_json(path: Path):
+    """A JSON file's value; anything unreadable is one PowerlistError line naming the file."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PowerlistError(f"{shown_path(path)}: missing") from None
+    except OSError as exc:
+        raise PowerlistError(f"{shown_path(path)}: cannot be read ({exc.strerror})") from None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PowerlistError(f"{shown_path(path)}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise PowerlistError(f"{shown_path(path)}: not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise PowerlistError(f"{shown_path(path)}: not valid JSON (nested too deeply)") from None
+
+
+def inside(base: Path, rel, what: str) -> Path:
+    """base/rel for a relative path that stays inside base (no absolute path, '..' or link out);
+    else one PowerlistError line (`what` names where the path was found)."""
+    if not isinstance(rel, str) or not rel or Path(rel).is_absolute() or ".." in Path(rel).parts or "\0" in rel:
+        raise PowerlistError(f"{what}: path {rel!r} is not a relative path inside the package")
+    path = base / rel
+    if path.exists() and base.resolve() not in path.resolve().parents:
+        raise PowerlistError(f"{what}: path {rel!r} leads outside the package")
+    return path
 
 
 def fault(point: str) -> None:

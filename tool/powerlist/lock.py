@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 from .files import TXN_DIR, file_mode, recover, recover_staged
 
 LOCK_FILE = ".powerlist.lock"
@@ -66,7 +66,7 @@ def _flock(fd: int, exclusive: bool, path: Path) -> None:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 raise BusyError(
-                    f"the package is busy: another powerlist command holds {path} "
+                    f"the package is busy: another powerlist command holds {shown_path(path)} "
                     f"({'writing' if not exclusive else 'reading or writing'}); waited {wait:g} s "
                     "(POWERLIST_LOCK_TIMEOUT); try again when it has finished") from None
             time.sleep(delay)
@@ -106,7 +106,7 @@ def acquire(root: Path, exclusive: bool) -> list[str]:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, file_mode())
         except OSError as exc:
             if exclusive:
-                raise PowerlistError(f"cannot write in the package: {path}: {exc.strerror}") from None
+                raise PowerlistError(f"cannot write in the package: {shown_path(path)}: {exc.strerror}") from None
             return []  # a read-only copy (no one can write it either): read unlocked
         held = _Held(fd, exclusive)
         try:

@@ -14,6 +14,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
+from datetime import date as Date
 from pathlib import Path
 
 from .errors import PowerlistError, shown_path
@@ -40,14 +41,17 @@ def read_manifest(folder: Path, label: str) -> dict:
     if not path.is_file():
         raise PowerlistError(f"release {label}: {path} is missing; not a release folder")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
         files = manifest["files"]
         if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
             raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
         for rel in files:
-            if Path(rel).is_absolute() or ".." in Path(rel).parts or rel == MANIFEST:
+            if not rel or Path(rel).is_absolute() or ".." in Path(rel).parts or rel == MANIFEST:
                 raise ValueError(f"file {rel!r} is not a path inside the release")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        if not isinstance(manifest.get("date"), str):
+            raise ValueError("'date' is not a YYYY-MM-DD text")
+        Date.fromisoformat(manifest["date"])
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         detail = " ".join(str(exc).split())
         raise PowerlistError(f"release {label}: {shown_path(path)} is not a valid manifest ({detail})") from None
     return manifest

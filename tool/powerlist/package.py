@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shutil
 import tempfile
@@ -14,11 +13,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import PowerlistError, shown_path
-from .files import commit_state, write_file
+from .files import commit_state, inside, read_json, write_file
 from .manifest import MANIFEST, check_release
 from .layout import PARTITIONED, part_path, paths_of, resource_path, single_path
 from .names import is_name
-from .schema import TableSchema, load_schemas
+from .schema import TableSchema, check_schema, load_schemas
 
 DESCRIPTOR = "datapackage.json"
 WORKING = "working"
@@ -37,16 +36,30 @@ class Package:
 
     @property
     def descriptor(self) -> dict:
-        return _read_descriptor(self.descriptor_path)
+        return _read_descriptor(self.descriptor_path, self.path)
 
     @property
     def schemas(self) -> dict[str, TableSchema]:
-        return load_schemas(self.path / "schemas")
+        """Every Table Schema in schemas/; a resource whose schema file is missing is an error,
+        never a table silently left out."""
+        schemas = load_schemas(self.path / "schemas")
+        for res in self.descriptor["resources"]:
+            if isinstance(res.get("schema"), str):
+                path = inside(self.path, res["schema"], f"{shown_path(self.descriptor_path)}: resource {res['name']!r}")
+                if not path.is_file():
+                    raise PowerlistError(
+                        f"{shown_path(self.descriptor_path)}: resource {res['name']!r}: its schema {shown_path(path)} is missing")
+                if path.stem == res["name"] and path.parent == self.path / "schemas":
+                    continue
+                schemas[res["name"]] = TableSchema(res["name"], check_schema(read_json(path), path))
+            elif res["name"] not in schemas:
+                raise PowerlistError(f"{shown_path(self.descriptor_path)}: resource {res['name']!r} has no Table Schema")
+        return schemas
 
     def resource(self, name: str) -> dict:
         for res in self.descriptor["resources"]:
             if res["name"] == name:
-                return res
+                return res  # its paths were checked to stay inside the package (check_descriptor)
         raise PowerlistError(f"{self.label}: no table named {name!r} in {self.descriptor_path}")
 
     def table_files(self, name: str) -> list[Path]:
@@ -102,17 +115,45 @@ class Package:
 _DESCRIPTORS: dict[tuple, dict] = {}
 
 
-def _read_descriptor(path: Path) -> dict:
-    """Parsed once per file state (a province-scale descriptor lists tens of thousands of files);
-    callers only read the returned dict."""
-    st = path.stat()
+def _read_descriptor(path: Path, base: Path) -> dict:
+    """Parsed and checked once per file state (a province-scale descriptor lists tens of
+    thousands of files); callers only read the returned dict."""
+    try:
+        st = path.stat()
+    except OSError:
+        return check_descriptor(read_json(path), path, base)  # read_json names the problem
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
     if key not in _DESCRIPTORS:
         if len(_DESCRIPTORS) > 16:
             _DESCRIPTORS.clear()
-        with open(path, encoding="utf-8") as fh:
-            _DESCRIPTORS[key] = json.load(fh)
+        _DESCRIPTORS[key] = check_descriptor(read_json(path), path, base)
     return _DESCRIPTORS[key]
+
+
+def check_descriptor(data, path: Path, base: Path) -> dict:
+    """The descriptor if its resources are well-formed and their paths stay in the package; else one line."""
+    if not isinstance(data, dict):
+        raise PowerlistError(f"{shown_path(path)}: not a data package descriptor (not a JSON object)")
+    resources = data.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise PowerlistError(f"{shown_path(path)}: 'resources' is not a non-empty list")
+    names = set()
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not res["name"]:
+            raise PowerlistError(f"{shown_path(path)}: resource {i + 1} has no name")
+        if res["name"] in names:
+            raise PowerlistError(f"{shown_path(path)}: two resources are named {res['name']!r}")
+        names.add(res["name"])
+        where = f"{shown_path(path)}: resource {res['name']!r}"
+        # A multi-file resource (a list of paths) is allowed: each part must stay inside too.
+        parts = res.get("path") if isinstance(res.get("path"), list) and res["path"] else [res.get("path")]
+        for part in parts:
+            inside(base, part, where)
+        if "schema" in res and not isinstance(res["schema"], (str, dict)):
+            raise PowerlistError(f"{where}: 'schema' is neither a path nor a Table Schema")
+        if isinstance(res.get("schema"), str):
+            inside(base, res["schema"], where)
+    return data
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -121,7 +162,8 @@ def find_root(start: Path | None = None) -> Path:
     if not here.is_dir():
         raise PowerlistError(f"--package {start}: no such folder")
     for folder in [here, *here.parents]:
-        if (folder / DESCRIPTOR).is_file() and (folder / "tables").is_dir():
+        # tables/ set aside by a killed older version (.tables.old-PID) is put back by the lock's repair.
+        if (folder / DESCRIPTOR).is_file() and ((folder / "tables").is_dir() or any(folder.glob(".tables.old-*"))):
             return folder
     raise PowerlistError(
         f"no powerlist data package here: no datapackage.json with tables/ in {here} or above "

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .errors import PowerlistError
+from .files import write_file
 from .package import Package
 from .sqltext import ident, literal
 
@@ -53,8 +54,10 @@ def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = 
 
     With cache_root, a package found valid is remembered under its files' identity (paths,
     sizes, modification times: compiled.package_key) in cache_root's .powerlist-cache, so
-    `release` right after `validate` does not read the package again.
+    `release` right after `validate` does not read the package again. A descriptor or schema
+    too broken to validate against is one PowerlistError naming the file.
     """
+    pkg.schemas  # checks the descriptor and every schema first (package.check_descriptor, schema.check_schema)
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r} (known: {', '.join(ENGINES)})")
     mark = None
@@ -72,10 +75,7 @@ def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = 
         except _Unsupported:
             result = validate_frictionless(pkg)
     if mark is not None and result.valid:
-        mark.parent.mkdir(parents=True, exist_ok=True)
-        tmp = mark.with_name(f".{mark.name}.tmp")
-        tmp.write_text(json.dumps({"rows": result.rows, "engine": result.engine}), encoding="utf-8")
-        tmp.replace(mark)
+        write_file(mark, json.dumps({"rows": result.rows, "engine": result.engine}))
     return result
 
 
@@ -194,6 +194,8 @@ class _FastValidator:
         self.spill = spill.name
         con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
         try:
+            from .compiled import lock_down
+            lock_down(con, [self.pkg.path, Path(spill.name)])
             headers = {}
             for t in tables:
                 if self.progress:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..compiled import cache_dir, compile_package, configure, load_lists
+from ..compiled import cache_dir, compile_package, configure, load_lists, lock_down
 from ..digests import differing_lists
 from ..laws.reference import load_reference
 from ..laws.update import DiffCitations
@@ -70,6 +70,7 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
             else:
                 con.execute(f"ATTACH ':memory:' AS {alias}")
                 load_lists(con, pkg, alias, subset)
+        lock_down(con, [root, src.path, dst.path])  # no file outside the packages (and their cache) from here
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
         compared, skipped = plan_tables(con, keys, item_ids)

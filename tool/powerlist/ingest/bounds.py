@@ -14,7 +14,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from ..errors import PowerlistError
+from ..errors import PowerlistError, shown_path
 
 LIMITS = {  # variable: (default, unit in bytes or 1, what it bounds)
     "POWERLIST_MAX_DOCUMENT_MB": (50, 1 << 20, "document size"),
@@ -34,7 +34,7 @@ def limit(name: str) -> int:
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1 << 20):.1f} MB"
+    return f"{n / (1 << 20):.1f} MB" if n >= 1 << 20 else f"{n / 1024:.1f} KB"
 
 
 def check_file(path: Path) -> None:
@@ -42,7 +42,7 @@ def check_file(path: Path) -> None:
     size = path.stat().st_size
     if size > limit("POWERLIST_MAX_DOCUMENT_MB"):
         raise PowerlistError(
-            f"{path}: {_mb(size)} is over the document size limit of {_mb(limit('POWERLIST_MAX_DOCUMENT_MB'))} "
+            f"{shown_path(path)}: {_mb(size)} is over the document size limit of {_mb(limit('POWERLIST_MAX_DOCUMENT_MB'))} "
             "(POWERLIST_MAX_DOCUMENT_MB); not read")
     if path.suffix.lower() not in (".docx", ".xlsx") or not zipfile.is_zipfile(path):
         return
@@ -53,7 +53,7 @@ def check_file(path: Path) -> None:
         return  # the reader says it is damaged, in its own words
     if unpacked > limit("POWERLIST_MAX_UNPACKED_MB"):
         raise PowerlistError(
-            f"{path}: unpacks to {_mb(unpacked)}, over the limit of {_mb(limit('POWERLIST_MAX_UNPACKED_MB'))} "
+            f"{shown_path(path)}: unpacks to {_mb(unpacked)}, over the limit of {_mb(limit('POWERLIST_MAX_UNPACKED_MB'))} "
             "(POWERLIST_MAX_UNPACKED_MB); not read")
 
 
@@ -62,5 +62,5 @@ def check_cells(grid, path: Path) -> None:
     cells = sum(len(row) for row in grid.rows)
     if cells > limit("POWERLIST_MAX_CELLS"):
         raise PowerlistError(
-            f"{path}: its table has {cells:,} cells, over the limit of {limit('POWERLIST_MAX_CELLS'):,} "
+            f"{shown_path(path)}: its table has {cells:,} cells, over the limit of {limit('POWERLIST_MAX_CELLS'):,} "
             "(POWERLIST_MAX_CELLS); not read")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import PowerlistError
-from ..files import staged_dir
+from ..files import recover_staged, staged_dir
 from ..package import release_tags
 from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
@@ -66,6 +66,7 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
     tags = release_tags(root)
     if not tags:
         raise PowerlistError(f"nothing to publish: no releases in {root / 'releases'} (create one with powerlist release TAG)")
+    notes = recover_staged(out)  # a publish killed between its two renames left the old output aside
     _check_out(out, root)
     releases = sorted((load_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
     tags = [r.tag for r in releases]
@@ -78,7 +79,7 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
             progress(what, done, total)
         done += 1
 
-    report = PublishReport(out, tags)
+    report = PublishReport(out, tags, notes=notes)
     title = releases[-1].package.descriptor.get("title", releases[-1].name)
     with staged_dir(out) as tmp:
         for rel in releases:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..compiled import load_tables
+from ..compiled import load_tables, lock_down
 from ..sqltext import ident, literal
 from .release_data import ReleaseData
 
@@ -15,6 +15,7 @@ def write_duckdb(rel: ReleaseData, folder: Path) -> Path:
     path = folder / f"{rel.stem}.duckdb"
     con = duckdb.connect(str(path))
     try:
+        lock_down(con, [rel.package.path, folder])
         load_tables(con, rel.package)
         for name, ts in rel.schemas.items():
             if ts.descriptor.get("description"):
