@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 from .files import sha256_file, write_json
 
 MANIFEST = "release.json"
@@ -49,7 +49,7 @@ def read_manifest(folder: Path, label: str) -> dict:
                 raise ValueError(f"file {rel!r} is not a path inside the release")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         detail = " ".join(str(exc).split())
-        raise PowerlistError(f"release {label}: {path} is not a valid manifest ({detail})") from None
+        raise PowerlistError(f"release {label}: {shown_path(path)} is not a valid manifest ({detail})") from None
     return manifest
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
 from .files import commit_state, write_file
 from .manifest import MANIFEST, check_release
 from .layout import PARTITIONED, part_path, paths_of, resource_path, single_path
@@ -144,7 +144,7 @@ def open_target(root: Path, target: str) -> Package:
         return Package(as_path.resolve(), target)
     known = ", ".join(release_tags(root)) or "none"
     raise PowerlistError(
-        f"unknown release {target!r}: not 'working', not a tag in {root / 'releases'} "
+        f"unknown release {target!r}: not 'working', not a tag in {shown_path(root / 'releases')}/ "
         f"(known: {known}), not a folder with {DESCRIPTOR}"
     )
 

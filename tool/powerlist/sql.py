@@ -13,18 +13,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import signal
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, load_tables, package_key
+from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, duckdb_settings, load_tables, package_key
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
 from .names import schema_name
 from .schema import load_schemas
 from .sqltext import ident, literal
 
+DEFAULT_TIMEOUT = 60.0  # seconds a query may run (sql --timeout)
 SQL_FORMAT = "1"  # bump when the layout of the compiled SQL database changes
 WORKING_SCHEMA = "working"
 # Statement types that only read. PRAGMA is checked by name because IMPORT DATABASE parses as one.
@@ -117,8 +121,12 @@ def compile_database(root: Path) -> Path:
 
 
 def open_readonly(root: Path) -> duckdb.DuckDBPyConnection:
-    """A connection that cannot change any file: read_only, no external access, locked config."""
+    """A connection that cannot change any file: read_only, no external access, locked config,
+    and the same memory limit (POWERLIST_MEMORY_LIMIT) and threads as diff."""
     con = duckdb.connect(str(compile_database(root)), read_only=True)
+    for name, value in duckdb_settings().items():
+        con.execute(f"SET {name} = {literal(value)}")
+    con.execute("SET enable_progress_bar = false")  # the CLI prints results, not DuckDB's bar
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
@@ -156,18 +164,55 @@ def check_read_only(query: str) -> None:
     )
 
 
-def run_query(root: Path, query: str) -> QueryResult:
+def run_query(root: Path, query: str, timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    """Run one read-only statement; stopped (SqlError) after `timeout` seconds or at Ctrl-C.
+
+    DuckDB runs the query in a worker thread while this thread waits in short joins: DuckDB
+    ignores SIGINT while it executes on the main thread, and a KeyboardInterrupt raised beside a
+    running query aborts the process. So SIGINT gets a handler that only interrupts the
+    connection, and the deadline does the same.
+    """
     check_read_only(query)
     con = open_readonly(root)
+    outcome: dict = {}
+    stopped: list[str] = []
+
+    def work() -> None:
+        try:
+            rel = con.execute(query)
+            columns = [d[0] for d in rel.description] if rel.description else []
+            types = [str(d[1]) for d in rel.description] if rel.description else []
+            outcome["result"] = QueryResult(columns, types, rel.fetchall())
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+
+    def stop(why: str) -> None:
+        if not stopped:
+            stopped.append(why)
+            con.interrupt()
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop("query interrupted (Ctrl-C)")) if main else None
+    worker = threading.Thread(target=work, name="powerlist-sql", daemon=True)
+    deadline = None if not timeout else time.monotonic() + timeout
     try:
-        rel = con.execute(query)
-        columns = [d[0] for d in rel.description] if rel.description else []
-        types = [str(d[1]) for d in rel.description] if rel.description else []
-        return QueryResult(columns, types, rel.fetchall())
-    except duckdb.Error as exc:
-        raise SqlError(one_line(exc)) from None
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.05)
+            if deadline is not None and time.monotonic() > deadline:
+                stop(f"query stopped after {timeout:g} s (--timeout SECONDS, 0 for none)")
     finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
         con.close()
+    if stopped:
+        raise SqlError(stopped[0])
+    exc = outcome.get("error")
+    if isinstance(exc, duckdb.Error):
+        raise SqlError(one_line(exc)) from None
+    if exc is not None:
+        raise exc
+    return outcome["result"]
 
 
 def schema_rows(root: Path) -> list[dict]:
