@@ -73,7 +73,7 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
     previous = previous or {}
     old_sources = {r["name"]: r.get("sources") for r in previous.get("resources", [])}
     schemas = load_schemas(root / "schemas")
-    paths = {**detect_paths(root, schemas), **(paths or {})}
+    paths = {**detect_paths(root, [t for t in schemas if t not in (paths or {})]), **(paths or {})}
     resources = [resource(name, s.descriptor, old_sources.get(name), paths[name]) for name, s in schemas.items()]
     vintage = [s for r in resources for s in r.get("sources", [])]
     return {
