@@ -137,6 +137,13 @@ def summary_phrase(result: dict) -> str:
     return "；".join(parts) if parts else "无实质调整"
 
 
+def provenance_lines(result: dict) -> list[str]:
+    """Where each side's list came from, for a report header (provenance is never a change)."""
+    def side(p: dict) -> str:
+        return f"{p.get('file') or '（空）'}（SHA-256 {(p.get('sha256') or '')[:12]}…）"
+    return [f"来源文件 {p['list_id']}：{side(p['from'])} → {side(p['to'])}" for p in result.get("provenance") or []]
+
+
 def cosmetic_count(result: dict) -> int:
     return sum(1 for c in result["changes"] if c["change"] == COSMETIC)
 

@@ -34,18 +34,26 @@ class IngestReport:
     how: str = ""   # how the list was chosen: same title, --list, new jurisdiction …
 
 
-def store_source(root: Path, doc: Path) -> Path:
-    """The document's place under sources/: kept where it is if already there, else copied in."""
+def store_source(root: Path, doc: Path, list_id: str, lists: list[dict]) -> Path:
+    """The document's place under sources/: kept where it is if already there, else copied in.
+
+    A different document of the same name in sources/working/ is the previous working copy of
+    this list's source (a corrected document): it is replaced, the old one surviving only in
+    history (releases keep their own copies). If it is another list's source, that is refused.
+    """
     doc = doc.resolve()
     sources = (root / "sources").resolve()
     if sources in doc.parents:
         return doc
     target = sources / "working" / doc.name
     if target.exists() and sha256_file(target) != sha256_file(doc):
-        raise PowerlistError(
-            f"{doc}: a different document named {doc.name} is already in {target.parent}; "
-            "rename the new document (e.g. add its year) and ingest it again"
-        )
+        rel = target.relative_to(root.resolve()).as_posix()
+        owner = next((l["list_id"] for l in lists if l.get("source_file") == rel and l["list_id"] != list_id), None)
+        if owner:
+            raise PowerlistError(
+                f"{doc}: a different document named {doc.name} in {target.parent} is the source of {owner}; "
+                "rename the new document (e.g. add its year) and ingest it again"
+            )
     return target
 
 
@@ -99,12 +107,35 @@ def used_item_ids(root: Path) -> set[str]:
     return ids
 
 
+@dataclass
+class DocumentState:
+    """What ingesting a document would make of the package, computed without writing anything."""
+
+    tables: dict[str, list[dict]]   # every table of the new state
+    report: IngestReport
+    stored: Path                    # where ingest keeps the document's copy
+
+
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
+    """Read a document into the working state: document_state() of the working state, written."""
+    state = document_state(root, doc, list_id)
+    commit(root, state.tables, doc, state.stored)
+    return state.report
+
+
+def document_state(root: Path, doc: Path, list_id: str | None = None, base: Package | None = None) -> DocumentState:
+    """The package's tables with the document read in place of its list, on top of `base`
+    (default: the working state). Nothing is written: ingest writes this, diff/review compare it.
+
+    Tables the base lacks (an older release without the law reference tables) come from the
+    working state, so citations resolve the same way whatever the base.
+    """
     grid = read_grid(doc)
     parsed = parse_grid(grid)
     meta = read_meta(grid.preamble, parsed.kind)
     working = Package(root, "working")
-    tables = {name: working.read_table(name) for name in TABLES}
+    base = base or working
+    tables = {name: (base if base.has_table(name) else working).read_table(name) for name in TABLES}
     county, county_where = (detect_county(meta, parsed.items, tables["counties"])
                             if parsed.kind == "jurisdiction" else (None, None))
     chosen, is_new, how = choose_list(meta, parsed.kind, county, tables["lists"], list_id)
@@ -112,7 +143,7 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
     if old_list and old_list["kind"] != parsed.kind:
         raise PowerlistError(f"{doc}: is a {parsed.kind} list but {chosen} is a {old_list['kind']} list")
 
-    stored = store_source(root, doc)
+    stored = store_source(root, doc, chosen, tables["lists"])
     report = IngestReport(chosen, is_new, parsed.kind, meta.title, stored.relative_to(root.resolve()).as_posix())
     report.how = how
     if county:
@@ -147,9 +178,7 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
             _infer_catalog(tables, catalog["list_id"], citation, list_row, report)
     report.counts = {"items": len(kept), **{name: sum(1 for r in tables[name] if r["item_id"] in kept)
                                              for name in CHILD_TABLES}}
-
-    commit(root, tables, doc, stored)
-    return report
+    return DocumentState(tables, report, stored)
 
 
 def commit(root: Path, tables: dict[str, list[dict]], doc: Path, stored: Path) -> None:
@@ -161,8 +190,9 @@ def commit(root: Path, tables: dict[str, list[dict]], doc: Path, stored: Path) -
     before = {p.relative_to(root / "tables"): p.read_bytes() for p in (root / "tables").rglob("*") if p.is_file()}
     descriptor = (root / DESCRIPTOR).read_bytes() if (root / DESCRIPTOR).exists() else None
     copied, made_dir = None, not stored.parent.exists()
+    replaced = stored.read_bytes() if stored != doc.resolve() and stored.exists() else None
     try:
-        if stored != doc.resolve() and not stored.exists():
+        if stored != doc.resolve() and (replaced is None or replaced != doc.read_bytes()):
             stored.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=stored.parent, prefix=f".{stored.name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
@@ -178,7 +208,9 @@ def commit(root: Path, tables: dict[str, list[dict]], doc: Path, stored: Path) -
                 (tmp_tables / rel).write_bytes(data)
         if descriptor is not None:
             (root / DESCRIPTOR).write_bytes(descriptor)
-        if copied is not None:
+        if copied is not None and replaced is not None:
+            copied.write_bytes(replaced)
+        elif copied is not None:
             copied.unlink(missing_ok=True)
         for leftover in stored.parent.glob(f".{stored.name}.*.tmp"):
             leftover.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from html import escape
 
 from ..inline import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count,
-                    group, item_heading, renumber_note, shows_inline, visible, what)
+                    group, item_heading, provenance_lines, renumber_note, shows_inline, visible, what)
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","SimSun",sans-serif;
@@ -66,6 +66,7 @@ def render(result: dict, *, show_all: bool = False) -> str:
             parts.append(f"<tr><td>{escape(TABLE_TITLES.get(t, t))}</td><td>{s['added']}</td>"
                          f"<td>{s['removed']}</td><td>{s['modified']}</td></tr>")
     parts.append("</table>")
+    parts += [f'<p class="where">{escape(line)}</p>' for line in provenance_lines(result)]
     if not result["substantive"]:
         parts.append("<p>无实质调整。</p>")
     for lg in group(visible(result, show_all)):

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..inline import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, group, item_heading,
-                    renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
+                    provenance_lines, renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
 
 LABEL_STYLES = {ADDED: "bold green", REMOVED: "bold red", COSMETIC: "dim"}
 
@@ -48,6 +48,7 @@ def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
 def build(result: dict, *, show_all: bool = False, markers: bool = True) -> list[Text]:
     lines = [Text(f"powerlist diff {result['from']} → {result['to']}", style="bold"),
              Text(f"合计：{summary_phrase(result)}")]
+    lines += [Text(line, style="dim") for line in provenance_lines(result)]
     for lg in group(visible(result, show_all)):
         lines.append(Text(""))
         heading = f"清单 {lg.list_id} 《{lg.title}》" if lg.list_id else "其他数据表"
