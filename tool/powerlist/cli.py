@@ -32,6 +32,12 @@ err = Console(stderr=True, soft_wrap=True)
 state: dict = {"package": None}
 
 
+def shows_colour() -> bool:
+    """Whether standard output shows colour and strike-through: a terminal that is not TERM=dumb,
+    without NO_COLOR. Otherwise redlines keep their [-…-]{+…+} markers."""
+    return out.is_terminal and out.color_system is not None and not out.no_color
+
+
 class TextOrJson(str, Enum):
     """Output of the inspection commands: readable text, or JSON for programs (as --format json elsewhere)."""
 

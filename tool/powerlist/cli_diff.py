@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from .cli import TextOrJson, app, err, format_option, out, root, run
+from .cli import TextOrJson, app, err, format_option, out, root, run, shows_colour
 from .errors import PowerlistError
 
 
@@ -44,20 +44,24 @@ def write_stdout(write) -> None:
 @app.command()
 def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release tag, 'working' or a package folder."),
          to_target: str = typer.Argument(..., metavar="TO", help="Release tag, 'working' or a package folder."),
-         fmt: str = typer.Option("text", "--format", "-f",
-                                 help="text | json | markdown | html | csv | xlsx (xlsx needs --output)."),
+         fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                           help="text | json | markdown | html | csv | xlsx (xlsx needs --output); "
+                                                "default: from the extension of --output, else text."),
          output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
          show_all: bool = typer.Option(False, "--all", help="Also show cosmetic changes (文字修正)."),
          exit_code: bool = typer.Option(False, "--exit-code",
                                         help="Exit 1 when there are substantive changes (like git diff --exit-code).")):
-    """What changed between two versions of the package, by list and item."""
+    """What changed between two versions of the package, by list and item.
+
+    FROM and TO may also be list documents (.txt, .docx, .xlsx): read like ingest, read-only."""
     from .diff import open_diff, render_diff
+    from .outputs import choose_format
+    fmt_given = fmt
     from .diff.formats import BINARY, FORMATS
     from .progress import table_progress
 
     def go():
-        if fmt not in FORMATS:
-            raise PowerlistError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        fmt = choose_format(output, fmt_given, FORMATS)
         if fmt in BINARY and output is None:
             raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
         with table_progress(err, "diff") as step, open_diff(root(), from_target, to_target, progress=step) as report:
@@ -70,13 +74,17 @@ def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release ta
                     write_stdout(write)
                 else:
                     write_atomically(output, write)
-                    out.print(f"wrote {output} ({report.substantive} change(s))", markup=False, highlight=False)
+                    total = sum(report.spool.counts().values())
+                    out.print(f"wrote {output} ({total} change(s), {report.substantive} substantive)",
+                              markup=False, highlight=False)
                 return report.substantive
             result = report.to_dict()
         if output is not None:
+            from .diff.view import shown_count
             write_atomically(output, render_diff(result, fmt, show_all=show_all))
-            out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
-        elif fmt == "text" and out.is_terminal:
+            out.print(f"wrote {output} ({shown_count(result, show_all)} row(s) for {result['substantive']} "
+                      "substantive change(s); a whole added or removed item is one row)", markup=False, highlight=False)
+        elif fmt == "text" and shows_colour():
             from .diff.formats.text import build
             for line in build(result, show_all=show_all, markers=False):
                 out.print(line)
@@ -101,6 +109,6 @@ def history(item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi
         if fmt is TextOrJson.json:
             typer.echo(json.dumps(h, ensure_ascii=False, indent=2))
         else:
-            for line in history_lines(h, markers=not out.is_terminal):
+            for line in history_lines(h, markers=not shows_colour()):
                 out.print(line)
     run(go)

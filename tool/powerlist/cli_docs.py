@@ -12,24 +12,8 @@ from rich.text import Text
 
 from .cli import TextOrJson, app, format_option, out, root, run
 from .package import open_target
+from .textdiff import redline_text
 
-STYLES = {"delete": ("[-", "-]", "red strike"), "insert": ("{+", "+}", "green underline")}
-
-
-def diff_text(segments: list[tuple[str, str]], context: int = 12) -> Text:
-    """Inline character diff, git word-diff style markers plus colour; long equal runs are cut."""
-    text = Text()
-    for i, (op, piece) in enumerate(segments):
-        if op == "equal":
-            if len(piece) > 2 * context + 1:
-                head = piece[:context] if i > 0 else ""
-                tail = piece[-context:] if i < len(segments) - 1 else ""
-                piece = f"{head}…{tail}" if head or tail else "…"
-            text.append(piece)
-        else:
-            start, end, style = STYLES[op]
-            text.append(f"{start}{piece}{end}", style=style)
-    return text
 
 
 @app.command("conform")
@@ -71,7 +55,7 @@ def print_report(report) -> None:
             p(f"序号 {f.seq} {f.name}（{f.item_id} ↔ 目录第 {f.catalog_seq} 项）")
         line = Text(f"  {f.label}  {f.column}" + (f" {f.key}" if f.key else "") + "：")
         if f.diff:
-            line.append_text(diff_text(f.diff))
+            line.append_text(redline_text(f.diff, context=12))
         else:
             line.append(f"目录「{f.catalog_text or ''}」 清单「{f.list_text or ''}」")
         out.print(line, highlight=False)

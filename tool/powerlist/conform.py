@@ -9,12 +9,12 @@ whitespace, and character width (1．/1., （/(, －/—).
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import PowerlistError
 from .package import Package
+from .textdiff import EQUAL, segments
 
 LEVEL_OF_COUNTY = {"prefecture": "设区市"}  # every other county-level division is 县级
 ROLES = {"setting": "设定/实施依据", "step": "责任事项依据"}
@@ -57,28 +57,13 @@ def canon(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).translate(DASHES)
 
 
-def _chars(text: str) -> list[tuple[str, str]]:
-    return [(c, canon(c)) for c in text if not c.isspace()]
-
-
 def same_wording(a: str | None, b: str | None) -> bool:
-    return [k for _, k in _chars(a or "")] == [k for _, k in _chars(b or "")]
+    return all(op == EQUAL for op, _ in char_diff(a, b))
 
 
-def char_diff(a: str, b: str) -> list[tuple[str, str]]:
+def char_diff(a: str | None, b: str | None) -> list[tuple[str, str]]:
     """Character-level differences of a (catalog) → b (list), width and whitespace ignored."""
-    ca, cb = _chars(a), _chars(b)
-    sm = difflib.SequenceMatcher(None, [k for _, k in ca], [k for _, k in cb], autojunk=False)
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            out.append(("equal", "".join(c for c, _ in ca[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(("delete", "".join(c for c, _ in ca[i1:i2])))
-        if j2 > j1:
-            out.append(("insert", "".join(c for c, _ in cb[j1:j2])))
-    return out
+    return segments(a, b, fold=canon, skip_space=True)
 
 
 def list_level(pkg: Package, lst: dict) -> str:

@@ -36,7 +36,43 @@ class ListGroup:
 
 
 def visible(result: dict, show_all: bool) -> list[dict]:
-    return [c for c in result["changes"] if show_all or c["change"] != COSMETIC]
+    """The changes a report shows, in order: cosmetic ones only with show_all, and a citation's
+    law and article changes as one entry (merge_citations)."""
+    return merge_citations([c for c in result["changes"] if show_all or c["change"] != COSMETIC])
+
+
+# A citation names a law and an article: people read 《…》第四十五条 → 《…》第五十二条第二款 as one
+# move, not as a character diff of numerals in three columns.
+CITATION_FIELDS = ("law_type", "law_title", "law_doc", "chapter", "article", "paragraph")
+CITATION = "citation"
+_HEAD = re.compile(r"^(?:【[^】]*】)?(.*?)[：:]")
+_LAW = re.compile(r"^《[^》]*》(?:（[^）]*）)?")
+
+
+def citation_head(text: str | None) -> str:
+    """The cited law and article of a basis as printed: 《中华人民共和国保守国家秘密法》第四十五条."""
+    m = _HEAD.match(text or "")
+    return m.group(1) if m else (text or "")
+
+
+def merge_citations(changes: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    merged: dict[tuple, dict] = {}
+    for c in changes:
+        if not (c["table"] == "bases" and c["field"] in CITATION_FIELDS and c["change"] != COSMETIC
+                and c.get("old_text") is not None and c.get("new_text") is not None):
+            out.append(c)
+            continue
+        key = (c["item_id"], repr(c["key"]))
+        if key in merged:
+            continue
+        old, new = citation_head(c["old_text"]), citation_head(c["new_text"])
+        law = _LAW.match(old)
+        if law and new.startswith(law.group(0)) and new != law.group(0):
+            new = new[len(law.group(0)):]  # the same law: only its article changed
+        merged[key] = entry = {**c, "field": CITATION, "field_title": "依据条款", "old": old, "new": new}
+        out.append(entry)
+    return out
 
 
 def group(changes: list[dict]) -> list[ListGroup]:
@@ -104,6 +140,12 @@ def _table_row(c: dict, item: "ItemGroup | None", list_title) -> dict:
             "事项编号": c.get("item_id") or "", "清单编号": c.get("list_id") or ""}
 
 
+def shown_count(result: dict, show_all: bool) -> int:
+    """How many entries a rendered report (text, markdown, html, csv, xlsx) shows: one per row of
+    rows_for_table, a whole added or removed item being one."""
+    return len(rows_for_table(result, show_all))
+
+
 def child_counts(item: ItemGroup) -> str:
     """For a whole added/removed item: how many rows of each kind came or went with it."""
     counts: dict[str, int] = {}
@@ -159,7 +201,7 @@ _WHOLE_VALUE_SUFFIXES = ("_id", "_code", "_file", "_sha256")
 def shows_inline(c: dict) -> bool:
     """Sentences are shown redlined character by character; codes, paths and hashes as old → new."""
     old, new = c.get("old"), c.get("new")
-    if (c.get("field") or "").endswith(_WHOLE_VALUE_SUFFIXES):
+    if (c.get("field") or "").endswith(_WHOLE_VALUE_SUFFIXES) or c.get("field") == CITATION:
         return False
     return (c["change"] in (MODIFIED, RENAMED, COSMETIC) and isinstance(old, str) and isinstance(new, str)
             and bool(_CJK.search(old) or _CJK.search(new)))

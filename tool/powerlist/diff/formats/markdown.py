@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..inline import DELETE, EQUAL, segments
+from ...textdiff import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count, group,
                     item_heading, provenance_lines, renumber_note, shows_inline, visible, what)
 

@@ -9,23 +9,13 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from ..inline import DELETE, EQUAL, segments
+from ...textdiff import redline_text, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, group, item_heading,
                     provenance_lines, renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
 
 LABEL_STYLES = {ADDED: "bold green", REMOVED: "bold red", COSMETIC: "dim"}
 
 
-def _redline(old, new, markers: bool) -> Text:
-    t = Text()
-    for op, chunk in segments(old, new):
-        if op == EQUAL:
-            t.append(chunk)
-        elif op == DELETE:
-            t.append(f"[-{chunk}-]" if markers else chunk, style="red strike")
-        else:
-            t.append(f"{{+{chunk}+}}" if markers else chunk, style="green underline")
-    return t
 
 
 def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
@@ -38,7 +28,7 @@ def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
         line.append(f"序号 {shown(c['old'])} → {shown(c['new'])}")
     elif shows_inline(c):
         line.append(f"{_what(c)}：")
-        line.append_text(_redline(c["old"], c["new"], markers))
+        line.append_text(redline_text(segments(c["old"], c["new"]), markers=markers))
         line.append(renumber_note(c))
     else:
         line.append(f"{_what(c)}：{shown(c['old'])} → {shown(c['new'])}")

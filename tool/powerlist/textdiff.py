@@ -1,0 +1,61 @@
+"""The one character-level diff of the tool, and its one terminal rendering.
+
+Chinese has no spaces to split words on, so sentences are compared character by character.
+Used by diff's reports (old → new of a changed cell) and by conform (catalog → list wording,
+where character width and whitespace are not differences: pass fold=canon, skip_space=True).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from rich.text import Text
+
+EQUAL, DELETE, INSERT = "equal", "delete", "insert"
+MARKERS = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
+STYLES = {DELETE: "red strike", INSERT: "green underline"}
+
+
+def segments(old, new, *, fold: Callable[[str], str] | None = None,
+             skip_space: bool = False) -> list[tuple[str, str]]:
+    """[(op, text)] that read as the old text with deletions and insertions marked.
+
+    fold maps each character to the form compared (the text shown keeps the original
+    characters); skip_space leaves whitespace out of both sides."""
+    a = [c for c in ("" if old is None else str(old)) if not (skip_space and c.isspace())]
+    b = [c for c in ("" if new is None else str(new)) if not (skip_space and c.isspace())]
+    ka, kb = ([fold(c) for c in a], [fold(c) for c in b]) if fold else (a, b)
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append((EQUAL, "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append((DELETE, "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append((INSERT, "".join(b[j1:j2])))
+    return out
+
+
+def marked(old, new) -> str:
+    """Plain-text form with git word-diff markers: [-deleted-]{+inserted+}."""
+    return "".join(text if op == EQUAL else f"{MARKERS[op][0]}{text}{MARKERS[op][1]}" for op, text in segments(old, new))
+
+
+def redline_text(segs: list[tuple[str, str]], *, markers: bool = True, context: int | None = None) -> Text:
+    """Segments as rich Text: red struck-through deletions, green underlined insertions, plus
+    [-…-]{+…+} markers when markers (where colour may not show). With context, equal runs
+    longer than 2×context+1 keep only context characters next to each change."""
+    text = Text()
+    for i, (op, piece) in enumerate(segs):
+        if op == EQUAL:
+            if context is not None and len(piece) > 2 * context + 1:
+                head = piece[:context] if i > 0 else ""
+                tail = piece[-context:] if i < len(segs) - 1 else ""
+                piece = f"{head}…{tail}" if head or tail else "…"
+            text.append(piece)
+        else:
+            start, end = MARKERS[op] if markers else ("", "")
+            text.append(f"{start}{piece}{end}", style=STYLES[op])
+    return text
