@@ -45,8 +45,10 @@ def print_report(report) -> None:
     p(f"发现 {len(report.findings)} 处" + (f"：{'，'.join(f'{k} {v}' for k, v in counts.items())}" if counts else "：与目录一致"))
     current = None
     for f in report.findings:
-        if f.kind in ("missing_item", "extra_item"):
-            what = f"目录第 {f.catalog_seq} 项《{f.catalog_text}》" if f.kind == "missing_item" else f"序号 {f.seq}《{f.list_text}》"
+        if f.kind in ("missing_item", "extra_item", "shared_catalog_item"):
+            what = (f"目录第 {f.catalog_seq} 项《{f.catalog_text}》" if f.kind == "missing_item"
+                    else f"序号 {f.seq}《{f.name}》：{f.list_text}" if f.kind == "shared_catalog_item"
+                    else f"序号 {f.seq}《{f.list_text}》")
             p(f"{f.label}：{what}")
             continue
         if f.item_id != current:

@@ -156,8 +156,7 @@ def document_state(root: Path, doc: Path, list_id: str | None = None, base: Pack
     catalog = _catalog_for(tables["lists"], meta) if parsed.kind == "jurisdiction" else None
     if catalog:
         catalog_items = [i for i in tables["items"] if i["list_id"] == catalog["list_id"]]
-        for item in parsed.items:
-            item.fields["catalog_item_id"] = link_catalog(item, catalog_items)
+        report.notes.extend(link_catalog(parsed.items, catalog_items))
 
     old_items = [i for i in tables["items"] if i["list_id"] == chosen]
     old_steps: dict[str, list[str]] = {}
