@@ -23,7 +23,7 @@ from ..laws.audit.run import audit_package
 from ..package import WORKING, open_target, sha256_file
 from ..textdiff import segments
 
-__all__ = ["review_document", "FORMATS"]
+__all__ = ["review_document", "render_review", "review_json", "FORMATS"]
 
 FORMATS = ("docx", "html", "xlsx", "pdf", "json", "text")
 COLUMNS = ["序号", "事项名称", "调整类型", "调整内容", "调整前", "调整后"]
@@ -100,8 +100,18 @@ def _row(c: dict, name: str, old: str, new: str, redline: bool) -> dict:
             "segments": segments(old, new) if redline else None}
 
 
+# The columns of the official layout, left to right: a whole item reads in that order.
+PRINT_ORDER = {("bases", "setting"): 0, ("steps", None): 1, ("bases", "step"): 2, ("accountability", None): 3,
+               ("bases", "accountability"): 4, ("exemptions", None): 5}
+
+
+def _print_order(c: dict) -> int:
+    return PRINT_ORDER.get((c["table"], c["key"].get("role") if c["table"] == "bases" else None), 9)
+
+
 def whole_item(head: dict, children: list[dict]) -> str:
-    """Every part of an added or removed item, one per line, as the document prints it."""
+    """Every part of an added or removed item, one per line, in the order the document prints it."""
+    children = sorted(children, key=_print_order)  # stable: numbers keep their order
     row = head.get("row") or {}
     side = "new" if head["change"] == ADDED else "old"
     lines = [f"{title}：{row[f]}" for f, title in ITEM_FIELDS if row.get(f)]
@@ -168,3 +178,33 @@ def _conform_row(f) -> dict:
             "目录事项": catalog + (f"《{f.catalog_text}》" if f.kind in ("missing_item", "shared_catalog_item",
                                                                "extra_item") and f.catalog_text else ""),
             "位置": " ".join(x for x in (f.column, f.key) if x), "目录": f.catalog_text or "", "清单": f.list_text or ""}
+
+
+def review_json(review: dict) -> dict:
+    """The diff's JSON contract with the review's own parts beside it."""
+    checks = review["checks"]
+    return {**review["diff"], "header": review["header"], "label_counts": review["summary"], "rows": review["rows"],
+            "conformance": checks["conformance"], "audit": checks["audit"]}
+
+
+def render_review(review: dict, fmt: str) -> str | bytes:
+    """The report in one format: docx, pdf and xlsx as bytes, the others as text."""
+    if fmt == "json":
+        import json
+        return json.dumps(review_json(review), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        from .html import render_html
+        return render_html(review)
+    if fmt == "text":
+        from .text import render_text
+        return render_text(review)
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx
+        return render_xlsx(review)
+    from .docx import render_docx
+    if fmt == "docx":
+        return render_docx(review)
+    if fmt == "pdf":
+        from .pdf import docx_to_pdf
+        return docx_to_pdf(render_docx(review))
+    raise PowerlistError(f"unknown review format {fmt!r} (choose from {', '.join(FORMATS)})")
