@@ -147,7 +147,21 @@ def _finding_key(f) -> tuple:
 
 
 def _audit_key(f) -> tuple:
-    return (f.rule, f.item_id, f.cell, f.message)
+    # Not the message: a sibling-typo finding names the sibling items, and a new sibling is
+    # no new typo. Findings of one rule in one cell are matched by how many there are.
+    return (f.rule, f.item_id, f.cell)
+
+
+def _new(now: list, before: list, key) -> list:
+    """The findings of `now` beyond those `before` had (per key, by count)."""
+    left = Counter(key(f) for f in before)
+    out = []
+    for f in now:
+        if left[key(f)]:
+            left[key(f)] -= 1
+        else:
+            out.append(f)
+    return out
 
 
 def checks(root: Path, base, mine, list_id: str) -> dict:
@@ -156,15 +170,14 @@ def checks(root: Path, base, mine, list_id: str) -> dict:
     lst = _list_row(mine, list_id)
     if lst.get("kind") == "jurisdiction" and lst.get("catalog_list_id"):
         now = conform(mine, list_id)
-        before = ({_finding_key(f) for f in conform(base, list_id).findings}
-                  if _list_row(base, list_id) else set())
-        new = [f for f in now.findings if _finding_key(f) not in before]
+        before = conform(base, list_id).findings if _list_row(base, list_id) else []
+        new = _new(now.findings, before, _finding_key)
         out["conformance"] = {"catalog_list_id": now.catalog_list_id, "level": now.level,
                               "new": [_conform_row(f) for f in new],
                               "already_present": len(now.findings) - len(new)}
     now_a = audit_package(root, mine, list_id).findings
-    before_a = {_audit_key(f) for f in audit_package(root, base, list_id).findings} if _list_row(base, list_id) else set()
-    new_a = [f for f in now_a if _audit_key(f) not in before_a]
+    before_a = audit_package(root, base, list_id).findings if _list_row(base, list_id) else []
+    new_a = _new(now_a, before_a, _audit_key)
     out["audit"] = {"new": [{"规则": f"{f.rule} {f.rule_id}", "严重程度": f.severity,
                              "序号": "" if f.item_seq is None else str(f.item_seq), "事项名称": f.item_name or "",
                              "位置": f.cell, "说明": f.message} for f in new_a],
