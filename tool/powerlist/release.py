@@ -136,3 +136,44 @@ def verify_release(root: Path, tag: str) -> VerifyResult:
         if path.is_file() and path.relative_to(folder).as_posix() not in listed:
             problems.append(f"{path.relative_to(folder).as_posix()}: not in {MANIFEST}")
     return VerifyResult(tag, not problems, problems)
+
+
+@dataclass
+class ResetReport:
+    tag: str
+    tables: list[str]                                     # tables taken from the release
+    removed_sources: list[str] = field(default_factory=list)  # working copies no list names any more
+
+
+def reset_working(root: Path) -> ResetReport:
+    """Return the working state to the latest release in one step: its tables (those the release
+    lacks, such as the law reference tables, stay as they are), the descriptor, and sources/working/
+    without the document copies that no list of the release names (releases keep their own)."""
+    from .descriptor import write_descriptor
+    from .diff.history import release_order
+    from .package import open_target, write_tables
+    from .schema import TABLES
+
+    order = release_order(root)
+    if not order:
+        raise PowerlistError(f"no release in {root / 'releases'} to reset the working state to")
+    tag = order[-1]
+    rel, working = open_target(root, tag), Package(root, "working")
+    taken = [name for name in TABLES if rel.has_table(name)]
+    tables = {name: (rel if name in taken else working).read_table(name) for name in TABLES}
+    named = {l.get("source_file") for l in tables["lists"]}
+    # A release made before citations carried law ids derives them at read time; working stores them.
+    from .laws.resolve import resolve_law_ids
+    resolve_law_ids(tables, {i["item_id"] for i in tables["items"]})
+    write_tables(root, tables)
+    write_descriptor(root)
+    report = ResetReport(tag, taken)
+    folder = root / "sources" / "working"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        rel_path = path.relative_to(root).as_posix()
+        if path.is_file() and rel_path not in named:
+            path.unlink()
+            report.removed_sources.append(rel_path)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+    return report
