@@ -99,3 +99,42 @@ def test_reset_without_a_release_is_one_line(tmp_path):
     res = runner.invoke(app, ["--package", str(root), "reset"])
     assert res.exit_code == 2 and "no release in" in res.output
     _ = reset_working
+
+
+def _terminal(monkeypatch, **kw):
+    import io
+    import sys
+
+    from rich.console import Console
+
+    # powerlist.cli's attribute `app` (the Typer app) shadows its module of the same name.
+    app_module, diff_module = sys.modules["powerlist.cli.app"], sys.modules["powerlist.cli.diff"]
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=200, **kw)
+    monkeypatch.setattr(app_module, "out", console)
+    monkeypatch.setattr(diff_module, "out", console)
+    return buf
+
+
+def test_a_terminal_without_colour_keeps_the_markers(package_copy, monkeypatch, tmp_path):
+    doc = tmp_path / "synthetic-兴安县.txt"
+    doc.write_text(XINGAN_TXT.read_text(encoding="utf-8").replace("越法定权限", "超越法定权限"), encoding="utf-8")
+    for kw in ({"color_system": None}, {"no_color": True}):  # TERM=dumb gives no colour system; NO_COLOR no_color
+        buf = _terminal(monkeypatch, **kw)
+        res = runner.invoke(app, ["--package", str(package_copy), "diff", "2022", str(doc)])
+        assert res.exit_code == 0, res.output
+        assert "{+超+}" in res.output + buf.getvalue(), kw
+    buf = _terminal(monkeypatch, color_system="truecolor")
+    res = runner.invoke(app, ["--package", str(package_copy), "diff", "2022", str(doc)])
+    assert "{+" not in res.output + buf.getvalue() and "超" in buf.getvalue()
+
+
+def test_pdf_without_libreoffice_is_one_line(package_copy, monkeypatch, tmp_path):
+    import powerlist.review.pdf as pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    res = runner.invoke(app, ["--package", str(package_copy), "review", str(XINGAN_TXT), "-o", str(tmp_path / "r.pdf")])
+    assert res.exit_code == 2 and not (tmp_path / "r.pdf").exists()
+    assert res.output.strip().splitlines() == [
+        "error: cannot write PDF: LibreOffice (soffice) is not installed; write the .docx (-o REPORT.docx) "
+        "and convert it, or install libreoffice"]
