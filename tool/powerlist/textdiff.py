@@ -38,9 +38,9 @@ def segments(old, new, *, fold: Callable[[str], str] | None = None,
     return out
 
 
-def marked(old, new) -> str:
-    """Plain-text form with git word-diff markers: [-deleted-]{+inserted+}."""
-    return "".join(text if op == EQUAL else f"{MARKERS[op][0]}{text}{MARKERS[op][1]}" for op, text in segments(old, new))
+def marked(segs: list[tuple[str, str]]) -> str:
+    """Plain-text form of segments with git word-diff markers: [-deleted-]{+inserted+}."""
+    return "".join(text if op == EQUAL else f"{MARKERS[op][0]}{text}{MARKERS[op][1]}" for op, text in segs)
 
 
 def redline_text(segs: list[tuple[str, str]], *, markers: bool = True, context: int | None = None) -> Text:

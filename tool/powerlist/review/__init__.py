@@ -22,6 +22,7 @@ from ..errors import PowerlistError
 from ..laws.audit.run import audit_package
 from ..package import WORKING, open_target, sha256_file
 from ..textdiff import segments
+from .parts import WHOLE_ITEM
 
 __all__ = ["review_document", "render_review", "review_json", "FORMATS"]
 
@@ -132,7 +133,7 @@ def table_rows(result: dict) -> list[dict]:
             if head:
                 body = whole_item(head, [c for c in item.changes if c is not head])
                 old, new = ("", body) if head["change"] == ADDED else (body, "")
-                rows.append(_row(head, item.name or "", old, new, False) | {"调整内容": "整个事项"})
+                rows.append(_row(head, item.name or "", old, new, False) | {"调整内容": WHOLE_ITEM})
                 continue
             for c in item.changes:
                 inline = shows_inline(c)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from ..textdiff import DELETE, EQUAL, INSERT
-from .parts import parts
+from .parts import WHOLE_ITEM, parts
 
 BODY_FONT = ("FangSong", "仿宋")
 HEADING_FONT = ("SimHei", "黑体")
@@ -145,6 +145,14 @@ def render_docx(review: dict) -> bytes:
                 for cell, name, width in zip(cells, t.columns, widths):
                     cell.width = width
                     _fill(cell, row, name)
+                if row.get("调整内容") == WHOLE_ITEM:  # a whole item's content gets both columns' room
+                    before, after = t.columns.index("调整前"), t.columns.index("调整后")
+                    side = "调整后" if row["调整后"] else "调整前"
+                    merged = cells[before].merge(cells[after])
+                    for p in merged.paragraphs[1:]:
+                        p._p.getparent().remove(p._p)
+                    merged.paragraphs[0]._p.clear_content()
+                    _fill(merged, {**row, "segments": None}, side)
             for p in (c.paragraphs for r in table.rows for c in r.cells):
                 for para in p:
                     for run in para.runs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..diff.formats.html import redline_segments
 from ..textdiff import DELETE, EQUAL, INSERT
 from .parts import parts
 
@@ -24,10 +25,8 @@ del{color:#c00;text-decoration:line-through}ins{text-decoration:underline;color:
 
 def _cell(row: dict, column: str) -> str:
     segs = row.get("segments")
-    if segs and column in ("调整前", "调整后"):
-        keep = DELETE if column == "调整前" else INSERT
-        tag = "del" if keep == DELETE else "ins"
-        return "".join(escape(t) if op == EQUAL else f"<{tag}>{escape(t)}</{tag}>" for op, t in segs if op in (EQUAL, keep))
+    if segs and column in ("调整前", "调整后"):  # the old side with its deletions, the new with its insertions
+        return redline_segments(segs, (EQUAL, DELETE if column == "调整前" else INSERT))
     return escape(str(row.get(column, "")))
 
 

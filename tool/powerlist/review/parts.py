@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..diff.view import shown
 
+WHOLE_ITEM = "整个事项"  # 调整内容 of a row holding a whole new or removed item
 PART_TITLES = ("一、基本情况", "二、调整情况汇总", "三、调整对照表", "四、合规与审核")
 TABLE_COLUMNS = ["序号", "事项名称", "调整类型", "调整内容", "调整前", "调整后"]
 CONFORM_COLUMNS = ["类型", "序号", "事项名称", "目录事项", "位置", "目录", "清单"]

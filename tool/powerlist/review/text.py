@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ..textdiff import EQUAL, MARKERS
+from ..textdiff import marked
 from .parts import parts
 
 
 def _marked(row: dict) -> str:
     segs = row.get("segments")
     if segs:
-        return "".join(t if op == EQUAL else f"{MARKERS[op][0]}{t}{MARKERS[op][1]}" for op, t in segs)
+        return marked(segs)
     old, new = row.get("调整前", ""), row.get("调整后", "")
     if old and new:
         return f"{old} → {new}"

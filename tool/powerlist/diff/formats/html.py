@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ...textdiff import DELETE, EQUAL, segments
+from ...textdiff import DELETE, EQUAL, INSERT, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count,
                     group, item_heading, provenance_lines, renumber_note, shows_inline, visible, what)
 
@@ -24,8 +24,15 @@ ins{color:#1a7f37;background:#dafbe1;text-decoration:underline}
 
 
 def redline(old, new) -> str:
+    return redline_segments(segments(old, new))
+
+
+def redline_segments(segs: list[tuple[str, str]], ops: tuple[str, ...] = (EQUAL, DELETE, INSERT)) -> str:
+    """Segments as HTML, <del>/<ins> around changes; ops picks which to show (one side only)."""
     out = []
-    for op, chunk in segments(old, new):
+    for op, chunk in segs:
+        if op not in ops:
+            continue
         text = escape(chunk)
         out.append(text if op == EQUAL else f"<del>{text}</del>" if op == DELETE else f"<ins>{text}</ins>")
     return "".join(out)
