@@ -71,6 +71,7 @@ def test_a_corrected_document_with_the_same_name_replaces_the_working_copy(packa
     outside_doc.write_text(corrected, encoding="utf-8")
     report = ingest_document(package_copy, outside_doc)
     assert report.source_file == "sources/working/兴安县权责清单.txt"
+    assert "sources/working/兴安县权责清单.txt: replaces the previous working copy of this list's source" in report.notes[-1]
     assert (package_copy / report.source_file).read_text(encoding="utf-8") == corrected
     assert sorted(p.name for p in (package_copy / "sources" / "working").iterdir()) == ["兴安县权责清单.txt"]
 

@@ -119,6 +119,9 @@ class DocumentState:
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
     """Read a document into the working state: document_state() of the working state, written."""
     state = document_state(root, doc, list_id)
+    if state.stored != doc.resolve() and state.stored.exists() and sha256_file(state.stored) != sha256_file(doc):
+        state.report.notes.append(f"{state.report.source_file}: replaces the previous working copy of this "
+                                  "list's source (a corrected document of the same name)")
     commit(root, state.tables, doc, state.stored)
     return state.report
 
