@@ -1,8 +1,10 @@
 """The one character-level diff of the tool, and its one terminal rendering.
 
 Chinese has no spaces to split words on, so sentences are compared character by character.
-Used by diff's reports (old → new of a changed cell) and by conform (catalog → list wording,
-where character width and whitespace are not differences: pass fold=canon, skip_space=True).
+Used by diff's reports (old → new of a changed cell), by conform (catalog → list wording,
+where character width and whitespace are not differences: pass fold=canon, skip_space=True),
+by the audit (typo-sized edits between siblings, shared runs of two quotes) and by the
+matching of rows and items (similarity).
 """
 
 from __future__ import annotations
@@ -17,6 +19,30 @@ MARKERS = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
 STYLES = {DELETE: "red strike", INSERT: "green underline"}
 
 
+def _matcher(a, b) -> difflib.SequenceMatcher:
+    # autojunk off: in Chinese legal text the frequent characters (的, 保, 密) are content.
+    return difflib.SequenceMatcher(None, a, b, autojunk=False)
+
+
+def opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """difflib's (tag, i1, i2, j1, j2) edit script from a to b, character by character."""
+    return _matcher(a, b).get_opcodes()
+
+
+def matching_blocks(a: str, b: str) -> list:
+    """The runs a and b share, in order (difflib Match(a, b, size); the last has size 0)."""
+    return _matcher(a, b).get_matching_blocks()
+
+
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """How alike two texts are, 0..1 (difflib's ratio); 0.0 as soon as the cheap upper bounds
+    show it is below floor (pairing many rows, most pairs are far apart)."""
+    m = _matcher(a, b)
+    if floor and (m.real_quick_ratio() < floor or m.quick_ratio() < floor):
+        return 0.0
+    return m.ratio()
+
+
 def segments(old, new, *, fold: Callable[[str], str] | None = None,
              skip_space: bool = False) -> list[tuple[str, str]]:
     """[(op, text)] that read as the old text with deletions and insertions marked.
@@ -27,7 +53,7 @@ def segments(old, new, *, fold: Callable[[str], str] | None = None,
     b = [c for c in ("" if new is None else str(new)) if not (skip_space and c.isspace())]
     ka, kb = ([fold(c) for c in a], [fold(c) for c in b]) if fold else (a, b)
     out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in _matcher(ka, kb).get_opcodes():
         if op == "equal":
             out.append((EQUAL, "".join(a[i1:i2])))
             continue

@@ -6,9 +6,9 @@ similarity. Unmatched rows get new ids, numbered past every id the list ever use
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
+from ..textdiff import similarity
 from .parse import ParsedItem
 
 SIMILARITY_THRESHOLD = 0.6
@@ -27,10 +27,6 @@ class Match:
 
 def content_of(name: str, steps: list[str]) -> str:
     return name + "\n" + "\n".join(steps)
-
-
-def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def same_named(item: ParsedItem, catalog_items: list[dict]) -> str | None:
