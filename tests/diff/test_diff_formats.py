@@ -139,12 +139,16 @@ def test_csv_is_the_comparison_table(typo):
 
 def test_xlsx_is_the_comparison_table_with_wrapped_text(typo):
     ws = load_workbook(io.BytesIO(render_diff(typo, "xlsx"))).active
-    header = [c.value for c in ws[1]][:5]
+    assert ws["A1"].value == "权责清单调整对照表：2022 → working"  # a title row, then the header
+    header = [c.value for c in ws[2]][:5]
     assert header == ["序号", "事项名称", "调整类型", "调整前", "调整后"]
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
     [case] = [r for r in rows if r[2] == "追责情形变更"]
-    assert case[:5] == [1, "对非法获取、持有国家秘密载体的行政强制", "追责情形变更", TYPO_OLD, TYPO_NEW]
-    assert ws["D2"].alignment.wrap_text and ws.column_dimensions["D"].width >= 40
+    assert case[:5] == ["1", "对非法获取、持有国家秘密载体的行政强制", "追责情形变更", TYPO_OLD, TYPO_NEW]
+    assert ws["D3"].alignment.wrap_text and ws.column_dimensions["D"].width >= 40
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2" and ws.print_area
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert all(c.data_type == "s" for r in ws.iter_rows() for c in r if c.value is not None)
 
 
 def test_tables_leave_cosmetic_rows_out_unless_all(punctuation):

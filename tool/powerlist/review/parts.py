@@ -5,20 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..diff.view import shown
+from ..sheets import Table
 
 WHOLE_ITEM = "整个事项"  # 调整内容 of a row holding a whole new or removed item
 PART_TITLES = ("一、基本情况", "二、调整情况汇总", "三、调整对照表", "四、合规与审核")
 TABLE_COLUMNS = ["序号", "事项名称", "调整类型", "调整内容", "调整前", "调整后"]
 CONFORM_COLUMNS = ["类型", "序号", "事项名称", "目录事项", "位置", "目录", "清单"]
 AUDIT_COLUMNS = ["规则", "严重程度", "序号", "事项名称", "位置", "说明"]
-
-
-@dataclass
-class Table:
-    title: str | None
-    columns: list[str]
-    rows: list[dict]
-    notes: list[str] = field(default_factory=list)   # lines after the table
 
 
 @dataclass
