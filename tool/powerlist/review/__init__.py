@@ -167,8 +167,8 @@ def _new(now: list, before: list, key) -> list:
 
 def checks(root: Path, base, mine, list_id: str) -> dict:
     """合规与审核: findings in the document that the release did not have; the others counted."""
-    out: dict = {"conformance": None, "audit": None}
     lst = _list_row(mine, list_id)
+    out: dict = {"conformance": None, "audit": None, "kind": lst.get("kind")}
     if lst.get("kind") == "jurisdiction" and lst.get("catalog_list_id"):
         now = conform(mine, list_id)
         before = conform(base, list_id).findings if _list_row(base, list_id) else []

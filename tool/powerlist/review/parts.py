@@ -59,7 +59,8 @@ def checks_part(review: dict) -> Part:
     part = Part(PART_TITLES[3])
     conf = c.get("conformance")
     if conf is None:
-        part.lines.append("合规性：本清单无对应的通用目录，未作对照。")
+        part.lines.append("合规性：本清单即通用目录，不作目录对照。" if c.get("kind") == "catalog"
+                          else "合规性：本清单未记录对应的通用目录，未作对照。")
     else:
         part.tables.append(Table(
             f"与通用目录（{conf['catalog_list_id']}，{conf['level']}）对照：新发现 {len(conf['new'])} 处",
