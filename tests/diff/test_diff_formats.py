@@ -214,3 +214,17 @@ def test_diff_json_written_to_a_file_is_the_rendered_json(tmp_path, typo):
     write_atomically(target, lambda fh: write_json(typo, fh))
     assert target.read_bytes() == render_diff(typo, "json").encode("utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["diff.json"]  # no temporary file left
+
+
+def test_an_added_item_shows_its_whole_content_in_html_markdown_and_the_table(tmp_path):
+    # SYNTHETIC fixture: item 6 is a copy of item 5 (its 追责情形 3 reads as below in the fixture).
+    pkg = copy_package(tmp_path / "pkg") if (tmp_path / "pkg").mkdir() is None else None
+    ingest_document(pkg, FIXTURES / "synthetic-added-item.txt", list_id=X)
+    result = diff_packages(pkg, "2022", "working")
+    case = "追责情形3：违法实施调查处理，给有关运营商、服务商的合法权益造成损害的。"
+    assert f"<li><ins>{case}" in render_diff(result, "html")
+    assert f"  - {case}" in render_diff(result, "markdown")
+    import csv
+    [row] = [r for r in csv.DictReader(io.StringIO(render_diff(result, "csv"))) if r["调整类型"] == "新增"]
+    assert row["调整后"].split("\n")[:2] == ["权力分类：其他行政权力", "项目名称：对涉密会议、活动的保密检查（合成测试事项）"]  # item 5 is 其他行政权力 (source line 263)
+    assert case in row["调整后"].split("\n")

@@ -22,6 +22,12 @@ class ItemGroup:
     changes: list[dict] = field(default_factory=list)
 
     @property
+    def children(self) -> list[dict]:
+        """The changes other than the item's own added/removed row."""
+        head = self.headline
+        return [c for c in self.changes if c is not head]
+
+    @property
     def headline(self) -> dict | None:
         """The item's own added/removed row, if the whole item came or went."""
         return next((c for c in self.changes if c["table"] == "items" and c["change"] in (ADDED, REMOVED)), None)
@@ -120,9 +126,8 @@ def rows_for_table(result: dict, show_all: bool) -> list[dict]:
             head = item.headline
             for c in ([head] if head else item.changes):
                 row = _table_row(c, item, lg.title)
-                if head and child_counts(item):
-                    key = "调整后" if head["change"] == ADDED else "调整前"
-                    row[key] += f"（含{child_counts(item)}）"
+                if head:  # the whole item, every part of it: what a reviewer must read
+                    row["调整后" if head["change"] == ADDED else "调整前"] = whole_item(head, item.children)
                 out.append(row)
     return out
 
@@ -144,6 +149,32 @@ def shown_count(result: dict, show_all: bool) -> int:
     """How many entries a rendered report (text, markdown, html, csv, xlsx) shows: one per row of
     rows_for_table, a whole added or removed item being one."""
     return len(rows_for_table(result, show_all))
+
+
+# An item's own cells shown for a whole added/removed item (titles as schemas/items.json has them).
+ITEM_FIELDS = [("category", "权力分类"), ("name", "项目名称"), ("sub_name", "子项名称"),
+               ("implementing_body", "实施主体"), ("undertaking_unit", "承办的内设机构"), ("remark", "备注")]
+
+
+# The columns of the official layout, left to right: a whole item reads in that order.
+PRINT_ORDER = {("bases", "setting"): 0, ("steps", None): 1, ("bases", "step"): 2, ("accountability", None): 3,
+               ("bases", "accountability"): 4, ("exemptions", None): 5}
+
+
+def _print_order(c: dict) -> int:
+    return PRINT_ORDER.get((c["table"], c["key"].get("role") if c["table"] == "bases" else None), 9)
+
+
+def whole_item(head: dict, children: list[dict]) -> str:
+    """Every part of an added or removed item, one per line, in the order the document prints it."""
+    children = sorted(children, key=_print_order)  # stable: numbers keep their order
+    row = head.get("row") or {}
+    side = "new" if head["change"] == ADDED else "old"
+    lines = [f"{title}：{row[f]}" for f, title in ITEM_FIELDS if row.get(f)]
+    if not row:
+        lines.append(f"项目名称：{shown(head[side])}")
+    lines += [f"{what(c)}：{shown(c[side])}" for c in children]
+    return "\n".join(lines)
 
 
 def child_counts(item: ItemGroup) -> str:

@@ -17,7 +17,7 @@ from ..conform import conform
 from ..diff import diff_packages
 from ..diff.classify import ADDED, REMOVED
 from ..diff.history import release_order
-from ..diff.view import group, shown, shows_inline, visible, what
+from ..diff.view import group, shown, shows_inline, visible, what, whole_item
 from ..errors import PowerlistError
 from ..laws.audit.run import audit_package
 from ..package import WORKING, open_target, sha256_file
@@ -33,10 +33,6 @@ HOW = {"same title": "标题相同", "--list": "按 --list 指定", "same jurisd
        "same kind and field of work": "同类清单、同一工作领域", "new jurisdiction": "新的行政区划（新清单）",
        "new catalog": "新目录（新清单）"}
 RULES = {"name": "名称相同", "catalog": "对应同一目录事项", "similarity": "内容相似", "new": "新增事项（新编号）"}
-ITEM_FIELDS = [("category", "权力分类"), ("name", "项目名称"), ("sub_name", "子项名称"),
-               ("implementing_body", "实施主体"), ("undertaking_unit", "承办的内设机构"), ("remark", "备注")]
-
-
 def latest_release_with(root: Path, list_id: str) -> str:
     """The newest release (in release order) that holds the list."""
     for tag in reversed(release_order(root)):
@@ -99,27 +95,6 @@ def _row(c: dict, name: str, old: str, new: str, redline: bool) -> dict:
     return {"序号": "" if c.get("seq") is None else str(c["seq"]), "事项名称": name, "调整类型": c["label"],
             "调整内容": what(c), "调整前": old, "调整后": new, "事项编号": c.get("item_id") or "",
             "segments": segments(old, new) if redline else None}
-
-
-# The columns of the official layout, left to right: a whole item reads in that order.
-PRINT_ORDER = {("bases", "setting"): 0, ("steps", None): 1, ("bases", "step"): 2, ("accountability", None): 3,
-               ("bases", "accountability"): 4, ("exemptions", None): 5}
-
-
-def _print_order(c: dict) -> int:
-    return PRINT_ORDER.get((c["table"], c["key"].get("role") if c["table"] == "bases" else None), 9)
-
-
-def whole_item(head: dict, children: list[dict]) -> str:
-    """Every part of an added or removed item, one per line, in the order the document prints it."""
-    children = sorted(children, key=_print_order)  # stable: numbers keep their order
-    row = head.get("row") or {}
-    side = "new" if head["change"] == ADDED else "old"
-    lines = [f"{title}：{row[f]}" for f, title in ITEM_FIELDS if row.get(f)]
-    if not row:
-        lines.append(f"项目名称：{shown(head[side])}")
-    lines += [f"{what(c)}：{shown(c[side])}" for c in children]
-    return "\n".join(lines)
 
 
 def table_rows(result: dict) -> list[dict]:

@@ -6,7 +6,7 @@ from html import escape
 
 from ...textdiff import DELETE, EQUAL, INSERT, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count,
-                    group, item_heading, provenance_lines, renumber_note, shows_inline, visible, what)
+                    group, item_heading, provenance_lines, whole_item, renumber_note, shows_inline, visible, what)
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","SimSun",sans-serif;
@@ -84,9 +84,11 @@ def render(result: dict, *, show_all: bool = False) -> str:
         for item in lg.items:
             parts.append(f"<h3>{escape(item_heading(item))}</h3><ul>")
             head = item.headline
-            if head:
+            if head:  # the whole item: every cell, step, case, exemption and citation
                 counts = child_counts(item)
-                parts.append(item_line(head, f"（含{counts}）" if counts else ""))
+                tag = "ins" if head["change"] == ADDED else "del"
+                body = "".join(f"<li><{tag}>{escape(line)}</{tag}></li>" for line in whole_item(head, item.children).split("\n"))
+                parts.append(item_line(head, f"（含{counts}）" if counts else "")[:-len("</li>")] + f"<ul>{body}</ul></li>")
             else:
                 parts.extend(item_line(c) for c in item.changes)
             parts.append("</ul>")

@@ -6,7 +6,7 @@ import re
 
 from ...textdiff import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count, group,
-                    item_heading, provenance_lines, renumber_note, shows_inline, visible, what)
+                    item_heading, provenance_lines, renumber_note, whole_item, shows_inline, visible, what)
 
 # Lines always start with our own markup ("- **", "### "), so only inline markup needs escaping.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -53,6 +53,7 @@ def render(result: dict, *, show_all: bool = False) -> str:
             if head:
                 counts = child_counts(item)
                 lines.append(bullet(head) + (f"（含{esc(counts)}）" if counts else ""))
+                lines += [f"  - {esc(line)}" for line in whole_item(head, item.children).split("\n")]
             else:
                 lines += [bullet(c) for c in item.changes]
     hidden = 0 if show_all else cosmetic_count(result)
