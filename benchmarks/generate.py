@@ -3,7 +3,7 @@
     python benchmarks/generate.py --items 100000 --out /tmp/scale [--seed 7]
 
 Writes DIR/base and DIR/next (complete data packages with the real schemas and counties table),
-DIR/expected.json (the diff `summary` the changes between them must produce, by DESIGN's summary
+DIR/expected.json (the diff `summary` the changes between them must produce, by docs/diff-json.md's summary
 rules), DIR/changes.csv (the generator's own log of what it changed) and DIR/README.md.
 
 Every list, item, step, case, exemption and citation text is synthetic: made from a fixed

@@ -59,6 +59,14 @@ class Package:
         return list(read_csv(self.table_path(name), schema))
 
 
+def shown_path(path: Path) -> str:
+    """A path as a user should read it in a message: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
 def find_root(start: Path | None = None) -> Path:
     """The working package: the nearest folder upward holding datapackage.json and tables/."""
     here = (start or Path.cwd()).resolve()
@@ -91,7 +99,7 @@ def open_target(root: Path, target: str, base: str = WORKING) -> Package:
         return Package(as_path.resolve(), target)
     known = ", ".join(release_tags(root)) or "none"
     raise PowerlistError(
-        f"unknown release {target!r}: not 'working', not a tag in {root / 'releases'} "
+        f"unknown release {target!r}: not 'working', not a tag in {shown_path(root / 'releases')}/ "
         f"(known: {known}), not a folder with {DESCRIPTOR}, not a list document"
     )
 

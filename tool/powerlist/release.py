@@ -13,7 +13,7 @@ from pathlib import Path
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
-from .package import DESCRIPTOR, Package, sha256_file, staged_dir
+from .package import DESCRIPTOR, Package, sha256_file, shown_path, staged_dir
 from .validate import validate_package
 
 TAG = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
@@ -123,7 +123,7 @@ def verify_release(root: Path, tag: str) -> VerifyResult:
             raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
     except (ValueError, KeyError, TypeError) as exc:
         detail = " ".join(str(exc).split())
-        raise PowerlistError(f"release {tag}: {manifest_path} is not a valid manifest ({detail})") from None
+        raise PowerlistError(f"release {tag}: {shown_path(manifest_path)} is not a valid manifest ({detail})") from None
     problems = []
     for rel, digest in files.items():
         path = folder / rel

@@ -403,7 +403,7 @@ def sort_key(c: dict) -> tuple:
 
 
 def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -> dict:
-    """The DESIGN summary from {(table, change): rows}: renamed and moved also count as modified."""
+    """The summary of docs/diff-json.md from {(table, change): rows}: renamed and moved also count as modified."""
     def empty() -> dict:
         return {"added": 0, "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
 
