@@ -26,7 +26,7 @@ def review(ctx: typer.Context,
     Reads the document like ingest into a temporary state; no file of the package changes."""
     from ..errors import PowerlistError
     from ..outputs import choose_format
-    from ..render_office import write_atomic
+    from ..files import write_file
     from ..review import FORMATS, render_review, review_document
 
     fmt = choose_format(output, fmt, FORMATS)
@@ -37,7 +37,7 @@ def review(ctx: typer.Context,
     if output is None:
         typer.echo(body, nl=False)
     else:
-        write_atomic(output, body.encode("utf-8") if isinstance(body, str) else body)
+        write_file(output, body.encode("utf-8") if isinstance(body, str) else body)
         say(f"wrote {output} ({fmt}: {len(report['rows'])} row(s) in 调整对照表, "
             f"{report['diff']['substantive']} substantive change(s) against {report['header']['before']['version']})")
     if exit_code and report["diff"]["substantive"]:

@@ -20,7 +20,8 @@ from ..diff.history import release_order
 from ..diff.view import group, shown, shows_inline, visible, what, whole_item
 from ..errors import PowerlistError
 from ..laws.audit.run import audit_package
-from ..package import WORKING, open_target, sha256_file
+from ..files import sha256_file
+from ..package import WORKING, open_target
 from ..textdiff import segments
 from .parts import WHOLE_ITEM
 
