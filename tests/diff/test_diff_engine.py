@@ -2,8 +2,8 @@
 
 Each fixture (tests/fixtures/synthetic-*.txt, written by make_synthetic.py) is the 2022 source
 with one edit named in its header; EXPECTED lists, by hand, the changes that edit must give.
-Every fixture also replaces the list's source document, so the list row's source_file and
-source_sha256 change (the catalog's inferred provenance keeps naming the first document).
+Every fixture also replaces the list's source document: the list row's source_file and
+source_sha256 differ, which the diff reports as provenance, not as changes.
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from powerlist.diff.classify import field_difference
 from powerlist.ingest.run import ingest_document
 
 X = "450325-baomi"
-SOURCE_CHANGES = [
-    ("lists", "modified", "变更", None, {"list_id": X}, "source_file"),
-    ("lists", "modified", "变更", None, {"list_id": X}, "source_sha256"),
-]
-LISTS_SUMMARY = {"lists": {"added": 0, "removed": 0, "modified": 2}}
+# The adjusted document's file and hash are provenance (DESIGN, second round), never changes.
+SOURCE_CHANGES: list[tuple] = []
+LISTS_SUMMARY = {"lists": {"added": 0, "removed": 0, "modified": 0}}
 
 # Item 5 of the 2022 source prints 5 steps, 5 accountability cases, 1 exemption, and
 # 2 setting + 5 step + 4 accountability citations (第五条 and 第二十八条 are two rows of one citation).
@@ -84,6 +82,8 @@ def test_synthetic_adjustment_gives_exactly_the_hand_written_changes(package_cop
     result = adjusted(package_copy, name)
     got = sorted(map(shape, result["changes"]), key=repr)
     assert got == sorted(expected_changes + SOURCE_CHANGES, key=repr)
+    assert [(p["list_id"], p["from"]["file"]) for p in result["provenance"]] == [(X, "sources/2022/xingan-baomi-2022.txt")]
+    assert result["provenance"][0]["to"]["file"].startswith("sources/working/synthetic-")
     for table, counts in expected_summary.items():
         assert {k: result["summary"][table][k] for k in ("added", "removed", "modified")} == counts, table
     untouched = set(result["summary"]) - set(expected_summary)

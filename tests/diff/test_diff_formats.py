@@ -112,7 +112,8 @@ def test_html_is_a_self_contained_redline_page(typo):
     parser = _Redline()
     parser.feed(page)
     assert "超" in parser.found["ins"]
-    assert "sources/2022/xingan-baomi-2022.txt" in parser.found["del"]
+    # The source file is provenance, shown in the header, not redlined as a change.
+    assert "sources/2022/xingan-baomi-2022.txt" in page and not any("sources/" in d for d in parser.found["del"])
     assert parser.external == [] and "@import" not in page and "url(" not in page
     assert "Noto Sans CJK SC" in page
 
@@ -138,12 +139,16 @@ def test_csv_is_the_comparison_table(typo):
 
 def test_xlsx_is_the_comparison_table_with_wrapped_text(typo):
     ws = load_workbook(io.BytesIO(render_diff(typo, "xlsx"))).active
-    header = [c.value for c in ws[1]][:5]
+    assert ws["A1"].value == "权责清单调整对照表：2022 → working"  # a title row, then the header
+    header = [c.value for c in ws[2]][:5]
     assert header == ["序号", "事项名称", "调整类型", "调整前", "调整后"]
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
     [case] = [r for r in rows if r[2] == "追责情形变更"]
-    assert case[:5] == [1, "对非法获取、持有国家秘密载体的行政强制", "追责情形变更", TYPO_OLD, TYPO_NEW]
-    assert ws["D2"].alignment.wrap_text and ws.column_dimensions["D"].width >= 40
+    assert case[:5] == ["1", "对非法获取、持有国家秘密载体的行政强制", "追责情形变更", TYPO_OLD, TYPO_NEW]
+    assert ws["D3"].alignment.wrap_text and ws.column_dimensions["D"].width >= 40
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2" and ws.print_area
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert all(c.data_type == "s" for r in ws.iter_rows() for c in r if c.value is not None)
 
 
 def test_tables_leave_cosmetic_rows_out_unless_all(punctuation):
@@ -209,3 +214,17 @@ def test_diff_json_written_to_a_file_is_the_rendered_json(tmp_path, typo):
     write_file(target, lambda fh: write_json(typo, fh))
     assert target.read_bytes() == render_diff(typo, "json").encode("utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["diff.json"]  # no temporary file left
+
+
+def test_an_added_item_shows_its_whole_content_in_html_markdown_and_the_table(tmp_path):
+    # SYNTHETIC fixture: item 6 is a copy of item 5 (its 追责情形 3 reads as below in the fixture).
+    pkg = copy_package(tmp_path / "pkg") if (tmp_path / "pkg").mkdir() is None else None
+    ingest_document(pkg, FIXTURES / "synthetic-added-item.txt", list_id=X)
+    result = diff_packages(pkg, "2022", "working")
+    case = "追责情形3：违法实施调查处理，给有关运营商、服务商的合法权益造成损害的。"
+    assert f"<li><ins>{case}" in render_diff(result, "html")
+    assert f"  - {case}" in render_diff(result, "markdown")
+    import csv
+    [row] = [r for r in csv.DictReader(io.StringIO(render_diff(result, "csv"))) if r["调整类型"] == "新增"]
+    assert row["调整后"].split("\n")[:2] == ["权力分类：其他行政权力", "项目名称：对涉密会议、活动的保密检查（合成测试事项）"]  # item 5 is 其他行政权力 (source line 263)
+    assert case in row["调整后"].split("\n")

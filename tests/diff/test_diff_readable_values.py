@@ -32,5 +32,8 @@ def test_a_source_path_with_chinese_characters_reads_as_old_and_new_not_as_a_cha
     ingest_document(package_copy, doc, "450325-baomi")
     result = diff_packages(package_copy, "2022", "working")
     text = render_diff(result, "text")
-    assert "sources/2022/xingan-baomi-2022.txt → sources/working/兴安县权责清单.txt" in text
+    # Provenance, in the header: both paths whole, the hashes shortened; nothing counted as a change.
+    assert ("来源文件 450325-baomi：sources/2022/xingan-baomi-2022.txt（SHA-256 8b886ae11a13…） → "
+            "sources/working/兴安县权责清单.txt（SHA-256 8b886ae11a13…）") in text
     assert "{+" not in text and "[-" not in text
+    assert result["substantive"] == 0 and result["changes"] == []

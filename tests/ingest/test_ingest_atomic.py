@@ -65,10 +65,24 @@ def test_successful_ingest_copies_an_outside_document_into_sources_working(packa
     assert (package_copy / report.source_file).read_bytes() == XINGAN_TXT.read_bytes()
 
 
-def test_a_different_document_with_the_same_name_is_refused(package_copy, outside_doc):
+def test_a_corrected_document_with_the_same_name_replaces_the_working_copy(package_copy, outside_doc):
+    ingest_document(package_copy, outside_doc)
+    corrected = outside_doc.read_text(encoding="utf-8") + "\n"
+    outside_doc.write_text(corrected, encoding="utf-8")
+    report = ingest_document(package_copy, outside_doc)
+    assert report.source_file == "sources/working/兴安县权责清单.txt"
+    assert "sources/working/兴安县权责清单.txt: replaces the previous working copy of this list's source" in report.notes[-1]
+    assert (package_copy / report.source_file).read_text(encoding="utf-8") == corrected
+    assert sorted(p.name for p in (package_copy / "sources" / "working").iterdir()) == ["兴安县权责清单.txt"]
+
+
+def test_a_same_named_document_of_another_list_is_refused(package_copy, outside_doc, tmp_path):
     ingest_document(package_copy, outside_doc)
     before = state(package_copy)
-    outside_doc.write_text(outside_doc.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    with pytest.raises(PowerlistError, match="a different document named 兴安县权责清单.txt is already in"):
-        ingest_document(package_copy, outside_doc)
+    # The catalog, under the Xing'an copy's name: that working copy belongs to 450325-baomi.
+    other = tmp_path / "other" / outside_doc.name
+    other.parent.mkdir()
+    shutil.copyfile(XINGAN_TXT.parent / "gx-catalog-2022.txt", other)
+    with pytest.raises(PowerlistError, match="is the source of 450325-baomi"):
+        ingest_document(package_copy, other)
     assert state(package_copy) == before

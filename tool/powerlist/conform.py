@@ -9,12 +9,12 @@ whitespace, and character width (1．/1., （/(, －/—).
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import PowerlistError
 from .package import Package
+from .textdiff import EQUAL, segments
 
 LEVEL_OF_COUNTY = {"prefecture": "设区市"}  # every other county-level division is 县级
 ROLES = {"setting": "设定/实施依据", "step": "责任事项依据"}
@@ -23,7 +23,9 @@ DASHES = str.maketrans({"—": "-", "－": "-", "–": "-", "‐": "-"})
 
 @dataclass
 class Finding:
-    kind: str               # missing_item | extra_item | wording | citation_form | missing_part | extra_part | order
+    # missing_item | extra_item | shared_catalog_item | wrong_level | wording | citation_form |
+    # missing_part | extra_part | order
+    kind: str
     label: str              # the Chinese word shown to people
     column: str | None = None
     key: str | None = None  # which step or citation, e.g. "责任事项 2" or "1 第三十五条"
@@ -57,28 +59,13 @@ def canon(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).translate(DASHES)
 
 
-def _chars(text: str) -> list[tuple[str, str]]:
-    return [(c, canon(c)) for c in text if not c.isspace()]
-
-
 def same_wording(a: str | None, b: str | None) -> bool:
-    return [k for _, k in _chars(a or "")] == [k for _, k in _chars(b or "")]
+    return all(op == EQUAL for op, _ in char_diff(a, b))
 
 
-def char_diff(a: str, b: str) -> list[tuple[str, str]]:
+def char_diff(a: str | None, b: str | None) -> list[tuple[str, str]]:
     """Character-level differences of a (catalog) → b (list), width and whitespace ignored."""
-    ca, cb = _chars(a), _chars(b)
-    sm = difflib.SequenceMatcher(None, [k for _, k in ca], [k for _, k in cb], autojunk=False)
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            out.append(("equal", "".join(c for c, _ in ca[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(("delete", "".join(c for c, _ in ca[i1:i2])))
-        if j2 > j1:
-            out.append(("insert", "".join(c for c, _ in cb[j1:j2])))
-    return out
+    return segments(a, b, fold=canon, skip_space=True)
 
 
 def list_level(pkg: Package, lst: dict) -> str:
@@ -176,6 +163,21 @@ class _Compare:
                 self.add("extra_part", "多出目录外内容", column, f"{label} {_where(b)}", None, _where(b))
 
 
+def _outside_catalog(item: dict, cat_items: list[dict], implementer: dict[str, dict]) -> Finding:
+    """A list item with no catalog counterpart; if its name resembles a catalog item another list
+    item implements, that catalog item is named (ingest refuses such a link by similarity alone)."""
+    from .ingest.match import most_similar
+
+    near = most_similar(item["name"], cat_items)
+    other = implementer.get(near["item_id"]) if near else None
+    if near is None or other is None:
+        return Finding("extra_item", "目录外事项", None, None, item["item_id"], item["seq"],
+                       item["name"], None, None, None, item["name"])
+    return Finding("extra_item", "目录外事项", None, None, item["item_id"], item["seq"], item["name"],
+                   near["item_id"], near["seq"], near["name"],
+                   f"{item['name']}（与目录第 {near['seq']} 项相近，该目录事项已由序号 {other['seq']}《{other['name']}》实施）")
+
+
 def conform(pkg: Package, list_id: str) -> ConformReport:
     lists = {l["list_id"]: l for l in pkg.read_table("lists")}
     if list_id not in lists:
@@ -210,12 +212,20 @@ def conform(pkg: Package, list_id: str) -> ConformReport:
             findings.append(Finding("missing_item", "目录事项缺失", None, None, None, None, None,
                                     c["item_id"], c["seq"], c["name"], None))
     cat_by_id = {c["item_id"]: c for c in cat_items}
+    implementer: dict[str, dict] = {}  # catalog item → the first list item linked to it
+    for item in items:
+        implementer.setdefault(item.get("catalog_item_id") or "", item)
     for item in items:
         cat = cat_by_id.get(item.get("catalog_item_id") or "")
         if cat is None:
-            findings.append(Finding("extra_item", "目录外事项", None, None, item["item_id"], item["seq"],
-                                    item["name"], None, None, None, item["name"]))
+            findings.append(_outside_catalog(item, cat_items, implementer))
             continue
+        first = implementer[cat["item_id"]]
+        if first is not item:
+            findings.append(Finding(
+                "shared_catalog_item", "重复对应目录事项", None, None, item["item_id"], item["seq"], item["name"],
+                cat["item_id"], cat["seq"], cat["name"],
+                f"目录第 {cat['seq']} 项已由序号 {first['seq']}《{first['name']}》实施"))
         pairs.append({"item_id": item["item_id"], "seq": item["seq"], "catalog_item_id": cat["item_id"],
                       "catalog_seq": cat["seq"], "name": item["name"]})
         cmp = _Compare(item, cat)

@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -29,6 +29,8 @@ class Package:
 
     path: Path
     label: str  # "working", a release tag, or the folder path as given
+    # For a list document opened as a target: ingest's DocumentState (matched list, how, report).
+    document: object = field(default=None, compare=False, repr=False)
 
     @property
     def descriptor_path(self) -> Path:
@@ -171,8 +173,14 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def open_target(root: Path, target: str) -> Package:
-    """Resolve a diff/sql/validate target: 'working', a release tag, or a package folder path."""
+def open_target(root: Path, target: str, base: str = WORKING) -> Package:
+    """Resolve a diff/sql/validate target: 'working', a release tag, a package folder path, or a
+    list document (read like ingest on top of the version `base`, into a temporary package)."""
+    from .documents import is_document, open_document
+
+    if target != WORKING and not (root / "releases" / target).is_dir() and is_document(target):
+        base_pkg = open_target(root, base if not is_document(base) else WORKING)
+        return open_document(root, Path(target), base_pkg, target)
     if target == WORKING:
         return Package(root, WORKING)
     release_dir = root / "releases" / target
@@ -187,7 +195,7 @@ def open_target(root: Path, target: str) -> Package:
     known = ", ".join(release_tags(root)) or "none"
     raise PowerlistError(
         f"unknown release {target!r}: not 'working', not a tag in {shown_path(root / 'releases')}/ "
-        f"(known: {known}), not a folder with {DESCRIPTOR}"
+        f"(known: {known}), not a folder with {DESCRIPTOR}, not a list document"
     )
 
 

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
@@ -174,3 +175,49 @@ def run_git(root: Path, tag: str, *args: str) -> None:
     raise PowerlistError(
         f"release {tag} written to releases/{tag}, but `git {args[0]}` failed: "
         f"{(stderr.splitlines() or [''])[-1]}; {again}")
+
+
+@dataclass
+class ResetReport:
+    tag: str
+    tables: list[str]                                          # tables taken from the release
+    removed_sources: list[str] = field(default_factory=list)   # working copies no list names any more
+
+
+def reset_working(root: Path) -> ResetReport:
+    """Return the working state to the latest release in one step: its tables (those the release
+    lacks, such as the law reference tables, stay as they are), the descriptor, and sources/working/
+    without the document copies that no list of the release names (releases keep their own).
+    One files.commit_state under the package's exclusive lock: all of it or nothing."""
+    from .descriptor import descriptor_bytes
+    from .diff.history import release_order
+    from .digests import remember_written
+    from .files import commit_state
+    from .laws.resolve import resolve_law_ids
+    from .layout import PARTITIONED, resource_path
+    from .lock import locked
+    from .package import open_target, table_writes
+    from .schema import TABLES
+
+    order = release_order(root)
+    if not order:
+        raise PowerlistError(f"no release in {root / 'releases'} to reset the working state to")
+    tag = order[-1]
+    with locked(root, exclusive=True):
+        rel, working = open_target(root, tag), Package(root, "working")
+        taken = [name for name in TABLES if rel.has_table(name)]
+        tables = {name: (rel if name in taken else working).read_table(name) for name in TABLES}
+        # A release made before citations carried law ids derives them at read time; working stores them.
+        resolve_law_ids(tables, {i["item_id"] for i in tables["items"]})
+        writes, deletes = table_writes(root, tables)
+        ids = {l["list_id"] for l in tables["lists"]}
+        writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"], {t: resource_path(t, ids) for t in PARTITIONED})
+        named = {l.get("source_file") for l in tables["lists"]}
+        folder = root / "sources" / "working"
+        stale = [p.relative_to(root).as_posix() for p in sorted(folder.iterdir())
+                 if p.is_file() and p.relative_to(root).as_posix() not in named] if folder.is_dir() else []
+        commit_state(root, writes, [*deletes, *stale])
+        remember_written(root, writes)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+    return ResetReport(tag, taken, stale)

@@ -35,6 +35,12 @@ out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 
 
+def shows_colour() -> bool:
+    """Whether standard output shows colour and strike-through: a terminal that is not TERM=dumb,
+    without NO_COLOR. Otherwise redlines keep their [-…-]{+…+} markers."""
+    return out.is_terminal and out.color_system is not None and not out.no_color
+
+
 def say(text: str) -> None:
     """One line of plain output: no rich markup or highlighting applied to data."""
     out.print(text, markup=False, highlight=False)

@@ -10,26 +10,10 @@ import typer
 from rich.text import Text
 
 from ..package import open_target
+from ..textdiff import redline_text
 from .app import check_format, command, format_option, out, release_option, root, say
 
 FORMATS = ("text", "json")
-STYLES = {"delete": ("[-", "-]", "red strike"), "insert": ("{+", "+}", "green underline")}
-
-
-def diff_text(segments: list[tuple[str, str]], context: int = 12) -> Text:
-    """Inline character diff, git word-diff style markers plus colour; long equal runs are cut."""
-    text = Text()
-    for i, (op, piece) in enumerate(segments):
-        if op == "equal":
-            if len(piece) > 2 * context + 1:
-                head = piece[:context] if i > 0 else ""
-                tail = piece[-context:] if i < len(segments) - 1 else ""
-                piece = f"{head}…{tail}" if head or tail else "…"
-            text.append(piece)
-        else:
-            start, end, style = STYLES[op]
-            text.append(f"{start}{piece}{end}", style=style)
-    return text
 
 
 @command("conform")
@@ -59,8 +43,10 @@ def print_report(report) -> None:
     say(f"发现 {len(report.findings)} 处" + (f"：{'，'.join(f'{k} {v}' for k, v in counts.items())}" if counts else "：与目录一致"))
     current = None
     for f in report.findings:
-        if f.kind in ("missing_item", "extra_item"):
-            what = f"目录第 {f.catalog_seq} 项《{f.catalog_text}》" if f.kind == "missing_item" else f"序号 {f.seq}《{f.list_text}》"
+        if f.kind in ("missing_item", "extra_item", "shared_catalog_item"):
+            what = (f"目录第 {f.catalog_seq} 项《{f.catalog_text}》" if f.kind == "missing_item"
+                    else f"序号 {f.seq}《{f.name}》：{f.list_text}" if f.kind == "shared_catalog_item"
+                    else f"序号 {f.seq}《{f.list_text}》")
             say(f"{f.label}：{what}")
             continue
         if f.item_id != current:
@@ -69,7 +55,7 @@ def print_report(report) -> None:
             say(f"序号 {f.seq} {f.name}（{f.item_id} ↔ 目录第 {f.catalog_seq} 项）")
         line = Text(f"  {f.label}  {f.column}" + (f" {f.key}" if f.key else "") + "：")
         if f.diff:
-            line.append_text(diff_text(f.diff))
+            line.append_text(redline_text(f.diff, context=12))
         else:
             line.append(f"目录「{f.catalog_text or ''}」 清单「{f.list_text or ''}」")
         out.print(line, highlight=False)

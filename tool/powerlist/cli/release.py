@@ -43,3 +43,14 @@ def verify(ctx: typer.Context, tag: Optional[str] = typer.Argument(None, help="T
         bad |= not res.ok
     if bad:
         raise typer.Exit(1)
+
+
+@command()
+def reset(ctx: typer.Context):
+    """Return the working state to the latest release in one step (undoes every ingest since)."""
+    from ..release import reset_working
+
+    report = reset_working(root(ctx))
+    say(f"working state reset to release {report.tag} ({', '.join(report.tables)})")
+    for path in report.removed_sources:
+        say(f"removed working copy {path}")

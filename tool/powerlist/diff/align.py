@@ -7,17 +7,15 @@ an order-keeping alignment pairs the most similar rows and leaves the rest added
 
 from __future__ import annotations
 
-import difflib
 from typing import Callable
+
+from ..textdiff import similarity as _similarity
 
 THRESHOLD = 0.5
 
 
 def similarity(a: str, b: str) -> float:
-    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if m.real_quick_ratio() < THRESHOLD or m.quick_ratio() < THRESHOLD:
-        return 0.0
-    return m.ratio()
+    return _similarity(a, b, THRESHOLD)
 
 
 def pair_rows(olds: list[dict], news: list[dict], text: Callable[[dict], str]) -> list[tuple[dict | None, dict | None]]:

@@ -22,7 +22,7 @@ from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAME
                        field_difference)
 from .describe import describe_row
 from .normalize import fold_sql, number_style_sql
-from .spec import CHILDREN, ITEM_NAME, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
+from .spec import CHILDREN, ITEM_NAME, PROVENANCE, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
 from ..sqltext import ident as _q, literal
 from .spool import drop_strings, register_strings
 from .whole_rows import describe_sql, key_sql, place_sql, solo_sql, column_sql
@@ -317,7 +317,7 @@ def _diff_keyed(s: _Session, table: str, key: list[str]) -> list[dict]:
     cols = s.common_columns(table)
     if not key or not set(key) <= set(cols):
         return []
-    others = [c for c in cols if c not in key]
+    others = [c for c in cols if c not in key and c not in PROVENANCE.get(table, ())]
     exprs = [f"{{a}}.{_q(c)}" for c in others]
     on = " AND ".join(f"o.{_q(k)} = n.{_q(k)}" for k in key)
     null_o = " AND ".join(f"o.{_q(k)} IS NULL" for k in key)
@@ -454,3 +454,20 @@ def compare_attached(con: duckdb.DuckDBPyConnection, tables: list[str], keys: di
         spool.add(batch)
     if progress:
         progress("done", len(tables))
+
+
+def provenance_changes(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Lists in both versions whose source document or its SHA-256 differ, for databases attached
+    as f and t: [{list_id, from: {file, sha256}, to: {file, sha256}}] by list_id."""
+    cols = PROVENANCE["lists"]
+    have = {db: {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+        "AND table_name = 'lists'", [db]).fetchall()} for db in ("f", "t")}
+    if not all({"list_id", *cols} <= have[db] for db in ("f", "t")):
+        return []
+    pick = ", ".join(f"o.{_q(c)}, n.{_q(c)}" for c in cols)
+    differ = " OR ".join(f"o.{_q(c)} IS DISTINCT FROM n.{_q(c)}" for c in cols)
+    rows = con.execute(f"SELECT list_id, {pick} FROM f.main.lists o JOIN t.main.lists n USING (list_id) "
+                       f"WHERE {differ} ORDER BY list_id").fetchall()
+    return [{"list_id": lid, "from": {"file": of, "sha256": oh}, "to": {"file": nf, "sha256": nh}}
+            for lid, of, nf, oh, nh in rows]

@@ -16,7 +16,7 @@ from ..laws.reference import load_reference
 from ..laws.update import DiffCitations
 from ..package import open_target
 from .classify import COSMETIC
-from .engine import attach, compare_attached, plan_tables, sort_key, summary_from_counts
+from .engine import attach, compare_attached, plan_tables, provenance_changes, sort_key, summary_from_counts
 from .spool import ChangeSpool
 
 
@@ -29,12 +29,13 @@ class DiffReport:
     tables_not_in_both: list[str]
     substantive: int
     spool: ChangeSpool
+    provenance: list[dict]  # lists whose source document differs: not changes (DESIGN, second round)
 
     def fields(self, changes=None) -> dict:
         """The contract's top-level fields, in order, with `changes` as given (None: not read)."""
         return {"from": self.from_target, "to": self.to_target, "summary": self.summary, "changes": changes,
                 "tables_compared": self.tables_compared, "tables_not_in_both": self.tables_not_in_both,
-                "substantive": self.substantive}
+                "substantive": self.substantive, "provenance": self.provenance}
 
     def change_texts(self) -> Iterator[str]:
         """Each change's JSON text in report order, read a chunk at a time (json_format.write_json)."""
@@ -54,7 +55,8 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
     total) is told of each step: compiling each side (slow the first time), each table.
     """
     root = Path(root)
-    src, dst = open_target(root, from_target), open_target(root, to_target)
+    # A document is read on top of the other side, so the diff shows what the document changes.
+    src, dst = open_target(root, from_target, to_target), open_target(root, to_target, from_target)
     keys = {name: ts.primary_key for name, ts in dst.schemas.items()}
     titles = {name: {f["name"]: f.get("title") for f in ts.fields}
               for pkg in (src, dst) for name, ts in pkg.schemas.items()}
@@ -90,7 +92,8 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
                 gc.enable()
         counts = spool.counts()
         yield DiffReport(from_target, to_target, summary_from_counts(counts, compared), compared, skipped,
-                         sum(n for (_, kind), n in counts.items() if kind != COSMETIC), spool)
+                         sum(n for (_, kind), n in counts.items() if kind != COSMETIC), spool,
+                         provenance_changes(con) if item_ids is None else [])
     finally:
         con.close()
 

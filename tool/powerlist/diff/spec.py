@@ -56,3 +56,8 @@ ROLE_ORDER = {"setting": 0, "step": 1, "accountability": 2}
 # Items: matched by item_id. seq and name have their own kinds (moved, renamed).
 ITEM_POSITION = ("seq",)
 ITEM_NAME = "name"
+
+
+# Where a list's document came from: reported as provenance (the JSON's `provenance` key and
+# report headers), never as a change, so a re-rendered unchanged document compares equal.
+PROVENANCE = {"lists": ("source_file", "source_sha256")}

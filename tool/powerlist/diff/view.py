@@ -22,6 +22,12 @@ class ItemGroup:
     changes: list[dict] = field(default_factory=list)
 
     @property
+    def children(self) -> list[dict]:
+        """The changes other than the item's own added/removed row."""
+        head = self.headline
+        return [c for c in self.changes if c is not head]
+
+    @property
     def headline(self) -> dict | None:
         """The item's own added/removed row, if the whole item came or went."""
         return next((c for c in self.changes if c["table"] == "items" and c["change"] in (ADDED, REMOVED)), None)
@@ -36,7 +42,43 @@ class ListGroup:
 
 
 def visible(result: dict, show_all: bool) -> list[dict]:
-    return [c for c in result["changes"] if show_all or c["change"] != COSMETIC]
+    """The changes a report shows, in order: cosmetic ones only with show_all, and a citation's
+    law and article changes as one entry (merge_citations)."""
+    return merge_citations([c for c in result["changes"] if show_all or c["change"] != COSMETIC])
+
+
+# A citation names a law and an article: people read 《…》第四十五条 → 《…》第五十二条第二款 as one
+# move, not as a character diff of numerals in three columns.
+CITATION_FIELDS = ("law_type", "law_title", "law_doc", "chapter", "article", "paragraph")
+CITATION = "citation"
+_HEAD = re.compile(r"^(?:【[^】]*】)?(.*?)[：:]")
+_LAW = re.compile(r"^《[^》]*》(?:（[^）]*）)?")
+
+
+def citation_head(text: str | None) -> str:
+    """The cited law and article of a basis as printed: 《中华人民共和国保守国家秘密法》第四十五条."""
+    m = _HEAD.match(text or "")
+    return m.group(1) if m else (text or "")
+
+
+def merge_citations(changes: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    merged: dict[tuple, dict] = {}
+    for c in changes:
+        if not (c["table"] == "bases" and c["field"] in CITATION_FIELDS and c["change"] != COSMETIC
+                and c.get("old_text") is not None and c.get("new_text") is not None):
+            out.append(c)
+            continue
+        key = (c["item_id"], repr(c["key"]))
+        if key in merged:
+            continue
+        old, new = citation_head(c["old_text"]), citation_head(c["new_text"])
+        law = _LAW.match(old)
+        if law and new.startswith(law.group(0)) and new != law.group(0):
+            new = new[len(law.group(0)):]  # the same law: only its article changed
+        merged[key] = entry = {**c, "field": CITATION, "field_title": "依据条款", "old": old, "new": new}
+        out.append(entry)
+    return out
 
 
 def group(changes: list[dict]) -> list[ListGroup]:
@@ -84,9 +126,8 @@ def rows_for_table(result: dict, show_all: bool) -> list[dict]:
             head = item.headline
             for c in ([head] if head else item.changes):
                 row = _table_row(c, item, lg.title)
-                if head and child_counts(item):
-                    key = "调整后" if head["change"] == ADDED else "调整前"
-                    row[key] += f"（含{child_counts(item)}）"
+                if head:  # the whole item, every part of it: what a reviewer must read
+                    row["调整后" if head["change"] == ADDED else "调整前"] = whole_item(head, item.children)
                 out.append(row)
     return out
 
@@ -102,6 +143,38 @@ def _table_row(c: dict, item: "ItemGroup | None", list_title) -> dict:
             "事项名称": c.get("item_name") or (list_title or "") if item else (list_title or c["table"]),
             "调整类型": c["label"], "调整前": old, "调整后": new, "调整内容": what(c),
             "事项编号": c.get("item_id") or "", "清单编号": c.get("list_id") or ""}
+
+
+def shown_count(result: dict, show_all: bool) -> int:
+    """How many entries a rendered report (text, markdown, html, csv, xlsx) shows: one per row of
+    rows_for_table, a whole added or removed item being one."""
+    return len(rows_for_table(result, show_all))
+
+
+# An item's own cells shown for a whole added/removed item (titles as schemas/items.json has them).
+ITEM_FIELDS = [("category", "权力分类"), ("name", "项目名称"), ("sub_name", "子项名称"),
+               ("implementing_body", "实施主体"), ("undertaking_unit", "承办的内设机构"), ("remark", "备注")]
+
+
+# The columns of the official layout, left to right: a whole item reads in that order.
+PRINT_ORDER = {("bases", "setting"): 0, ("steps", None): 1, ("bases", "step"): 2, ("accountability", None): 3,
+               ("bases", "accountability"): 4, ("exemptions", None): 5}
+
+
+def _print_order(c: dict) -> int:
+    return PRINT_ORDER.get((c["table"], c["key"].get("role") if c["table"] == "bases" else None), 9)
+
+
+def whole_item(head: dict, children: list[dict]) -> str:
+    """Every part of an added or removed item, one per line, in the order the document prints it."""
+    children = sorted(children, key=_print_order)  # stable: numbers keep their order
+    row = head.get("row") or {}
+    side = "new" if head["change"] == ADDED else "old"
+    lines = [f"{title}：{row[f]}" for f, title in ITEM_FIELDS if row.get(f)]
+    if not row:
+        lines.append(f"项目名称：{shown(head[side])}")
+    lines += [f"{what(c)}：{shown(c[side])}" for c in children]
+    return "\n".join(lines)
 
 
 def child_counts(item: ItemGroup) -> str:
@@ -137,6 +210,13 @@ def summary_phrase(result: dict) -> str:
     return "；".join(parts) if parts else "无实质调整"
 
 
+def provenance_lines(result: dict) -> list[str]:
+    """Where each side's list came from, for a report header (provenance is never a change)."""
+    def side(p: dict) -> str:
+        return f"{p.get('file') or '（空）'}（SHA-256 {(p.get('sha256') or '')[:12]}…）"
+    return [f"来源文件 {p['list_id']}：{side(p['from'])} → {side(p['to'])}" for p in result.get("provenance") or []]
+
+
 def cosmetic_count(result: dict) -> int:
     return sum(1 for c in result["changes"] if c["change"] == COSMETIC)
 
@@ -152,7 +232,7 @@ _WHOLE_VALUE_SUFFIXES = ("_id", "_code", "_file", "_sha256")
 def shows_inline(c: dict) -> bool:
     """Sentences are shown redlined character by character; codes, paths and hashes as old → new."""
     old, new = c.get("old"), c.get("new")
-    if (c.get("field") or "").endswith(_WHOLE_VALUE_SUFFIXES):
+    if (c.get("field") or "").endswith(_WHOLE_VALUE_SUFFIXES) or c.get("field") == CITATION:
         return False
     return (c["change"] in (MODIFIED, RENAMED, COSMETIC) and isinstance(old, str) and isinstance(new, str)
             and bool(_CJK.search(old) or _CJK.search(new)))

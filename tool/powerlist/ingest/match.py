@@ -6,9 +6,9 @@ similarity. Unmatched rows get new ids, numbered past every id the list ever use
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
+from ..textdiff import similarity
 from .parse import ParsedItem
 
 SIMILARITY_THRESHOLD = 0.6
@@ -29,19 +29,48 @@ def content_of(name: str, steps: list[str]) -> str:
     return name + "\n" + "\n".join(steps)
 
 
-def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def link_catalog(item: ParsedItem, catalog_items: list[dict]) -> str | None:
-    """The catalog item a jurisdiction item implements: same name, else the most similar name."""
+def same_named(item: ParsedItem, catalog_items: list[dict]) -> str | None:
+    """The catalog item with the item's name and sub-item name, if any."""
     name = item.fields["name"]
     for c in catalog_items:
         if c["name"] == name and c.get("sub_name") == item.fields.get("sub_name"):
             return c["item_id"]
-    scored = [(similarity(name, c["name"]), c["item_id"]) for c in catalog_items]
+    return None
+
+
+def most_similar(name: str, catalog_items: list[dict]) -> dict | None:
+    """The catalog item whose name is most like `name`, if similar enough."""
+    scored = [(similarity(name, c["name"]), i) for i, c in enumerate(catalog_items)]
     best = max(scored, default=(0.0, None))
-    return best[1] if best[0] >= SIMILARITY_THRESHOLD else None
+    return catalog_items[best[1]] if best[0] >= SIMILARITY_THRESHOLD else None
+
+
+def link_catalog(items: list[ParsedItem], catalog_items: list[dict]) -> list[str]:
+    """Set each item's catalog_item_id, the catalog item it implements: the same name, else the
+    most similar name — but never by similarity alone to a catalog item another item of the
+    list already implements (an item copied and renamed is not a second implementation).
+    Returns a note for each link so refused."""
+    taken: dict[str, ParsedItem] = {}
+    for item in items:
+        item.fields["catalog_item_id"] = same_named(item, catalog_items)
+        if item.fields["catalog_item_id"]:
+            taken.setdefault(item.fields["catalog_item_id"], item)
+    notes = []
+    for item in items:
+        if item.fields["catalog_item_id"]:
+            continue
+        best = most_similar(item.fields["name"], catalog_items)
+        if best is None:
+            continue
+        other = taken.get(best["item_id"])
+        if other is not None:
+            notes.append(f"序号 {item.fields['seq']}《{item.fields['name']}》: not linked to catalog item "
+                         f"{best['seq']}《{best['name']}》 by name similarity, which 序号 {other.fields['seq']} "
+                         "already implements; it is an item outside the catalog unless linked by hand")
+            continue
+        item.fields["catalog_item_id"] = best["item_id"]
+        taken[best["item_id"]] = item
+    return notes
 
 
 def next_number(list_id: str, used_ids: set[str]) -> int:

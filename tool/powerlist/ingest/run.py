@@ -47,18 +47,26 @@ class IngestReport:
         return f"读取 {items} 项事项、{self.cells_read} 个非空单元格，入表 {self.cells_placed} 个"
 
 
-def store_source(root: Path, doc: Path) -> Path:
-    """The document's place under sources/: kept where it is if already there, else copied in."""
+def store_source(root: Path, doc: Path, list_id: str, lists: list[dict]) -> Path:
+    """The document's place under sources/: kept where it is if already there, else copied in.
+
+    A different document of the same name in sources/working/ is the previous working copy of
+    this list's source (a corrected document): it is replaced, the old one surviving only in
+    history (releases keep their own copies). If it is another list's source, that is refused.
+    """
     doc = doc.resolve()
     sources = (root / "sources").resolve()
     if sources in doc.parents:
         return doc
     target = sources / "working" / doc.name
     if target.exists() and sha256_file(target) != sha256_file(doc):
-        raise PowerlistError(
-            f"{doc}: a different document named {doc.name} is already in {target.parent}; "
-            "rename the new document (e.g. add its year) and ingest it again"
-        )
+        rel = target.relative_to(root.resolve()).as_posix()
+        owner = next((l["list_id"] for l in lists if l.get("source_file") == rel and l["list_id"] != list_id), None)
+        if owner:
+            raise PowerlistError(
+                f"{doc}: a different document named {doc.name} in {target.parent} is the source of {owner}; "
+                "rename the new document (e.g. add its year) and ingest it again"
+            )
     return target
 
 
@@ -113,20 +121,44 @@ def used_item_ids(root: Path, list_id: str) -> set[str]:
 WHOLE_TABLES = ["counties", *REFERENCE_TABLES, "lists"]
 
 
+@dataclass
+class DocumentState:
+    """What ingesting a document would make of the package, computed without writing anything."""
+
+    tables: dict[str, list[dict]]   # the whole small tables, and the partitioned tables' rows of `scope`
+    report: IngestReport
+    stored: Path                    # where ingest keeps the document's copy
+    scope: set[str] | None          # the lists whose rows `tables` holds (None: every list)
+
+
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
-    """Read doc and write it into the working state, holding the package's exclusive lock."""
+    """Read doc and write it into the working state, holding the package's exclusive lock:
+    document_state() of the working state, written."""
     grid = read_grid(doc)
     with locked(root, exclusive=True) as notes:
-        report = _ingest(root, doc, grid, list_id)
-    report.notes[:0] = notes
-    return report
+        state = document_state(root, doc, list_id, grid=grid)
+        if state.stored != doc.resolve() and state.stored.exists() and sha256_file(state.stored) != sha256_file(doc):
+            state.report.notes.append(f"{state.report.source_file}: replaces the previous working copy of this "
+                                      "list's source (a corrected document of the same name)")
+        commit(root, Package(root, "working"), state.tables, state.scope, doc, state.stored)
+    state.report.notes[:0] = notes
+    return state.report
 
 
-def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
+def document_state(root: Path, doc: Path, list_id: str | None = None, base: Package | None = None,
+                   grid=None) -> DocumentState:
+    """The package's tables with the document read in place of its list, on top of `base`
+    (default: the working state). Nothing is written: ingest writes this, diff/review compare it.
+
+    Tables the base lacks (an older release without the law reference tables) come from the
+    working state, so citations resolve the same way whatever the base.
+    """
+    grid = grid if grid is not None else read_grid(doc)
     parsed = parse_grid(grid)
     meta = read_meta(grid.preamble, parsed.kind)
     working = Package(root, "working")
-    tables = {name: working.read_table(name) for name in WHOLE_TABLES}
+    base = base or working
+    tables = {name: (base if base.has_table(name) else working).read_table(name) for name in WHOLE_TABLES}
     county, county_where = (detect_county(meta, parsed.items, tables["counties"])
                             if parsed.kind == "jurisdiction" else (None, None))
     chosen, is_new, how = choose_list(meta, parsed.kind, county, tables["lists"], list_id)
@@ -134,7 +166,7 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     if old_list and old_list["kind"] != parsed.kind:
         raise PowerlistError(f"{doc}: is a {parsed.kind} list but {chosen} is a {old_list['kind']} list")
 
-    stored = store_source(root, doc)
+    stored = store_source(root, doc, chosen, tables["lists"])
     report = IngestReport(chosen, is_new, parsed.kind, meta.title, stored.relative_to(root.resolve()).as_posix())
     report.how = how
     report.cells_read, report.cells_placed = grid.cells_read, grid.cells_placed
@@ -149,13 +181,12 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
         )
     # Only this list's rows are read and rewritten, unless the working state still stores a table
     # in one file: then this write moves every list to its own files (the layout migration).
-    migrate = not all(working.partitioned(t) for t in PARTITIONED if working.has_table(t))
-    tables.update(working.read_lists(None if migrate else {chosen}))
+    migrate = base is working and not all(working.partitioned(t) for t in PARTITIONED if working.has_table(t))
+    tables.update(base.read_lists(None if migrate else {chosen}))
     catalog = _catalog_for(tables["lists"], meta) if parsed.kind == "jurisdiction" else None
     if catalog:
-        catalog_items = working.read_lists({catalog["list_id"]}, ["items"])["items"]
-        for item in parsed.items:
-            item.fields["catalog_item_id"] = link_catalog(item, catalog_items)
+        catalog_items = base.read_lists({catalog["list_id"]}, ["items"])["items"]
+        report.notes.extend(link_catalog(parsed.items, catalog_items))
 
     old_items = [i for i in tables["items"] if i["list_id"] == chosen]
     old_steps: dict[str, list[str]] = {}
@@ -176,9 +207,9 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
             _infer_catalog(tables, catalog["list_id"], citation, list_row, report)
     report.counts = {"items": len(kept), **{name: sum(1 for r in tables[name] if r["item_id"] in kept)
                                              for name in CHILD_TABLES}}
+    return DocumentState(tables, report, stored, None if migrate else {chosen})
 
-    commit(root, working, tables, None if migrate else {chosen}, doc, stored)
-    return report
+
 
 
 def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: set[str] | None,
@@ -203,7 +234,8 @@ def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: s
     if scope is None:  # tables that were one file are now one file per list
         deletes = [p for t in PARTITIONED if working.has_table(t) and not working.partitioned(t)
                    for p in paths_of(working.resource(t)) if p not in writes]
-    if stored != doc.resolve() and not stored.exists():
+    # A corrected document of the same name replaces the list's working copy (store_source).
+    if stored != doc.resolve() and (not stored.exists() or sha256_file(stored) != sha256_file(doc)):
         writes[stored.resolve().relative_to(root.resolve()).as_posix()] = doc.read_bytes()
     paths = {t: resource_path(t, all_ids) for t in PARTITIONED}
     writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"], paths)

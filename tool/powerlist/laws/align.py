@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from ..textdiff import matching_blocks
 
 # Shared runs shorter than this are chance (的, 保密, 。), not the same passage.
 MIN_ANCHOR = 6
@@ -31,8 +32,7 @@ def is_punctuation_or_space(text: str) -> bool:
 
 
 def anchors(a: str, b: str, min_anchor: int = MIN_ANCHOR) -> list:
-    sm = SequenceMatcher(None, a, b, autojunk=False)
-    return [m for m in sm.get_matching_blocks() if m.size >= min_anchor]
+    return [m for m in matching_blocks(a, b) if m.size >= min_anchor]
 
 
 def wording_differences(a: str, b: str) -> list[Difference]:

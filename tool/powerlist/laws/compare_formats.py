@@ -8,7 +8,7 @@ from html import escape
 
 from ..diff.formats.html import STYLE, redline
 from ..spreadsheet import text_cells
-from ..diff.inline import marked
+from ..textdiff import marked, segments
 from .compare import REWORDED, RELATION_TITLES, Comparison
 
 COLUMNS = [("from", "原条款"), ("to", "新条款"), ("relation_title", "对应关系"), ("score", "相似度"),
@@ -34,7 +34,7 @@ def rows(c: Comparison) -> list[dict]:
                     "relation_title": RELATION_TITLES[r.relation], "score": r.score, "basis": basis,
                     "basis_title": BASIS_TITLES[basis], "note": "; ".join(dict.fromkeys(m["note"] for m in r.curated if m.get("note"))),
                     "old_text": old_text, "new_text": new_text,
-                    "diff": marked(old_text, new_text) if r.relation == REWORDED else ""})
+                    "diff": marked(segments(old_text, new_text)) if r.relation == REWORDED else ""})
     for m in c.disagreements:
         out.append({"from": m["from_label"], "to": m["to_label"], "relation": m["relation"],
                     "relation_title": RELATION_TITLES[m["relation"]], "score": None, "basis": "curated",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from ...laws.law_text import OncePerCitation
-from ..inline import DELETE, EQUAL, segments
+from ...textdiff import DELETE, EQUAL, INSERT, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count,
-                    group, item_heading, renumber_note, shows_inline, visible, what)
+                    group, item_heading, provenance_lines, whole_item, renumber_note, shows_inline, visible, what)
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","SimSun",sans-serif;
@@ -25,8 +25,15 @@ ins{color:#1a7f37;background:#dafbe1;text-decoration:underline}
 
 
 def redline(old, new) -> str:
+    return redline_segments(segments(old, new))
+
+
+def redline_segments(segs: list[tuple[str, str]], ops: tuple[str, ...] = (EQUAL, DELETE, INSERT)) -> str:
+    """Segments as HTML, <del>/<ins> around changes; ops picks which to show (one side only)."""
     out = []
-    for op, chunk in segments(old, new):
+    for op, chunk in segs:
+        if op not in ops:
+            continue
         text = escape(chunk)
         out.append(text if op == EQUAL else f"<del>{text}</del>" if op == DELETE else f"<ins>{text}</ins>")
     return "".join(out)
@@ -67,6 +74,7 @@ def render(result: dict, *, show_all: bool = False) -> str:
             parts.append(f"<tr><td>{escape(TABLE_TITLES.get(t, t))}</td><td>{s['added']}</td>"
                          f"<td>{s['removed']}</td><td>{s['modified']}</td></tr>")
     parts.append("</table>")
+    parts += [f'<p class="where">{escape(line)}</p>' for line in provenance_lines(result)]
     if not result["substantive"]:
         parts.append("<p>无实质调整。</p>")
     law_text = OncePerCitation()   # --with-law-text: the official texts beside a citation change
@@ -78,9 +86,11 @@ def render(result: dict, *, show_all: bool = False) -> str:
         for item in lg.items:
             parts.append(f"<h3>{escape(item_heading(item))}</h3><ul>")
             head = item.headline
-            if head:
+            if head:  # the whole item: every cell, step, case, exemption and citation
                 counts = child_counts(item)
-                parts.append(item_line(head, f"（含{counts}）" if counts else ""))
+                tag = "ins" if head["change"] == ADDED else "del"
+                body = "".join(f"<li><{tag}>{escape(line)}</{tag}></li>" for line in whole_item(head, item.children).split("\n"))
+                parts.append(item_line(head, f"（含{counts}）" if counts else "")[:-len("</li>")] + f"<ul>{body}</ul></li>")
             else:
                 for c in item.changes:
                     parts.append(item_line(c))

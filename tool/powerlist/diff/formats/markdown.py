@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ...laws.law_text import OncePerCitation
-from ..inline import DELETE, EQUAL, segments
+from ...textdiff import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count, group,
-                    item_heading, renumber_note, shows_inline, visible, what)
+                    item_heading, provenance_lines, renumber_note, whole_item, shows_inline, visible, what)
 
 # Lines always start with our own markup ("- **", "### "), so only inline markup needs escaping.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -42,6 +42,7 @@ def render(result: dict, *, show_all: bool = False) -> str:
         s = result["summary"].get(t)
         if s and (s["added"] or s["removed"] or s["modified"]):
             lines.append(f"| {esc(TABLE_TITLES.get(t, t))} | {s['added']} | {s['removed']} | {s['modified']} |")
+    lines += [""] + [esc(line) for line in provenance_lines(result)] if result.get("provenance") else []
     lines.append("")
     lines.append("删除的文字以 ~~删除线~~ 标出，新增的文字以 **粗体** 标出。")
     law_text = OncePerCitation()   # --with-law-text: the official texts beside a citation change
@@ -54,6 +55,7 @@ def render(result: dict, *, show_all: bool = False) -> str:
             if head:
                 counts = child_counts(item)
                 lines.append(bullet(head) + (f"（含{esc(counts)}）" if counts else ""))
+                lines += [f"  - {esc(line)}" for line in whole_item(head, item.children).split("\n")]
             else:
                 for c in item.changes:
                     lines.append(bullet(c))

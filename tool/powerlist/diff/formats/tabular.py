@@ -22,27 +22,17 @@ def render_csv(result: dict, *, show_all: bool = False) -> str:
 
 
 def render_xlsx(result: dict, *, show_all: bool = False) -> bytes:
+    """One sheet: a title row naming both versions, then the table, printable (sheets.write_sheet)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+
+    from ...sheets import Table, write_sheet
 
     wb = Workbook()
     ws = wb.active
     ws.title = "调整对照表"
-    ws.append(COLUMNS)
-    for row in rows_for_table(result, show_all):
-        ws.append([row[c] for c in COLUMNS])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for cells in ws.iter_rows():
-        for cell in cells:
-            cell.alignment = wrap
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for i, name in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[name]
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    text_cells(wb)
+    write_sheet(ws, f"权责清单调整对照表：{result['from']} → {result['to']}", [],
+                [Table(None, COLUMNS, rows_for_table(result, show_all))], WIDTHS)
+    ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(COLUMNS)).column_letter}{ws.max_row}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -10,23 +10,13 @@ from rich.console import Console
 from rich.text import Text
 
 from ...laws.law_text import OncePerCitation
-from ..inline import DELETE, EQUAL, segments
+from ...textdiff import redline_text, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, group, item_heading,
-                    renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
+                    provenance_lines, renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
 
 LABEL_STYLES = {ADDED: "bold green", REMOVED: "bold red", COSMETIC: "dim"}
 
 
-def _redline(old, new, markers: bool) -> Text:
-    t = Text()
-    for op, chunk in segments(old, new):
-        if op == EQUAL:
-            t.append(chunk)
-        elif op == DELETE:
-            t.append(f"[-{chunk}-]" if markers else chunk, style="red strike")
-        else:
-            t.append(f"{{+{chunk}+}}" if markers else chunk, style="green underline")
-    return t
 
 
 def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
@@ -39,7 +29,7 @@ def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
         line.append(f"序号 {shown(c['old'])} → {shown(c['new'])}")
     elif shows_inline(c):
         line.append(f"{_what(c)}：")
-        line.append_text(_redline(c["old"], c["new"], markers))
+        line.append_text(redline_text(segments(c["old"], c["new"]), markers=markers))
         line.append(renumber_note(c))
     else:
         line.append(f"{_what(c)}：{shown(c['old'])} → {shown(c['new'])}")
@@ -50,6 +40,7 @@ def build(result: dict, *, show_all: bool = False, markers: bool = True) -> list
     lines = [Text(f"powerlist diff {result['from']} → {result['to']}", style="bold"),
              Text(f"合计：{summary_phrase(result)}")]
     law_text = OncePerCitation()
+    lines += [Text(line, style="dim") for line in provenance_lines(result)]
     for lg in group(visible(result, show_all)):
         lines.append(Text(""))
         heading = f"清单 {lg.list_id} 《{lg.title}》" if lg.list_id else "其他数据表"

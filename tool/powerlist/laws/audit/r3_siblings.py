@@ -9,8 +9,7 @@ pattern on purpose (调查不出示 in an investigation item, 检查不出示 in
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
+from ...textdiff import opcodes
 from ..align import MARK, is_punctuation_or_space
 from .data import AuditData
 from .model import Finding
@@ -21,7 +20,7 @@ MAX_INDEL = 2
 
 def small_edits(a: str, b: str) -> list[tuple[str, str]]:
     """(phrase in a, phrase in b) for each typo-sized edit between identical context."""
-    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops = opcodes(a, b)
     out = []
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal" or k == 0 or k == len(ops) - 1:

@@ -43,7 +43,12 @@ def run_rules(data: AuditData) -> list[Finding]:
 
 
 def audit(root: Path, target: str = "working", list_id: str | None = None, as_of: date | None = None) -> AuditReport:
-    pkg = open_target(root, target)
+    return audit_package(root, open_target(root, target), list_id, as_of)
+
+
+def audit_package(root: Path, pkg, list_id: str | None = None, as_of: date | None = None) -> AuditReport:
+    """audit() of an opened Package (a document opened on top of a chosen release, for review)."""
+    target = pkg.label
     reference = load_reference(root)
     data = load(pkg, root, reference, list_id, as_of, reference.texts)
     if list_id and not data.lists:
