@@ -157,10 +157,19 @@ def test_audit_findings_are_only_the_new_ones(report):
     # the document. Item 6 copies item 1's 【地方性法规】 label of a 政府令 (rule 5): new as item 6's
     # (item 1's was there before). And with the copy, two siblings (items 1 and 6) print
     # 「国家秘密载体的，取得」 where item 5 prints 「国家秘密的，取得」: a sibling typo new in item 5.
-    assert {f["规则"] for f in audit["new"]} == {"3 sibling-typo", "4 superseded-version", "5 type-label"}
+    # The 保密法 citations print no 文号 but quote the 2010 text, so they are read as 2010 and are
+    # superseded on 2024-09-01 as well (2024 law in force 2024-05-01). Item 6 also copies item 1's
+    # two misquotes of the official texts (rule 8): 行政强制法 第六十八条 「违法本法规定」 for
+    # 「违反本法规定」 at 追责依据 3－1, and 实施条例 (2014) 第三十五条 「调查或组织」 for
+    # 「调查或者组织」 at 责任事项依据 1 — each checked against sources/reference/laws.
+    assert {f["规则"] for f in audit["new"]} == {"3 sibling-typo", "4 superseded-version", "5 type-label",
+                                                  "8 official-text"}
     assert [(f["序号"], f["位置"]) for f in audit["new"] if f["规则"] == "5 type-label"] == [("6", "追责依据 2－2")]
     assert [(f["序号"], f["位置"]) for f in audit["new"] if f["规则"] == "3 sibling-typo"] == [("5", "责任事项 1")]
-    assert all(f["说明"].startswith("《中华人民共和国保守国家秘密法实施条例》2014年版")
+    assert sorted((f["序号"], f["位置"]) for f in audit["new"] if f["规则"] == "8 official-text") == [
+        ("6", "责任事项依据 1"), ("6", "追责依据 3－1")]
+    assert all(f["说明"].startswith(("《中华人民共和国保守国家秘密法实施条例》2014年版",
+                                     "《中华人民共和国保守国家秘密法》2010年版"))
                for f in audit["new"] if f["规则"] == "4 superseded-version")
     assert audit["already_present"] > 0
     keys = [(f["序号"], f["位置"], f["说明"]) for f in audit["new"]]
