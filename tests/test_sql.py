@@ -180,3 +180,22 @@ def test_compiled_database_is_cached_and_follows_edits(package_copy):
     assert second != first and not first.exists()
     assert scalar(package_copy, "select count(*) from exemptions") == 4
     assert scalar(package_copy, "select count(*) from r2022.exemptions") == 5
+
+
+def test_release_2022_has_law_id_derived_at_read_time_and_the_law_tables(pkg):
+    # Release 2022 predates bases.law_id and the law tables (its CSV has neither).
+    assert "law_id" not in (pkg / "releases" / "2022" / "tables" / "bases.csv").read_text(encoding="utf-8").split("\n")[0]
+    # The catalog's first setting basis prints 中华人民共和国保守国家秘密法 第四十五条 (gx-catalog-2022.txt).
+    row = run_query(pkg, "select b.law_id, l.title, b.article from r2022.bases b join r2022.laws l using (law_id) "
+                         "where basis_id = 'catalog-baomi-001-s2'").rows
+    assert row == [("baomi-fa", "中华人民共和国保守国家秘密法", "第四十五条")]
+    # Every 2022 citation resolves, and to the id ingest stored for the same basis in the working state.
+    assert scalar(pkg, "select count(law_id) from all_bases where release = '2022'") == 121  # citations printed in the two 2022 documents
+    assert scalar(pkg, "select count(*) from r2022.bases r join working.bases w using (basis_id) "
+                       "where r.law_id is distinct from w.law_id") == 0
+
+
+def test_list_columns_are_arrays(pkg):
+    # The catalog's item 1 prints 实施层级 "设区市、县级" (gx-catalog-2022.txt).
+    res = run_query(pkg, "select levels from r2022.items where item_id = 'catalog-baomi-001'")
+    assert res.types == ["VARCHAR[]"] and res.rows == [(["设区市", "县级"],)]

@@ -18,12 +18,14 @@ from pathlib import Path
 
 import duckdb
 
-from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, load_tables, package_key
+from .compiled import FORMAT_VERSION, build_atomically, cache_dir, package_key
+from .derived import load_view, read_view, reader_type
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
 from .schema import load_schemas
+from .sqltext import ident, literal
 
-SQL_FORMAT = "1"  # bump when the layout of the compiled SQL database changes
+SQL_FORMAT = "3"  # bump when the layout of the compiled SQL database changes
 WORKING_SCHEMA = "working"
 # Statement types that only read. PRAGMA is checked by name because IMPORT DATABASE parses as one.
 READ_TYPES = {"SELECT", "EXPLAIN"}
@@ -63,25 +65,26 @@ def _schema_of(pkg: Package) -> str:
     return WORKING_SCHEMA if pkg.label == WORKING else release_schema(pkg.label)
 
 
-def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
+def _build(con: duckdb.DuckDBPyConnection, packages: list[Package], root: Path) -> None:
     tables: dict[str, list[str]] = {}  # table → schemas holding it, oldest first
     for pkg in packages:
         schema = _schema_of(pkg)
-        con.execute(f'CREATE SCHEMA "{schema}"')
-        load_tables(con, pkg, schema)
-        for name in pkg.schemas:
-            if pkg.has_table(name):
-                tables.setdefault(name, []).append(schema)
+        con.execute(f"CREATE SCHEMA {ident(schema)}")
+        # A release sees what it predates (bases.law_id, the law tables) as readers derive it.
+        view = read_view(pkg, root)
+        load_view(con, view, schema)
+        for name in view.schemas:
+            tables.setdefault(name, []).append(schema)
     working = packages[-1]
     for name in working.schemas:
         if working.has_table(name):
-            con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM "{WORKING_SCHEMA}"."{name}"')
+            con.execute(f"CREATE VIEW main.{ident(name)} AS SELECT * FROM {ident(WORKING_SCHEMA)}.{ident(name)}")
     labels = {_schema_of(p): p.label for p in packages}
     for name, schemas in tables.items():
         # BY NAME: a column added in a later release is NULL in the older ones.
         union = " UNION ALL BY NAME ".join(
-            f"SELECT '{labels[s]}' AS release, * FROM \"{s}\".\"{name}\"" for s in schemas)
-        con.execute(f'CREATE VIEW main."all_{name}" AS {union}')
+            f"SELECT {literal(labels[s])} AS release, * FROM {ident(s)}.{ident(name)}" for s in schemas)
+        con.execute(f"CREATE VIEW main.{ident('all_' + name)} AS {union}")
     con.execute("CREATE TABLE main.releases (release VARCHAR, schema_name VARCHAR, date DATE)")
     for pkg in packages:
         date = None
@@ -98,7 +101,7 @@ def compile_database(root: Path) -> Path:
     if target.exists():
         return target
     try:
-        build_atomically(target, lambda con: _build(con, packages))
+        build_atomically(target, lambda con: _build(con, packages, root))
     except duckdb.Error as exc:
         raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
     for stale in folder.glob("sql-*.duckdb"):
@@ -174,7 +177,7 @@ def schema_rows(root: Path) -> list[dict]:
         rows.append({"table": name, "column": "", "type": "", "title": "",
                      "description": f"{ts.descriptor.get('description', '')} ({where})"})
         for f in ts.fields:
-            rows.append({"table": name, "column": f["name"], "type": duck_type(f),
+            rows.append({"table": name, "column": f["name"], "type": reader_type(f),
                          "title": f.get("title", ""), "description": f.get("description", "")})
     rows.append({"table": "all_<table>", "column": "release", "type": "VARCHAR", "title": "版本",
                  "description": "The release tag or 'working'; columns a release lacks are NULL there"})

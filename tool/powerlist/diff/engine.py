@@ -24,7 +24,7 @@ from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAME
 from .describe import describe_row
 from .normalize import fold_sql, number_style_sql
 from .spec import CHILDREN, ITEM_NAME, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
-from .sqltext import ident as _q
+from ..sqltext import ident as _q
 from .whole_rows import describe_sql, key_sql, place_sql, solo_sql, column_sql
 
 

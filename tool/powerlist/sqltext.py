@@ -1,4 +1,4 @@
-"""Names and values spelled as DuckDB SQL."""
+"""Names and values spelled as SQL (DuckDB and SQLite agree on both): the one quoting helper."""
 
 from __future__ import annotations
 
