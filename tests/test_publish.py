@@ -105,14 +105,16 @@ def test_parquet_per_table_reads_back_with_pyarrow(dist, tag):
 def test_hive_dataset_reads_all_releases_at_once(dist):
     for table, count in COUNTS.items():
         data = ds.dataset(dist / "parquet" / table, format="parquet", partitioning="hive").to_table()
+        # The partition value is text (r2022, as the SQL schema is named): never inferred as a number.
+        assert data.schema.field("release").type == "string"
         by_release = {}
         for r in data.column("release").to_pylist():
-            by_release[str(r)] = by_release.get(str(r), 0) + 1
-        assert by_release == {"2022": count, "2023": count}
+            by_release[r] = by_release.get(r, 0) + 1
+        assert by_release == {"r2022": count, "r2023": count}
     con = duckdb.connect()
-    got = con.execute(f"select release, count(*) from read_parquet('{dist}/parquet/items/*/*.parquet', "
-                      "hive_partitioning = true) group by 1 order by 1").fetchall()
-    assert [(str(a), b) for a, b in got] == [("2022", 11), ("2023", 11)]
+    got = con.execute(f"select release, typeof(release), count(*) from read_parquet('{dist}/parquet/items/*/*.parquet', "
+                      "hive_partitioning = true) group by all order by 1").fetchall()
+    assert got == [("r2022", "VARCHAR", 11), ("r2023", "VARCHAR", 11)]
 
 
 @pytest.mark.parametrize("tag", TAGS)
@@ -135,6 +137,43 @@ def test_duckdb_and_sqlite_databases_hold_every_table(dist, tag):
         assert con.execute("pragma foreign_key_check").fetchall() == []
     finally:
         con.close()
+
+
+LAW_TABLES = ["laws", "law_versions", "law_variants", "law_articles_map"]
+# The catalog's first item cites 中华人民共和国保守国家秘密法 第四十五条 (gx-catalog-2022.txt); the
+# curated reference table names that instrument baomi-fa.
+CITATION = ("catalog-baomi-001-s2", "baomi-fa", "中华人民共和国保守国家秘密法")
+
+
+def test_release_2022_downloads_carry_the_derived_law_id_and_the_law_tables(pkg, dist):
+    # The frozen release has neither the column nor the tables; its downloads have both.
+    assert "law_id" not in (pkg / "releases/2022/tables/bases.csv").read_text(encoding="utf-8").split("\n")[0]
+    assert not (pkg / "releases/2022/tables/laws.csv").exists()
+    basis, law_id, title = CITATION
+    query = f"select b.law_id, l.title from bases b join laws l using (law_id) where b.basis_id = '{basis}'"
+    for tag in TAGS:
+        bases = pq.read_table(dist / tag / "parquet" / "bases.parquet").to_pylist()
+        assert next(b for b in bases if b["basis_id"] == basis)["law_id"] == law_id
+        assert sum(1 for b in bases if b["law_id"]) == len(bases) == 121
+        laws = {r["law_id"]: r["title"] for r in pq.read_table(dist / tag / "parquet" / "laws.parquet").to_pylist()}
+        assert laws[law_id] == title
+        con = duckdb.connect(str(dist / tag / f"{STEM}-{tag}.duckdb"), read_only=True)
+        try:
+            assert con.execute(query).fetchall() == [(law_id, title)]
+            assert {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()} >= set(LAW_TABLES)
+        finally:
+            con.close()
+        con = sqlite3.connect(dist / tag / f"{STEM}-{tag}.sqlite")
+        try:
+            assert con.execute(query).fetchall() == [(law_id, title)]
+            assert ("laws", "law_id") in {(r[2], r[3]) for r in con.execute("pragma foreign_key_list('bases')")}
+            assert con.execute("pragma foreign_key_check").fetchall() == []
+        finally:
+            con.close()
+        doc = json.loads((dist / tag / "json" / "catalog-baomi.json").read_text(encoding="utf-8"))
+        assert next(b for b in doc["items"][0]["bases"] if b["basis_id"] == basis)["law_id"] == law_id
+        wb = openpyxl.load_workbook(dist / tag / f"{STEM}-{tag}.xlsx", read_only=True)
+        assert set(LAW_TABLES) <= set(wb.sheetnames)
 
 
 def test_nested_json_has_one_document_per_list_with_children(dist):

@@ -35,12 +35,16 @@ class ReadView:
         return [n for n, p in self.origin.items() if p.path != self.package.path]
 
 
-def _with_field(ts: TableSchema, new: dict, after: str | None) -> TableSchema:
+def _with_field(ts: TableSchema, current: TableSchema, name: str) -> TableSchema:
+    """ts with the current schema's field `name` (at the same place) and its foreign keys."""
     fields = list(ts.fields)
-    names = [f["name"] for f in fields]
-    at = names.index(after) + 1 if after in names else len(fields)
-    fields.insert(at, new)
-    return TableSchema(ts.name, {**ts.descriptor, "fields": fields})
+    names = current.columns
+    after = names[names.index(name) - 1] if names.index(name) else None
+    have = [f["name"] for f in fields]
+    fields.insert(have.index(after) + 1 if after in have else len(fields), current.field(name))
+    keys = list(ts.descriptor.get("foreignKeys", []))
+    keys += [fk for fk in current.descriptor.get("foreignKeys", []) if fk["fields"] in (name, [name])]
+    return TableSchema(ts.name, {**ts.descriptor, "fields": fields, "foreignKeys": keys})
 
 
 def read_view(pkg: Package, root: Path) -> ReadView:
@@ -57,9 +61,7 @@ def read_view(pkg: Package, root: Path) -> ReadView:
             origin[name] = working
     if "bases" in own and "law_id" not in own["bases"].columns and "law_variants" in schemas \
             and "bases" in current and "law_id" in current["bases"].columns:
-        names = current["bases"].columns
-        after = names[names.index("law_id") - 1] if names.index("law_id") else None
-        schemas["bases"] = _with_field(own["bases"], current["bases"].field("law_id"), after)
+        schemas["bases"] = _with_field(own["bases"], current["bases"], "law_id")
         derived["bases"] = ["law_id"]
     # Parents before children, as load_schemas orders them (the reference tables come first).
     order = {n: i for i, n in enumerate(current)}

@@ -20,7 +20,7 @@ from .datapackage_zip import write_datapackage_zip
 from .duckdb_db import write_duckdb
 from .nested_json import write_nested_json
 from .parquet import write_hive_dataset, write_release_parquet
-from .release_data import load_release
+from .release_data import ReleaseData, load_release
 from .site import write_site
 from .sqlite_db import write_sqlite
 from .workbook import write_workbook
@@ -68,6 +68,14 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
         raise PowerlistError(f"nothing to publish: no releases in {root / 'releases'} (create one with powerlist release TAG)")
     _check_out(out, root)
     releases = sorted((load_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
+    try:
+        return _publish(root, out, releases, progress)
+    finally:
+        for rel in releases:
+            rel.close()
+
+
+def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optional[Progress]) -> PublishReport:
     tags = [r.tag for r in releases]
     total = len(releases) * len(ARTIFACTS) + 4
     done = 0

@@ -6,31 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ..sqltext import ident
+from .ddl import create_sql, sqlite_type
 from .release_data import ReleaseData
-
-SQLITE_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def create_sql(name: str, descriptor: dict) -> str:
-    cols = []
-    for f in descriptor["fields"]:
-        required = " NOT NULL" if f.get("constraints", {}).get("required") else ""
-        cols.append(f"{_q(f['name'])} {SQLITE_TYPES.get(f['type'], 'TEXT')}{required}")
-    if descriptor.get("primaryKey"):
-        pk = descriptor["primaryKey"]
-        cols.append(f"PRIMARY KEY ({', '.join(_q(c) for c in ([pk] if isinstance(pk, str) else pk))})")
-    for fk in descriptor.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        target = ref.get("resource") or name  # "" means the table itself
-        cols.append(f"FOREIGN KEY ({', '.join(map(_q, fields))}) REFERENCES {_q(target)} ({', '.join(map(_q, ref_fields))})")
-    return f"CREATE TABLE {_q(name)} (\n  " + ",\n  ".join(cols) + "\n)"
-
 
 def _value(v, ftype: str):
     if v is None:
@@ -48,10 +26,10 @@ def write_sqlite(rel: ReleaseData, folder: Path) -> Path:
     con = sqlite3.connect(path)
     try:
         for name, ts in rel.schemas.items():
-            con.execute(create_sql(name, ts.descriptor))
+            con.execute(create_sql(name, ts.descriptor, sqlite_type, set(rel.schemas)))
             types = [(f["name"], f["type"]) for f in ts.fields]
             marks = ", ".join("?" for _ in types)
-            con.executemany(f"INSERT INTO {_q(name)} VALUES ({marks})",
+            con.executemany(f"INSERT INTO {ident(name)} VALUES ({marks})",
                             [[_value(r.get(c), t) for c, t in types] for r in rel.tables[name]])
         con.commit()
     finally:
