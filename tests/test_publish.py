@@ -24,7 +24,10 @@ from conftest import ROOT, snapshot
 from powerlist.cli import app
 from powerlist.errors import PowerlistError
 from powerlist.publish import build as build_module
+from powerlist.package import Package
 from powerlist.publish import publish
+from powerlist.render import ListView
+from powerlist.render_office import render_office
 from synthetic_release import IMG_TEXT, SCRIPT_TEXT, two_release_package
 
 # Row counts read off the documents (catalog 6 items/32 steps; Xing'an 5 items/25 steps/27 cases/
@@ -80,16 +83,26 @@ def test_workbook_has_chinese_headed_table_sheets_and_official_list_sheets(dist,
         titles = [f["title"] for f in SCHEMAS[table]["fields"]]
         assert [c.value for c in ws[1]] == titles
         assert ws.max_row == count + 1
+    # A list sheet is exactly what `powerlist render --format xlsx` writes (one renderer).
+    for list_id in ("450325-baomi", "catalog-baomi"):
+        ws = wb[list_id]
+        rendered = render_office(ListView(Package(dist.parent / "pkg" / "releases" / tag, tag), list_id), "xlsx",
+                                 dist.parent / f"render-{tag}-{list_id}.xlsx")
+        ref = openpyxl.load_workbook(rendered).active
+        assert [[c.value for c in r] for r in ws.iter_rows()] == [[c.value for c in r] for r in ref.iter_rows()]
+        assert {str(r) for r in ws.merged_cells.ranges} == {str(r) for r in ref.merged_cells.ranges}
+        assert [ws.column_dimensions[k].width for k in "ABCDEFGHIJKLM"] == \
+               [ref.column_dimensions[k].width for k in "ABCDEFGHIJKLM"]
     ws = wb["450325-baomi"]
-    assert ws["A1"].value == "中共兴安县委办公室（兴安县国家保密局）权责清单"
+    # Xing'an's title block (synthetic 2023 renumbers the 文号): 文号, notice, issuer, date, 附件, title; a blank row; the two header rows.
+    assert ws["A1"].value == f"兴保发〔{tag}〕1号" and ws["A6"].value == "中共兴安县委办公室（兴安县国家保密局）权责清单"
     merged = {str(r) for r in ws.merged_cells.ranges}
     # 序号 and 权力分类 span both header rows; 权力清单 spans 项目名称..实施依据, 责任清单 责任事项..免责事项.
-    assert {"A1:M1", "A2:A3", "B2:B3", "C2:G2", "H2:L2", "M2:M3"} <= merged
-    assert [ws.cell(2, c).value for c in (1, 2, 3, 8, 13)] == ["序号", "权力分类", "权力清单", "责任清单", "备注"]
-    assert ws["C3"].value == "项目名称" and ws["F3"].value == "承办的\n内设机构"
-    assert [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)] == ["1", "2", "3", "4", "5"]
-    assert ws["H4"].alignment.wrap_text and ws.column_dimensions["H"].width >= 40
-    assert wb["catalog-baomi"].max_row == 3 + 6
+    assert {"A6:M6", "A8:A9", "B8:B9", "C8:G8", "H8:L8", "M8:M9"} <= merged
+    assert [ws.cell(8, c).value for c in (1, 2, 3, 8, 13)] == ["序号", "权力分类", "权力清单", "责任清单", "备注"]
+    assert [ws.cell(r, 1).value for r in range(10, ws.max_row + 1)] == [1, 2, 3, 4, 5]
+    # The catalog prints only its title: title, blank row, two header rows, six items.
+    assert wb["catalog-baomi"].max_row == 4 + 6
 
 
 @pytest.mark.parametrize("tag", TAGS)

@@ -157,25 +157,29 @@ def _lines_needed(text: str, width: int) -> int:
     return sum(max(1, math.ceil(len(p) * 2 / max(width, 1))) for p in (text.split("\n") if text else [""]))
 
 
-def xlsx_bytes(view: ListView) -> bytes:
-    import openpyxl
+def text_cell(ws, row: int, col: int, value):
+    """Write a cell; a string is always stored as text (one starting with "=" never becomes a formula)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def fill_list_sheet(ws, view: ListView) -> None:
+    """The list in the official layout on one worksheet: the title block, a blank row, the two-row
+    merged header, one row per item. The only xlsx renderer of a list: render and publish use it."""
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     cols = view.layout.columns
     n = len(cols)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "权责清单"
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap_top = Alignment(wrap_text=True, vertical="top")
     center = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
     def put(r: int, c: int, value, align=wrap_top, bold=False, boxed=True, size=10):
-        cell = ws.cell(row=r, column=c, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        cell = text_cell(ws, r, c, value)
         cell.alignment = align
         cell.font = Font(bold=bold, size=size)
         if boxed:
@@ -217,6 +221,15 @@ def xlsx_bytes(view: ListView) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def xlsx_bytes(view: ListView) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权责清单"
+    fill_list_sheet(ws, view)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

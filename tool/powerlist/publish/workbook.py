@@ -1,44 +1,31 @@
-"""One Excel workbook per release: a sheet per table (Chinese headers), a sheet per list in the
-official table layout (title, merged two-row header, wrapped text, readable widths)."""
+"""One Excel workbook per release: a sheet per list in the official table layout (the same sheet
+`powerlist render --format xlsx` writes), then a sheet per table (Chinese headers)."""
 
 from __future__ import annotations
 
 import io
-import math
 import unicodedata
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from .deterministic import restamp_zip
-from .layout import header_cells
+from ..render_office import fill_list_sheet, text_cell
 from .release_data import ReleaseData
 
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="E8EEF4")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
-# Column widths (in Excel character units) for the list sheets, by layout column.
-LIST_WIDTHS = {"seq": 6, "category": 10, "name": 22, "sub_name": 12, "levels": 10, "implementing_body": 16,
-               "undertaking_unit": 10, "setting_bases": 46, "steps": 46, "step_bases": 46, "cases": 44,
-               "case_bases": 44, "exemptions": 36, "remark": 8}
-MAX_ROW_HEIGHT = 409  # Excel's limit, in points
-LINE_HEIGHT = 15
 
 
 def display_width(text: str) -> int:
     """CJK characters take two columns in Excel's width unit."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def line_count(text: str, width: int) -> int:
-    return sum(max(1, math.ceil(display_width(p) / max(width - 1, 1))) for p in text.split("\n"))
 
 
 def sheet_value(value, ftype: str):
@@ -58,8 +45,9 @@ def add_table_sheet(wb: Workbook, name: str, fields: list[dict], rows: list[dict
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.alignment = CENTER
-    for row in rows:
-        ws.append([sheet_value(row.get(f["name"]), f["type"]) for f in fields])
+    for n, row in enumerate(rows, start=2):
+        for c, f in enumerate(fields, start=1):
+            text_cell(ws, n, c, sheet_value(row.get(f["name"]), f["type"]))
     for i, f in enumerate(fields, start=1):
         letter = get_column_letter(i)
         longest = max([display_width(f.get("title") or f["name"])] +
@@ -76,39 +64,8 @@ def add_table_sheet(wb: Workbook, name: str, fields: list[dict], rows: list[dict
 
 
 def add_list_sheet(wb: Workbook, rel: ReleaseData, list_id: str) -> None:
-    view = rel.views[list_id]
-    columns = view.layout.columns
-    ws = wb.create_sheet(list_id[:31])
-    ws.cell(1, 1, view.list["title"]).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = CENTER
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws.row_dimensions[1].height = 30
-    for h in header_cells(view):
-        cell = ws.cell(2 + h.row, 1 + h.col, h.text)
-        cell.font = Font(bold=True)
-        cell.alignment = CENTER
-        if h.rowspan > 1 or h.colspan > 1:
-            ws.merge_cells(start_row=2 + h.row, start_column=1 + h.col,
-                           end_row=2 + h.row + h.rowspan - 1, end_column=1 + h.col + h.colspan - 1)
-    for r in (2, 3):
-        ws.row_dimensions[r].height = 36
-        for c in range(1, len(columns) + 1):
-            ws.cell(r, c).border = BORDER
-            ws.cell(r, c).fill = HEAD_FILL
-    for i, col in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = LIST_WIDTHS.get(col, 16)
-    for n, row in enumerate(view.data_rows(), start=4):
-        lines = 1
-        for i, (col, text) in enumerate(zip(columns, row), start=1):
-            cell = ws.cell(n, i, text or None)
-            cell.alignment = CENTER if col in ("seq", "category") else WRAP_TOP
-            cell.border = BORDER
-            lines = max(lines, line_count(text, LIST_WIDTHS.get(col, 16)))
-        # openpyxl cannot measure text; an estimate keeps wrapped cells readable when opened.
-        ws.row_dimensions[n].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
-    ws.freeze_panes = "C4"
-    ws.print_title_rows = "2:3"
-    ws.page_setup.orientation = "landscape"
+    """The same sheet `powerlist render --format xlsx` writes (render_office.fill_list_sheet)."""
+    fill_list_sheet(wb.create_sheet(list_id[:31]), rel.views[list_id])
 
 
 def build_workbook(rel: ReleaseData) -> Workbook:
