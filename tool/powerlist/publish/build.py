@@ -17,8 +17,10 @@ from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
 from .checksums import NAME as SUMS, write_sha256sums
 from .datapackage_zip import write_datapackage_zip
+from .datasette import write_metadata
 from .duckdb_db import write_duckdb
 from .nested_json import write_nested_json
+from .portal import Portal, portal
 from .parquet import write_hive_dataset, write_release_parquet
 from .release_data import ReleaseData, load_release
 from .site import write_site
@@ -62,20 +64,24 @@ def _check_out(out: Path, root: Path) -> None:
             "refusing to replace it")
 
 
-def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> PublishReport:
+def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title: Optional[str] = None,
+            base_url: Optional[str] = None) -> PublishReport:
+    """title: the dataset's title on the site and in every metadata file (default: the data
+    package's); base_url: where dist/site/ will be served, for absolute links in DCAT and JSON-LD."""
     tags = release_tags(root)
     if not tags:
         raise PowerlistError(f"nothing to publish: no releases in {root / 'releases'} (create one with powerlist release TAG)")
     _check_out(out, root)
     releases = sorted((load_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
     try:
-        return _publish(root, out, releases, progress)
+        return _publish(root, out, releases, progress, portal(releases[-1], title, base_url))
     finally:
         for rel in releases:
             rel.close()
 
 
-def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optional[Progress]) -> PublishReport:
+def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optional[Progress],
+             meta: Portal) -> PublishReport:
     tags = [r.tag for r in releases]
     total = len(releases) * len(ARTIFACTS) + 4
     done = 0
@@ -87,7 +93,7 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
         done += 1
 
     report = PublishReport(out, tags)
-    title = releases[-1].package.descriptor.get("title", releases[-1].name)
+    title = meta.title
     with staged_dir(out) as tmp:
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; published files are for everyone
         for rel in releases:
@@ -96,6 +102,7 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
             for label, write in ARTIFACTS:
                 step(f"{rel.tag}: {label}")
                 write(rel, folder)
+            write_metadata(rel, folder, meta)
         step("Parquet dataset across releases")
         write_hive_dataset(releases, tmp)
         step("CHANGELOG.md")
