@@ -199,3 +199,17 @@ def test_list_columns_are_arrays(pkg):
     # The catalog's item 1 prints 实施层级 "设区市、县级" (gx-catalog-2022.txt).
     res = run_query(pkg, "select levels from r2022.items where item_id = 'catalog-baomi-001'")
     assert res.types == ["VARCHAR[]"] and res.rows == [(["设区市", "县级"],)]
+
+
+def test_search_macro_finds_one_and_two_character_words_and_citations(pkg):
+    # 收缴 stands in step 3 of item 1 of both 2022 documents, as its name 收缴责任 and in its text.
+    rows = run_query(pkg, "select item_id, key, \"column\" from search('收缴') "
+                          "where release = '2022' and \"table\" = 'steps' order by all").rows
+    assert rows == [("450325-baomi-001", "3", "name"), ("450325-baomi-001", "3", "text"),
+                    ("catalog-baomi-001", "3", "name"), ("catalog-baomi-001", "3", "text")]
+    # 第四十五条 of 保密法 is cited by item 1 of both lists (README: 2 items).
+    cited = run_query(pkg, "select distinct item_id from search('第四十五条') where release = '2022' order by 1").rows
+    assert cited == [("450325-baomi-001",), ("catalog-baomi-001",)]
+    # One character: every hit holds it, and as many as a LIKE over the same views finds.
+    hits = scalar(pkg, "select count(*) from search('密') where \"table\" = 'accountability' and \"column\" = 'text'")
+    assert hits == scalar(pkg, "select count(*) from all_accountability where text like '%密%'") > 0

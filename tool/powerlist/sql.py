@@ -24,8 +24,9 @@ from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
 from .schema import load_schemas
 from .sqltext import ident, literal
+from .textsearch import ROW_KEYS, SEARCH_COLUMNS
 
-SQL_FORMAT = "3"  # bump when the layout of the compiled SQL database changes
+SQL_FORMAT = "4"  # bump when the layout of the compiled SQL database changes
 WORKING_SCHEMA = "working"
 # Statement types that only read. PRAGMA is checked by name because IMPORT DATABASE parses as one.
 READ_TYPES = {"SELECT", "EXPLAIN"}
@@ -85,12 +86,31 @@ def _build(con: duckdb.DuckDBPyConnection, packages: list[Package], root: Path) 
         union = " UNION ALL BY NAME ".join(
             f"SELECT {literal(labels[s])} AS release, * FROM {ident(s)}.{ident(name)}" for s in schemas)
         con.execute(f"CREATE VIEW main.{ident('all_' + name)} AS {union}")
+    _search(con, tables)
     con.execute("CREATE TABLE main.releases (release VARCHAR, schema_name VARCHAR, date DATE)")
     for pkg in packages:
         date = None
         if pkg.label != WORKING:
             date = json.loads((pkg.path / "release.json").read_text(encoding="utf-8")).get("date")
         con.execute("INSERT INTO main.releases VALUES (?, ?, ?)", [pkg.label, _schema_of(pkg), date])
+
+
+def _search(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> None:
+    """`search_text`: every searchable text of every release, one row per (row, column); and the
+    table macro `search(q)`: the rows whose text holds q (case-folded substring, so one- and
+    two-character Chinese words are found; see powerlist.textsearch for why not tokens here)."""
+    parts = []
+    for name, columns in SEARCH_COLUMNS.items():
+        if name not in tables:
+            continue
+        key = ROW_KEYS[name]
+        for column in columns:
+            parts.append(f"SELECT release, {literal(name)} AS \"table\", item_id, CAST({ident(key)} AS VARCHAR) AS key, "
+                         f"{literal(column)} AS \"column\", {ident(column)} AS text "
+                         f"FROM main.{ident('all_' + name)} WHERE {ident(column)} IS NOT NULL")
+    con.execute("CREATE VIEW main.search_text AS " + " UNION ALL ".join(parts))
+    con.execute("CREATE MACRO main.search(q) AS TABLE SELECT * FROM main.search_text "
+                "WHERE contains(lower(text), lower(trim(q)))")
 
 
 def compile_database(root: Path) -> Path:
@@ -181,6 +201,9 @@ def schema_rows(root: Path) -> list[dict]:
                          "title": f.get("title", ""), "description": f.get("description", "")})
     rows.append({"table": "all_<table>", "column": "release", "type": "VARCHAR", "title": "版本",
                  "description": "The release tag or 'working'; columns a release lacks are NULL there"})
+    rows.append({"table": "search(q)", "column": "", "type": "", "title": "检索",
+                 "description": "Table macro: rows of every release whose text holds q (select * from search('收缴')): "
+                                "release, table, item_id, key, column, text; search_text is the view it reads"})
     rows.append({"table": "releases", "column": "", "type": "", "title": "",
                  "description": "One row per release and the working state: release, schema_name, date"})
     return rows
