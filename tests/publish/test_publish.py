@@ -311,3 +311,61 @@ def test_without_the_diff_engine_publish_says_what_it_skipped(pkg, tmp_path, mon
     text = (tmp_path / "dist" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "未生成版本之间的变更：the diff engine (powerlist.diff) is not installed (synthetic)" in text
     assert "本次发布未生成版本对照" in (tmp_path / "dist" / "site" / "index.html").read_text(encoding="utf-8")
+
+
+# What each Table Schema type must read back as, per format (hand-written from the formats' docs):
+# arrays where the format has them, JSON arrays in SQLite (Datasette facets them), ISO dates in JSON.
+PARQUET_TYPES = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool",
+                 "date": "date32[day]", "list": "list<element: string>"}
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
+                "date": "DATE", "list": "VARCHAR[]"}
+SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER",
+                "date": "TEXT", "list": "TEXT"}
+JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "date": str, "list": list}
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_every_format_types_each_column_as_its_schema_says(dist, tag):
+    schemas = {**{n: SCHEMAS[n] for n in LAW_TABLES}, **{n: SCHEMAS[n] for n in COUNTS}}
+    duck = duckdb.connect(str(dist / tag / f"{STEM}-{tag}.duckdb"), read_only=True)
+    lite = sqlite3.connect(dist / tag / f"{STEM}-{tag}.sqlite")
+    try:
+        for table, schema in schemas.items():
+            fields = {f["name"]: f["type"] for f in schema["fields"]}
+            pq_schema = pq.read_schema(dist / tag / "parquet" / f"{table}.parquet")
+            assert {f.name: str(f.type).replace("item: string", "element: string") for f in pq_schema} == \
+                   {n: PARQUET_TYPES[t] for n, t in fields.items()}, table
+            hive = ds.dataset(dist / "parquet" / table, format="parquet", partitioning="hive").schema
+            assert {f.name: str(f.type).replace("item: string", "element: string") for f in hive} == \
+                   {**{n: PARQUET_TYPES[t] for n, t in fields.items()}, "release": "string"}, table
+            got = dict(duck.execute("select column_name, data_type from duckdb_columns() where table_name = ?",
+                                    [table]).fetchall())
+            assert got == {n: DUCKDB_TYPES[t] for n, t in fields.items()}, table
+            got = {r[1]: r[2] for r in lite.execute(f"pragma table_info('{table}')")}
+            assert got == {n: SQLITE_TYPES[t] for n, t in fields.items()}, table
+            for name, ftype in fields.items():
+                if ftype == "list":
+                    for (value,) in lite.execute(f"select {name} from {table} where {name} is not null"):
+                        assert isinstance(json.loads(value), list)
+        # DuckDB declares the keys SQLite does (foreign keys into the same table: SQLite only).
+        pks = {r[0] for r in duck.execute("select table_name from duckdb_constraints() where constraint_type = 'PRIMARY KEY'").fetchall()}
+        assert pks >= set(schemas)
+        fks = {(r[0], r[1]) for r in duck.execute(
+            "select table_name, referenced_table from duckdb_constraints() where constraint_type = 'FOREIGN KEY'").fetchall()}
+        assert {("items", "lists"), ("steps", "items"), ("bases", "items"), ("bases", "laws"), ("lists", "counties")} <= fks
+    finally:
+        duck.close()
+        lite.close()
+    for path in (dist / tag / "json").glob("*.json"):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        checks = [("lists", doc["list"])] + [("items", {k: v for k, v in i.items() if k not in CHILDREN}) for i in doc["items"]]
+        checks += [(t, row) for i in doc["items"] for t in CHILDREN for row in i[t]]
+        for table, row in checks:
+            types = {f["name"]: f["type"] for f in SCHEMAS[table]["fields"]}
+            assert set(row) == set(types), table
+            for name, value in row.items():
+                assert value is None or isinstance(value, JSON_TYPES[types[name]]), (table, name, value)
+                assert not (types[name] == "integer" and isinstance(value, bool))
+
+
+CHILDREN = ["steps", "accountability", "exemptions", "bases"]
