@@ -16,17 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..descriptor import CONTRIBUTORS, KEYWORDS, LICENSES, source_entry
 from .release_data import ReleaseData
 
 CODE_LICENSE = {"name": "MIT", "path": "https://opensource.org/licenses/MIT"}
 DATA_LICENSE_NOTE = ("汇编数据（规范化表格、表结构及派生列）采用 CC BY 4.0 许可；清单原文为国家机关的规范性文件，"
                      "依《中华人民共和国著作权法》第五条不适用著作权保护。")
-KEYWORDS = ["保密工作", "权责清单", "权力清单", "责任清单", "动态调整", "广西", "开放数据",
-            "power and responsibility list", "Guangxi", "open data"]
-CONTRIBUTORS = [
-    {"title": "powerlist maintainers", "role": "creator"},
-    {"title": "powerlist maintainers", "role": "publisher"},
-]
 UPDATE_FREQUENCY = "annual"  # one release per annual dynamic adjustment (动态调整)
 DCAT_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
 
@@ -52,23 +47,13 @@ class Portal:
 
 def portal(latest: ReleaseData, title: str | None, base_url: str | None) -> Portal:
     d = latest.package.descriptor
-    lic = (d.get("licenses") or [{}])[0]
+    lic = LICENSES[0]  # the licence decided now (a release's own descriptor is frozen as it was)
     return Portal(title or d.get("title") or latest.name, d.get("description", ""), (base_url or "").strip(),
                   {"name": lic.get("name", ""), "title": lic.get("title", ""), "path": lic.get("path", "")},
-                  CONTRIBUTORS[1]["title"])
+                  CONTRIBUTORS[0]["title"])
 
 
 def document_sources(rel: ReleaseData) -> list[dict]:
-    """One entry per list document of the release: path as frozen, SHA-256, and what it prints."""
-    out = []
-    for lst in rel.tables.get("lists", []):
-        entry = {"title": lst["title"], "path": lst["source_file"], "sha256": lst["source_sha256"]}
-        for key, label in (("issuer", "publisher"), ("doc_no", "doc_no"), ("issued_on", "issued_on")):
-            if lst.get(key):
-                entry[label] = lst[key]
-            elif lst.get(f"{key}_inferred"):
-                entry[f"{label}_inferred"] = lst[f"{key}_inferred"]
-        if lst.get("inferred_basis"):
-            entry["inferred_basis"] = lst["inferred_basis"]
-        out.append(entry)
-    return out
+    """One entry per list document of the release (descriptor.source_entry), path as frozen in it."""
+    return [{**source_entry(lst), "frozen_path": f"releases/{rel.tag}/{lst['source_file']}"}
+            for lst in rel.tables.get("lists", [])]
