@@ -217,15 +217,16 @@ def test_publishing_twice_gives_identical_bytes_except_duckdb(pkg, dist):
     assert a.keys() == b.keys()
     differ = {k for k in a if a[k] != b[k]}
     duck = {k for k in a if k.endswith(".duckdb")}
-    assert differ - duck <= {"SHA256SUMS", "site/index.html"}
+    # The .duckdb checksums appear in SHA256SUMS, dcat.json and the index pages, and their own
+    # checksums in SHA256SUMS: with those masked, every file must match byte for byte.
+    holders = {"SHA256SUMS", "site/index.html", "site/latest/index.html", "dcat.json", "site/downloads/dcat.json"}
+    assert differ - duck <= holders
 
-    # The .duckdb checksums appear in SHA256SUMS and on the index page, and the index page's own
-    # checksum in SHA256SUMS: with those masked, both files must match byte for byte.
     def masked(text: bytes, files: dict) -> bytes:
-        for k in duck | {"site/index.html"}:
+        for k in duck | holders - {"SHA256SUMS"}:
             text = text.replace(hashlib.sha256(files[k]).hexdigest().encode(), b"<masked>")
         return text
-    for k in ("SHA256SUMS", "site/index.html"):
+    for k in holders:
         assert masked(a[k], a) == masked(b[k], b)
 
 
@@ -272,7 +273,8 @@ def test_site_index_links_every_list_page_and_download_with_its_checksum(dist):
         assert target.is_file()
         assert sums[f"site/{href}"] in index
     assert "fetch(" not in (dist / "site" / "search.js").read_text(encoding="utf-8")
-    assert not re.search(r'(src|href)="(https?:)?//', index)
+    # No external resource (scripts, images, stylesheets); the licence is a plain hyperlink.
+    assert not re.search(r'src="(https?:)?//', index) and not re.search(r'<link[^>]*href="(https?:)?//', index)
 
 
 def test_changelog_and_redline_pages_come_from_the_diff_engine(dist):
@@ -369,3 +371,49 @@ def test_every_format_types_each_column_as_its_schema_says(dist, tag):
 
 
 CHILDREN = ["steps", "accountability", "exemptions", "bases"]
+
+
+def test_portal_metadata_json_ld_and_dcat_with_base_url_and_title(tmp_path):
+    from conftest import copy_package
+    (tmp_path / "pkg").mkdir()
+    pkg = copy_package(tmp_path / "pkg")
+    base = "https://data.example.org/powerlist/"
+    res = CliRunner().invoke(app, ["-p", str(pkg), "publish", "-o", str(tmp_path / "dist"),
+                                   "--base-url", base, "--title", "广西保密工作权责清单（测试标题）"])
+    assert res.exit_code == 0, res.output
+    dist = tmp_path / "dist"
+    index = (dist / "site" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', index, re.S)
+    assert len(blocks) == 1
+    ld = json.loads(blocks[0])
+    assert ld["@type"] == "Dataset" and ld["name"] == "广西保密工作权责清单（测试标题）"
+    assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert ld["publisher"]["name"] == "powerlist maintainers"
+    urls = {d["contentUrl"] for d in ld["distribution"]}
+    assert f"{base}downloads/2022/{STEM}-2022.sqlite" in urls
+    assert f"{base}downloads/2022/sources/2022/xingan-baomi-2022.txt" in urls
+    # The Xing'an document prints its publisher, 文号 and date; the catalog prints none (inferred, so not claimed).
+    xingan = next(w for w in ld["isBasedOn"] if w["name"] == "中共兴安县委办公室（兴安县国家保密局）权责清单")
+    assert (xingan["publisher"]["name"], xingan["identifier"], xingan["datePublished"]) == \
+           ("兴安县国家保密局", "兴保发〔2022〕1号", "2022-07-18")
+    catalog = next(w for w in ld["isBasedOn"] if w["name"] == "广西保密工作市、县两级权责清单规范化通用目录")
+    assert "publisher" not in catalog and "datePublished" not in catalog
+    assert not any("url" in w for w in ld["isBasedOn"])  # no source states a URL: none is invented
+    cat = json.loads((dist / "dcat.json").read_text(encoding="utf-8"))
+    ds_ = cat["dcat:dataset"][0]
+    assert ds_["dct:license"]["@id"] == ld["license"] and ds_["dcat:landingPage"]["@id"] == f"{base}index.html"
+    sums = dict(reversed(line.split("  ", 1)) for line in (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
+    for d in ds_["dcat:distribution"]:
+        path = d["dcat:downloadURL"]["@id"].removeprefix(base)
+        assert d["spdx:checksum"]["spdx:checksumValue"] == sums[f"site/{path}"]
+    meta = json.loads((dist / "2022" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["license"] == "CC-BY-4.0" and meta["source_url"] == f"{base}index.html"
+    assert "许可" in index and "著作权法" in index
+
+
+@pytest.mark.parametrize("args,message", [(["--base-url", "data.example.org"], "is not an http(s) URL"),
+                                          (["--title", "  "], "--title is empty")])
+def test_publish_refuses_a_bad_base_url_or_title_and_writes_nothing(pkg, tmp_path, args, message):
+    res = CliRunner().invoke(app, ["-p", str(pkg), "publish", "-o", str(tmp_path / "dist"), *args])
+    assert res.exit_code == 2 and message in res.output and len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "dist").exists()

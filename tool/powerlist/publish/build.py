@@ -18,6 +18,7 @@ from .changes import DiffUnavailable, consecutive_diffs
 from .checksums import NAME as SUMS, write_sha256sums
 from .datapackage_zip import write_datapackage_zip
 from .datasette import write_metadata
+from .documents import write_documents
 from .duckdb_db import write_duckdb
 from .nested_json import write_nested_json
 from .portal import Portal, portal
@@ -35,6 +36,7 @@ ARTIFACTS = [
     ("DuckDB database", write_duckdb),
     ("SQLite database", write_sqlite),
     ("nested JSON", write_nested_json),
+    ("source documents", write_documents),
 ]
 # Formats that embed a random database id and header checksum: never byte-reproducible.
 NOT_REPRODUCIBLE = (".duckdb",)
@@ -115,7 +117,7 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
         report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
         write_changelog(tmp, releases, diffs, title, missing)
         step("site")
-        write_site(tmp, title, releases, diffs, missing)
+        write_site(tmp, meta, releases, diffs, missing)
         step(SUMS)
         write_sha256sums(tmp)
         files = [p for p in tmp.rglob("*") if p.is_file()]
