@@ -13,6 +13,7 @@ longer one is the AND of its pairs, checked against the text itself where exactn
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # What each searchable table offers to search: its text columns (ids and codes are not text).
 SEARCH_COLUMNS = {
@@ -31,8 +32,10 @@ _RUN = re.compile(f"[{HAN}]+|[^\\W{HAN}_]+")  # a run of Han characters, or a wo
 _IS_HAN = re.compile(f"[{HAN}]")
 
 
+@lru_cache(maxsize=1 << 16)
 def tokens(text: str | None) -> str:
-    """The index text of a value: Han characters and character pairs, other words as they are."""
+    """The index text of a value: Han characters and character pairs, other words as they are.
+    Cached: the same provision and the same step text recur across every county's list."""
     out: list[str] = []
     for run in _RUN.findall(text or ""):
         if _IS_HAN.match(run):
