@@ -104,14 +104,26 @@ def write_site(out: Path, meta: Portal, releases: list[ReleaseData], diffs: list
     put("search.js", SEARCH)
     put("search-index.js", search_script(releases))
     latest = releases[-1]
+    cells = {}  # (release, item_id) → the item's cells, computed once for all pages that show them
+    shown: dict[str, str] = {}  # item_id → its history redlines, the same on each version's page
+
+    def row_cells(rel: ReleaseData, view, item: dict) -> list[str]:
+        key = (rel.tag, item["item_id"])
+        if key not in cells:
+            cells[key] = view.row_cells(item)
+        return cells[key]
     for rel in releases:
+        # latest/ holds the newest release's pages at the same depth, so the same HTML serves both.
         prefixes = [rel.tag] + ([LATEST] if rel is latest else [])
         for list_id in sorted(rel.views):
             v = rel.views[list_id]
+            text = list_page(rel, list_id)
             for prefix in prefixes:
-                put(list_url(prefix, list_id), list_page(rel, list_id))
-                for item in v.items:
-                    put(item_url(prefix, item["item_id"]), item_page(rel, list_id, item, history[item["item_id"]]))
+                put(list_url(prefix, list_id), text)
+            for item in v.items:
+                text = item_page(rel, list_id, item, history[item["item_id"]], row_cells, shown)
+                for prefix in prefixes:
+                    put(item_url(prefix, item["item_id"]), text)
     put(f"{LATEST}/index.html", latest_index(releases, downloads))
     laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
     versions = latest.tables.get("law_versions", [])

@@ -192,12 +192,32 @@ def column_labels(view) -> dict[str, str]:
 Version = tuple  # (ReleaseData, ListView, item row)
 
 
-def item_page(rel: ReleaseData, list_id: str, item: dict, history: list[Version]) -> str:
+def redlines(history: list[Version], labels: dict[str, str], row_cells) -> str:
+    """The changed cells of each consecutive pair of an item's versions, redlined."""
+    hist: list[str] = []
+    for (arel, aview, aitem), (brel, bview, bitem) in zip(history, history[1:]):
+        old = dict(zip(aview.layout.columns, row_cells(arel, aview, aitem)))
+        new = dict(zip(bview.layout.columns, row_cells(brel, bview, bitem)))
+        changed = [c for c in new if old.get(c, "") != new[c]] + [c for c in old if c not in new and old[c]]
+        hist.append(f'<h3 id="redline-{esc(arel.tag)}-{esc(brel.tag)}">{esc(arel.tag)} → {esc(brel.tag)}</h3>')
+        if not changed:
+            hist.append('<p class="muted">无变化。</p>')
+            continue
+        hist.append('<table class="plain redline">' + "".join(
+            f"<tr><th>{esc(labels.get(c, c))}</th><td>{redline(old.get(c, ''), new.get(c, '')).replace(chr(10), '<br>')}</td></tr>"
+            for c in changed) + "</table>")
+    return "".join(hist)
+
+
+def item_page(rel: ReleaseData, list_id: str, item: dict, history: list[Version], row_cells=None,
+              shown: dict | None = None) -> str:
     """One item: its cells as published in this release, its citations linked to the law pages,
-    and its history across releases with the changed cells redlined."""
+    and its history across releases with the changed cells redlined. row_cells(rel, view, item)
+    may cache the cells (every version of an item is shown on every version's page)."""
+    row_cells = row_cells or (lambda _rel, view, it: view.row_cells(it))
     v = rel.views[list_id]
     labels = column_labels(v)
-    cells = dict(zip(v.layout.columns, v.row_cells(item)))
+    cells = dict(zip(v.layout.columns, row_cells(rel, v, item)))
     up = "../../"
     rows = "".join(f"<tr><th>{esc(labels.get(c, c))}</th><td>{paragraphs(t)}</td></tr>"
                    for c, t in cells.items() if t and c not in ("setting_bases", "step_bases", "case_bases"))
@@ -215,17 +235,11 @@ def item_page(rel: ReleaseData, list_id: str, item: dict, history: list[Version]
         hist.append(f'<tr><td><a href="{esc(up + item_url(hrel.tag, hitem["item_id"]))}">{esc(hrel.tag)}</a>{here}</td>'
                     f'<td>{esc(hview.list["title"])}</td><td>{esc(hitem["seq"])}</td><td>{esc(hitem["name"])}</td></tr>')
     hist.append("</tbody></table>")
-    for (arel, aview, aitem), (brel, bview, bitem) in zip(history, history[1:]):
-        old = dict(zip(aview.layout.columns, aview.row_cells(aitem)))
-        new = dict(zip(bview.layout.columns, bview.row_cells(bitem)))
-        changed = [c for c in new if old.get(c, "") != new[c]] + [c for c in old if c not in new and old[c]]
-        hist.append(f'<h3 id="redline-{esc(arel.tag)}-{esc(brel.tag)}">{esc(arel.tag)} → {esc(brel.tag)}</h3>')
-        if not changed:
-            hist.append('<p class="muted">无变化。</p>')
-            continue
-        hist.append('<table class="plain redline">' + "".join(
-            f"<tr><th>{esc(labels.get(c, c))}</th><td>{redline(old.get(c, ''), new.get(c, '')).replace(chr(10), '<br>')}</td></tr>"
-            for c in changed) + "</table>")
+    # The redlines are the same on every version's page of the item: `shown` keeps them by item.
+    shown = {} if shown is None else shown
+    if item["item_id"] not in shown:
+        shown[item["item_id"]] = redlines(history, labels, row_cells)
+    hist.append(shown[item["item_id"]])
     title = item["name"] + (f"（{item['sub_name']}）" if item.get("sub_name") else "")
     body = (f'<p class="muted"><a href="{up}index.html">首页</a> › {esc(rel.tag)} 版 › '
             f'<a href="../{esc(list_id)}.html#{esc(item["item_id"])}">{esc(v.list["title"])}</a></p>'
