@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from conftest import snapshot
 from powerlist.cli import app
-from powerlist.package import sha256_file as sha256
+from powerlist.files import sha256_file as sha256
 
 
 def cli(root: Path, *args: str):

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from .package import Package
+from .sqltext import ident, literal
 
 CACHE_DIR = ".powerlist-cache"
 FORMAT_VERSION = "2"  # bump when the compiled layout changes
@@ -41,8 +42,8 @@ def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path) -> None:
     """Bound the connection's memory and let it spill to a folder inside the cache (never releases/)."""
     spill_dir.mkdir(parents=True, exist_ok=True)
     for name, value in duckdb_settings().items():
-        con.execute(f"SET {name} = '{value}'")
-    con.execute(f"SET temp_directory = '{str(spill_dir).replace(chr(39), chr(39) * 2)}'")
+        con.execute(f"SET {name} = {literal(value)}")
+    con.execute(f"SET temp_directory = {literal(spill_dir)}")
 
 
 DUCK_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
@@ -81,9 +82,8 @@ def package_key(pkg: Package) -> str:
 
 def csv_relation_sql(path: Path, fields: list[dict]) -> str:
     """A DuckDB read_csv over one table with the types its schema declares."""
-    columns = ", ".join(f"'{f['name']}': '{duck_type(f)}'" for f in fields)
-    quoted = str(path).replace("'", "''")
-    return (f"read_csv('{quoted}', header=true, columns={{{columns}}}, delim=',', quote='\"', "
+    columns = ", ".join(f"{literal(f['name'])}: {literal(duck_type(f))}" for f in fields)
+    return (f"read_csv({literal(path)}, header=true, columns={{{columns}}}, delim=',', quote='\"', "
             f"escape='\"', nullstr='', auto_detect=false)")
 
 
@@ -93,13 +93,25 @@ def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "mai
         if not pkg.has_table(name):
             continue
         path = pkg.table_path(name)
-        con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
+        con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS SELECT * FROM {csv_relation_sql(path, ts.fields)}")
 
 
-def build_atomically(target: Path, build) -> Path:
+def lock_down(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> None:
+    """Switch external access off except for these folders (the packages read, the cache).
+
+    Every value reaching SQL is quoted by sqltext, so this is the second wall: even an injected
+    COPY or ATTACH could touch nothing outside them, and no extension or URL can be loaded.
+    """
+    allowed = ", ".join(literal(str(Path(f).resolve()) + os.sep) for f in folders)
+    con.execute(f"SET allowed_directories = [{allowed}]")
+    con.execute("SET enable_external_access = false")
+
+
+def build_atomically(target: Path, build, reads: list[Path]) -> Path:
     """Create the DuckDB file `target` by calling build(connection) on a temporary file, then rename.
 
-    A failed build leaves no file behind, so a cached file is always a complete one.
+    The connection may read files only inside `reads` (and the cache). A failed build leaves no
+    file behind, so a cached file is always a complete one.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
@@ -108,6 +120,7 @@ def build_atomically(target: Path, build) -> Path:
         con = duckdb.connect(str(tmp))
         try:
             configure(con, target.parent / "spill")
+            lock_down(con, [*reads, target.parent])
             build(con)
         finally:
             con.close()
@@ -124,11 +137,11 @@ def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package) -> None:
     of both again: releases never change, so the hashing is paid once, when compiling. Read
     them beside their table with POSITIONAL JOIN (CREATE TABLE AS keeps insertion order).
     """
-    con.execute(f'CREATE SCHEMA "{ROW_HASHES}"')
+    con.execute(f"CREATE SCHEMA {ident(ROW_HASHES)}")
     for name, ts in pkg.schemas.items():
         if pkg.has_table(name):
-            columns = ", ".join(f'"{f["name"]}"' for f in ts.fields)
-            con.execute(f'CREATE TABLE "{ROW_HASHES}"."{name}" AS SELECT hash({columns}) AS h FROM main."{name}"')
+            columns = ", ".join(ident(f["name"]) for f in ts.fields)
+            con.execute(f"CREATE TABLE {ident(ROW_HASHES)}.{ident(name)} AS SELECT hash({columns}) AS h FROM main.{ident(name)}")
 
 
 def compile_package(pkg: Package, root: Path) -> Path:
@@ -140,7 +153,7 @@ def compile_package(pkg: Package, root: Path) -> Path:
     def build(con: duckdb.DuckDBPyConnection) -> None:
         load_tables(con, pkg)
         add_row_hashes(con, pkg)
-    return build_atomically(target, build)
+    return build_atomically(target, build, [pkg.path])
 
 
 def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:
@@ -150,9 +163,12 @@ def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:
 
 def clear_cache(root: Path) -> int:
     """Remove every compiled file; returns how many there were."""
+    from .lock import locked  # lock imports files, which compiled's importers load first
+
     folder = cache_dir(root)
-    if not folder.is_dir():
-        return 0
-    count = sum(1 for p in folder.glob("*.duckdb"))
-    shutil.rmtree(folder)
+    with locked(root, exclusive=True):
+        if not folder.is_dir():
+            return 0
+        count = sum(1 for p in folder.glob("*.duckdb"))
+        shutil.rmtree(folder)
     return count

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .package import DESCRIPTOR, atomic_write_json, read_csv
+from .files import json_bytes, write_file
+from .package import DESCRIPTOR, read_csv
 from .schema import load_schemas
 
 NAME = "guangxi-baomi-powerlists"
@@ -60,16 +61,18 @@ def source_entry(row: dict) -> dict:
     return entry
 
 
-def document_sources(root: Path) -> list[dict]:
-    lists_csv = root / "tables" / "lists.csv"
-    if not lists_csv.exists():
-        return []
-    schemas = load_schemas(root / "schemas")
-    return [source_entry(row) for row in read_csv(lists_csv, schemas["lists"])]
+def document_sources(root: Path, lists: list[dict] | None = None) -> list[dict]:
+    """One source per list document; `lists` are the lists rows (default: read from tables/lists.csv)."""
+    if lists is None:
+        lists_csv = root / "tables" / "lists.csv"
+        if not lists_csv.exists():
+            return []
+        lists = list(read_csv(lists_csv, load_schemas(root / "schemas")["lists"]))
+    return [source_entry(row) for row in lists]
 
 
 def build_descriptor(root: Path, previous: dict | None, version: str = "working",
-                     created: str | None = None) -> dict:
+                     created: str | None = None, lists: list[dict] | None = None) -> dict:
     """Resources follow schemas/; resource-level sources (the counties' vintage) are kept."""
     previous = previous or {}
     old_sources = {r["name"]: r.get("sources") for r in previous.get("resources", [])}
@@ -86,17 +89,20 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
         "keywords": KEYWORDS,
         "licenses": LICENSES,
         "contributors": CONTRIBUTORS,
-        "sources": document_sources(root) + vintage,
+        "sources": document_sources(root, lists) + vintage,
         "resources": resources,
     }
 
 
-def write_descriptor(root: Path) -> dict:
+def descriptor_bytes(root: Path, lists: list[dict] | None = None) -> bytes:
+    """The working state's datapackage.json as it should be written (for `files.commit_state`)."""
     path = root / DESCRIPTOR
     previous = None
     if path.exists():
         import json
         previous = json.loads(path.read_text(encoding="utf-8"))
-    descriptor = build_descriptor(root, previous)
-    atomic_write_json(path, descriptor)
-    return descriptor
+    return json_bytes(build_descriptor(root, previous, lists=lists))
+
+
+def write_descriptor(root: Path) -> None:
+    write_file(root / DESCRIPTOR, descriptor_bytes(root))

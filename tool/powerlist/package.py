@@ -1,19 +1,18 @@
-"""Find and open data packages (the working state, a release, any folder) and write them atomically."""
+"""Find and open data packages (the working state, a release, any folder); tables as typed CSV."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
+import io
 import json
-import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
+from .files import commit_state, write_file
+from .manifest import MANIFEST, check_release
+from .names import is_name
 from .schema import TableSchema, load_schemas
 
 DESCRIPTOR = "datapackage.json"
@@ -76,14 +75,17 @@ def open_target(root: Path, target: str) -> Package:
     if target == WORKING:
         return Package(root, WORKING)
     release_dir = root / "releases" / target
-    if release_dir.is_dir():
+    if is_name(target) and (release_dir / MANIFEST).is_file():
+        check_release(root, release_dir, target)
         return Package(release_dir, target)
     as_path = Path(target)
     if (as_path / DESCRIPTOR).is_file():
+        if (as_path / MANIFEST).is_file():  # a release folder named by its path is checked the same
+            check_release(root, as_path, target)
         return Package(as_path.resolve(), target)
     known = ", ".join(release_tags(root)) or "none"
     raise PowerlistError(
-        f"unknown release {target!r}: not 'working', not a tag in {root / 'releases'} "
+        f"unknown release {target!r}: not 'working', not a tag in {shown_path(root / 'releases')}/ "
         f"(known: {known}), not a folder with {DESCRIPTOR}"
     )
 
@@ -92,15 +94,18 @@ def release_tags(root: Path) -> list[str]:
     rel = root / "releases"
     if not rel.is_dir():
         return []
-    return sorted(p.name for p in rel.iterdir() if (p / "release.json").is_file())
+    # A folder whose name is not a tag (`.2023.staging-…` left by a killed release, or anything
+    # else) is never a release, whatever it holds.
+    return sorted(p.name for p in rel.iterdir() if is_name(p.name) and (p / "release.json").is_file())
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def not_releases(root: Path) -> list[str]:
+    """Entries of releases/ that no command reads as a release (for `verify` to point out)."""
+    rel = root / "releases"
+    if not rel.is_dir():
+        return []
+    tags = set(release_tags(root))
+    return sorted(p.name for p in rel.iterdir() if p.name not in tags)
 
 
 # ---- CSV with schema types -------------------------------------------------------------
@@ -134,58 +139,36 @@ def read_csv(path: Path, schema: TableSchema) -> Iterator[dict]:
             yield {k: _parse(v, types.get(k, "string")) for k, v in row.items()}
 
 
-def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
+def csv_bytes(schema: TableSchema, rows: Iterable[dict]) -> bytes:
+    """A table's CSV file as written: header, then one line per row, values spelled per the schema."""
     types = {f["name"]: f["type"] for f in schema.fields}
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(schema.columns)
-        for row in rows:
-            writer.writerow([_format(row.get(c), types[c]) for c in schema.columns])
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(schema.columns)
+    for row in rows:
+        writer.writerow([_format(row.get(c), types[c]) for c in schema.columns])
+    return buf.getvalue().encode("utf-8")
 
 
-# ---- atomic writes ---------------------------------------------------------------------
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
+    write_file(path, csv_bytes(schema, rows))
 
 
-def atomic_write_json(path: Path, data) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+# ---- the working state's tables ------------------------------------------------------
 
+def table_writes(root: Path, tables: dict[str, list[dict]]) -> tuple[dict[str, bytes], set[str]]:
+    """(files to write, files to remove) that make tables/ hold exactly these tables, one CSV each.
 
-@contextmanager
-def staged_dir(final: Path) -> Iterator[Path]:
-    """Yield a temporary sibling folder; on success it replaces `final` in one rename.
-
-    On any error the temporary folder is removed and `final` is left exactly as it was.
+    For `files.commit_state`, which writes them together with whatever else the caller changes.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.staging-"))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if final.exists():
-        old = final.parent / f".{final.name}.old-{os.getpid()}"
-        os.replace(final, old)
-    os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    schemas = load_schemas(root / "schemas")
+    writes = {f"tables/{name}.csv": csv_bytes(schema, tables.get(name, [])) for name, schema in schemas.items()}
+    existing = {p.relative_to(root).as_posix() for p in (root / "tables").rglob("*.csv")
+                if p.is_file()} if (root / "tables").is_dir() else set()
+    return writes, existing - set(writes)
 
 
 def write_tables(root: Path, tables: dict[str, list[dict]]) -> None:
-    """Replace the whole tables/ folder of the working state atomically."""
-    schemas = load_schemas(root / "schemas")
-    with staged_dir(root / "tables") as tmp:
-        for name, schema in schemas.items():
-            write_csv(tmp / f"{name}.csv", schema, tables.get(name, []))
+    """Replace the tables of the working state, all or nothing."""
+    writes, deletes = table_writes(root, tables)
+    commit_state(root, writes, deletes)

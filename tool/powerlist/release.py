@@ -6,18 +6,19 @@ import json
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
-from .package import DESCRIPTOR, Package, sha256_file, staged_dir
+from .files import fault, json_bytes, sha256_file, staged_dir, write_file
+from .lock import locked
+from .names import check_tag, schema_name
+from .manifest import MANIFEST, verify_release
+from .package import DESCRIPTOR, Package, release_tags
 from .validate import validate_package
 
-TAG = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
-MANIFEST = "release.json"
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -40,14 +41,28 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
     """Write releases/TAG atomically: tables, schemas, sources, datapackage.json, release.json.
 
     Refuses a malformed or existing tag and an invalid working state. Returns the manifest.
+    When releases/TAG exists, verifies and lacks only its git commit or tag (a run killed or
+    stopped by git after the folder was written), finishes those instead.
     """
-    if not TAG.match(tag) or tag == "working":
-        raise PowerlistError(f"invalid release tag {tag!r}: use letters, digits, '.', '_' or '-' (not 'working')")
+    check_tag(tag)
+    with locked(root, exclusive=True):
+        return _create_release(root, tag, on)
+
+
+def _create_release(root: Path, tag: str, on: str | None) -> dict:
     final = root / "releases" / tag
+    for other in release_tags(root):
+        if other != tag and schema_name(other) == schema_name(tag):
+            raise PowerlistError(
+                f"release tag {tag!r} would be queried as SQL schema {schema_name(tag)}, which release "
+                f"{other} already has; choose another tag (e.g. with '-' or '.' spelled the same way)")
     git = in_git_checkout(root)
     if final.exists():
+        if git and not _git_tagged(root, tag) and verify_release(root, tag).ok:
+            _tag_in_git(root, tag, resumed=True)
+            return json.loads((final / MANIFEST).read_text(encoding="utf-8"))
         raise PowerlistError(f"release {tag} already exists in releases/{tag}; releases are never overwritten")
-    if git and _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{git_tag_name(tag)}").returncode == 0:
+    if git and _git_tagged(root, tag):
         raise PowerlistError(f"git tag {git_tag_name(tag)} already exists; releases are never overwritten")
     on = on or Date.today().isoformat()
     try:
@@ -72,7 +87,7 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / l["source_file"], dest)
         descriptor = build_descriptor(tmp, working.descriptor, version=tag, created=f"{on}T00:00:00Z")
-        (tmp / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_file(tmp / DESCRIPTOR, json_bytes(descriptor))
         manifest = {
             "tag": tag,
             "date": on,
@@ -82,57 +97,45 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
             "files": {p.relative_to(tmp).as_posix(): sha256_file(p)
                       for p in sorted(tmp.rglob("*")) if p.is_file()},
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_file(tmp / MANIFEST, json_bytes(manifest))
     if git:
+        fault("release:before-git")
         _tag_in_git(root, tag)
     return manifest
 
 
-def _tag_in_git(root: Path, tag: str) -> None:
+def _git_tagged(root: Path, tag: str) -> bool:
+    return _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{git_tag_name(tag)}").returncode == 0
+
+
+def _tag_in_git(root: Path, tag: str, resumed: bool = False) -> None:
     """Commit the released state (the new release folder with the working state and sources it was
-    made from) and tag that commit; a git failure leaves the release in place and says so."""
-    paths = [p for p in (f"releases/{tag}", "tables", "schemas", "sources", "datapackage.json")
-             if (root / p).exists()]
-    steps = [("add", "--", *paths), ("commit", "-q", "-m", f"Release {tag}", "--", *paths),
-             ("tag", "-a", git_tag_name(tag), "-m", f"powerlist release {tag}")]
-    for args in steps:
-        done = _git(root, *args)
-        if done.returncode != 0:
-            raise PowerlistError(
-                f"release {tag} written to releases/{tag}, but `git {args[0]}` failed: "
-                f"{(done.stderr.strip().splitlines() or [''])[-1]}"
-            )
+    made from) and tag that commit; a git failure leaves the release in place and says so.
+
+    resumed: finishing a release whose folder was written earlier; only releases/TAG is committed
+    (the working state may have moved on since) and the tag goes on the commit holding it.
+    """
+    names = (f"releases/{tag}",) if resumed else (f"releases/{tag}", "tables", "schemas", "sources", "datapackage.json")
+    paths = [p for p in names if (root / p).exists()]
+    run_git(root, tag, "add", "--", *paths)
+    if _git(root, "diff", "--cached", "--quiet", "--", *paths).returncode != 0:
+        run_git(root, tag, "commit", "-q", "-m", f"Release {tag}", "--", *paths)
+    commit = _git(root, "log", "-n", "1", "--format=%H", "--", f"releases/{tag}").stdout.strip() or "HEAD"
+    run_git(root, tag, "tag", "-a", git_tag_name(tag), "-m", f"powerlist release {tag}", commit)
 
 
-@dataclass
-class VerifyResult:
-    tag: str
-    ok: bool
-    problems: list[str] = field(default_factory=list)
-
-
-def verify_release(root: Path, tag: str) -> VerifyResult:
-    folder = root / "releases" / tag
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        raise PowerlistError(f"release {tag}: {manifest_path} is missing; not a release folder")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = manifest["files"]
-        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-            raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
-    except (ValueError, KeyError, TypeError) as exc:
-        detail = " ".join(str(exc).split())
-        raise PowerlistError(f"release {tag}: {manifest_path} is not a valid manifest ({detail})") from None
-    problems = []
-    for rel, digest in files.items():
-        path = folder / rel
-        if not path.is_file():
-            problems.append(f"{rel}: missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{rel}: changed (SHA-256 differs from {MANIFEST})")
-    listed = set(files) | {MANIFEST}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.relative_to(folder).as_posix() not in listed:
-            problems.append(f"{path.relative_to(folder).as_posix()}: not in {MANIFEST}")
-    return VerifyResult(tag, not problems, problems)
+def run_git(root: Path, tag: str, *args: str) -> None:
+    done = _git(root, *args)
+    if done.returncode == 0:
+        return
+    stderr = done.stderr.strip()
+    again = f"run `powerlist release {tag}` again to commit and tag it"
+    locked_index = re.search(r"'([^']*index\.lock)'", stderr)
+    if locked_index:
+        raise PowerlistError(
+            f"release {tag} written to releases/{tag}, but git could not lock its index: "
+            f"{locked_index.group(1)} exists (another git command is running, or one was killed: "
+            f"remove that file if none is running); then {again}")
+    raise PowerlistError(
+        f"release {tag} written to releases/{tag}, but `git {args[0]}` failed: "
+        f"{(stderr.splitlines() or [''])[-1]}; {again}")

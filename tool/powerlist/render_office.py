@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 from .errors import PowerlistError
+from .files import write_file
+from .spreadsheet import text_cells
 from .render import ListView
 
 # Relative column widths (characters of CJK text) by column: legal text gets the room.
@@ -51,21 +51,6 @@ def header_spans(view: ListView) -> list[tuple[str, int, int]]:
 
 def second_row(view: ListView) -> list[str]:
     return ["\n".join(p for p in label.split("\n") if p) for label in view.layout.header_row2]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a rendered file is for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---- docx ------------------------------------------------------------------------------
@@ -157,14 +142,6 @@ def _lines_needed(text: str, width: int) -> int:
     return sum(max(1, math.ceil(len(p) * 2 / max(width, 1))) for p in (text.split("\n") if text else [""]))
 
 
-def text_cell(ws, row: int, col: int, value):
-    """Write a cell; a string is always stored as text (one starting with "=" never becomes a formula)."""
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
 BODY, CENTERED = "powerlist-body", "powerlist-center"
 
 
@@ -198,7 +175,7 @@ def fill_list_sheet(ws, view: ListView) -> None:
     center = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
     def put(r: int, c: int, value, align=wrap_top, bold=False, boxed=True, size=10):
-        cell = text_cell(ws, r, c, value)
+        cell = ws.cell(row=r, column=c, value=value)
         cell.alignment = align
         cell.font = Font(bold=bold, size=size)
         if boxed:
@@ -231,7 +208,7 @@ def fill_list_sheet(ws, view: ListView) -> None:
     for i, cells in enumerate(view.data_rows(), start=h + 2):
         for j, (c, text) in enumerate(zip(cols, cells), start=1):
             value = int(text) if c == "seq" and text.isdigit() else text
-            text_cell(ws, i, j, value).style = CENTERED if c in ("seq", "category") else BODY
+            ws.cell(row=i, column=j, value=value).style = CENTERED if c in ("seq", "category") else BODY
         needed = max(_lines_needed(t, int(WIDTHS[c] * 1.2)) for c, t in zip(cols, cells))
         ws.row_dimensions[i].height = min(409, 14 * needed)  # 409 pt is Excel's row height limit
     ws.freeze_panes = ws.cell(row=h + 2, column=1)
@@ -250,6 +227,7 @@ def xlsx_bytes(view: ListView) -> bytes:
     ws.title = "权责清单"
     fill_list_sheet(ws, view)
     buf = io.BytesIO()
+    text_cells(wb)
     wb.save(buf)
     return buf.getvalue()
 
@@ -263,5 +241,5 @@ def render_office(view: ListView, fmt: str, path: Path) -> Path:
         data = WRITERS[fmt](view)
     except ValueError as exc:  # lxml/openpyxl refuse control characters that XML cannot hold
         raise PowerlistError(f"{view.list['list_id']}: cannot write {fmt}: {' '.join(str(exc).split())[:120]}") from None
-    write_atomic(path, data)
+    write_file(path, data)
     return path

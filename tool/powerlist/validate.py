@@ -20,6 +20,7 @@ from typing import Callable, Optional
 
 from .errors import PowerlistError
 from .package import Package
+from .sqltext import ident, literal
 
 ENGINES = ("duckdb", "frictionless")
 
@@ -98,12 +99,6 @@ _KNOWN_CONSTRAINTS = {"required", "enum", "pattern", "minimum", "maximum"}
 _SLACK = 8  # extra columns read beyond the schema, so surplus cells show up instead of failing
 
 
-def _q(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _count_lines(path: Path) -> int:
@@ -234,7 +229,7 @@ class _FastValidator:
             type_ok = _INT.format(c=c)
         elif f.type == "boolean":
             values = list(f.true_values) + list(f.false_values)
-            type_ok = f"{c} IN ({', '.join(_q(v) for v in values)})"
+            type_ok = f"{c} IN ({', '.join(literal(v) for v in values)})"
         elif f.type == "date" and plain:
             type_ok = (f"(regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {c} >= '0001' "
                        f"AND try_cast({c} AS DATE) IS NOT NULL)")
@@ -244,25 +239,25 @@ class _FastValidator:
         if "enum" in cons:
             if f.type != "string":
                 return "false"
-            checks.append(f"{c} IN ({', '.join(_q(v) for v in cons['enum'])})")
+            checks.append(f"{c} IN ({', '.join(literal(v) for v in cons['enum'])})")
         if "pattern" in cons:
             if f.type != "string":
                 return "false"
-            checks.append(f"regexp_full_match({c}, {_q(cons['pattern'])})")
+            checks.append(f"regexp_full_match({c}, {literal(cons['pattern'])})")
         for name, op in (("minimum", ">="), ("maximum", "<=")):
             if name in cons:
                 if f.type != "integer":
                     return "false"
                 checks.append(f"try_cast({c} AS BIGINT) {op} {int(cons[name])}")
         present = " AND ".join(f"({x})" for x in checks)
-        missing_sql = ", ".join(_q(m) for m in missing)
+        missing_sql = ", ".join(literal(m) for m in missing)
         when_missing = "false" if cons.get("required") else "true"
         return (f"coalesce({c} IS NOT NULL AND CASE WHEN {c} IN ({missing_sql}) THEN {when_missing} "
                 f"ELSE {present} END, false)")
 
     def _key_sql(self, f, c: str, missing: list[str]) -> str:
         """The cell's typed value as text (NULL when frictionless would read None or fail)."""
-        missing_sql = ", ".join(_q(m) for m in missing)
+        missing_sql = ", ".join(literal(m) for m in missing)
         if f.type == "integer":
             return f"CASE WHEN {_INT.format(c=c)} THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) END"
         return f"CASE WHEN {c} IS NULL OR {c} IN ({missing_sql}) THEN NULL ELSE {c} END"
@@ -275,13 +270,13 @@ class _FastValidator:
         missing = list(t.fschema.missing_values) or [""]
         oks = [self._ok_sql(f, cols[i], missing) for i, f in enumerate(t.fields)]
         suspect = " OR ".join([f"NOT ({ok})" for ok in oks] + [f"{cols[n]} IS NOT NULL"])
-        keys = [f"{self._key_sql(f, cols[i], missing)} AS {_ident('k_' + f.name)}"
+        keys = [f"{self._key_sql(f, cols[i], missing)} AS {ident('k_' + f.name)}"
                 for i, f in enumerate(t.fields) if f.name in t.key_fields]
         raw = f"CASE WHEN {suspect} THEN [{', '.join(cols)}] END AS raw"
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
         # The serial reader: row numbers come from insertion order, and DuckDB's parallel CSV
         # scan does not keep file order under this projection (seen with DuckDB 2.0, 2 threads).
-        reader = (f"read_csv({_q(t.path)}, header=false, skip=1, columns={columns}, delim=',', "
+        reader = (f"read_csv({literal(t.path)}, header=false, skip=1, columns={columns}, delim=',', "
                   f"quote='\"', escape='\"', nullstr='\x01', null_padding=true, strict_mode=true, "
                   f"auto_detect=false, parallel=false)")
         try:
@@ -314,9 +309,9 @@ class _FastValidator:
         if overrides:
             # Integers Python reads but the fast pattern does not (" 7", "+7", "٧") keep their value.
             names = [t.fields[i].name for i in int_keys]
-            con.execute(f"CREATE OR REPLACE TEMP TABLE ov (rid BIGINT, {', '.join(_ident('k_' + x) + ' VARCHAR' for x in names)})")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE ov (rid BIGINT, {', '.join(ident('k_' + x) + ' VARCHAR' for x in names)})")
             con.executemany(f"INSERT INTO ov VALUES ({', '.join('?' * (len(names) + 1))})", overrides)
-            sets = ", ".join(f"{_ident('k_' + x)} = ov.{_ident('k_' + x)}" for x in names)
+            sets = ", ".join(f"{ident('k_' + x)} = ov.{ident('k_' + x)}" for x in names)
             con.execute(f"UPDATE {t.sql} SET {sets} FROM ov WHERE {t.sql}.rowid = ov.rid")
         for rid, err in self._primary_key(con, t, errors):
             by_row.setdefault(rid, []).append(err)
@@ -362,7 +357,7 @@ class _FastValidator:
         pk = list(t.fschema.primary_key)
         if not pk:
             return []
-        ks = [_ident("k_" + x) for x in pk]
+        ks = [ident("k_" + x) for x in pk]
         all_null = " AND ".join(f"{k} IS NULL" for k in ks)
         out = []
         for (rid,) in con.execute(f"SELECT rowid FROM {t.sql} WHERE {all_null}").fetchall():
@@ -385,8 +380,8 @@ class _FastValidator:
     def _foreign_key(self, con, t: _Table, fk: dict, tables: list[_Table], errors):
         ref = fk["reference"]["resource"]
         source = t if not ref or ref == t.name else next(x for x in tables if x.name == ref)
-        tk = [_ident("k_" + x) for x in fk["fields"]]
-        sk = [_ident("k_" + x) for x in fk["reference"]["fields"]]
+        tk = [ident("k_" + x) for x in fk["fields"]]
+        sk = [ident("k_" + x) for x in fk["reference"]["fields"]]
         lookup = (f"SELECT DISTINCT {', '.join(f'{s} AS s{i}' for i, s in enumerate(sk))} FROM {source.sql} "
                   f"WHERE NOT ({' AND '.join(f'{s} IS NULL' for s in sk)})")
         on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM l.s{i}" for i, k in enumerate(tk))

@@ -24,7 +24,7 @@ from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAME
 from .describe import describe_row
 from .normalize import fold_sql, number_style_sql
 from .spec import CHILDREN, ITEM_NAME, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
-from ..sqltext import ident as _q
+from ..sqltext import ident as _q, literal
 from .whole_rows import describe_sql, key_sql, place_sql, solo_sql, column_sql
 
 
@@ -403,7 +403,7 @@ def sort_key(c: dict) -> tuple:
 
 
 def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -> dict:
-    """The DESIGN summary from {(table, change): rows}: renamed and moved also count as modified."""
+    """The summary of docs/diff-json.md from {(table, change): rows}: renamed and moved also count as modified."""
     def empty() -> dict:
         return {"added": 0, "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
 
@@ -417,7 +417,7 @@ def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -
 
 
 def attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
-    con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
+    con.execute(f"ATTACH {literal(path)} AS {_q(alias)} (READ_ONLY)")
 
 
 def plan_tables(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]],

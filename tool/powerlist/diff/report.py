@@ -1,4 +1,4 @@
-"""Run a diff and hand over its report: the DESIGN.md JSON contract, streamed or as one dict."""
+"""Run a diff and hand over its report: the JSON contract of docs/diff-json.md, streamed or as one dict."""
 
 from __future__ import annotations
 
@@ -90,6 +90,6 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
 
 
 def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: list[str] | None = None) -> dict:
-    """Every change from one package to another, as the DESIGN.md JSON contract (one dict)."""
+    """Every change from one package to another, as the JSON contract of docs/diff-json.md (one dict)."""
     with open_diff(root, from_target, to_target, item_ids=item_ids) as report:
         return report.to_dict()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..descriptor import write_descriptor
+from ..descriptor import descriptor_bytes
 from ..errors import PowerlistError
-from ..package import DESCRIPTOR, Package, open_target, release_tags, sha256_file, staged_dir, write_tables
+from ..files import commit_state, sha256_file
+from ..lock import locked
+from ..names import check_name
+from ..package import DESCRIPTOR, Package, open_target, release_tags, table_writes
 from ..schema import TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
@@ -49,9 +49,6 @@ def store_source(root: Path, doc: Path) -> Path:
     return target
 
 
-LIST_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
 def detect_county(meta: ListMeta, items: list, counties: list[dict]) -> tuple[dict | None, str | None]:
     """(county, where it was named): the title first, then the issuer, then the 实施主体 cells."""
     places = [("title", meta.title), ("issuer", meta.issuer or "")]
@@ -66,8 +63,7 @@ def detect_county(meta: ListMeta, items: list, counties: list[dict]) -> tuple[di
 def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict], override: str | None):
     """(list_id, is_new, how). Same title, else same kind+jurisdiction+domain, else a new id."""
     if override:
-        if not LIST_ID.match(override):
-            raise PowerlistError(f"--list {override!r}: a list id is lowercase ASCII letters, digits and '-'")
+        check_name("list id (--list)", override)
         return override, not any(l["list_id"] == override for l in lists), "--list"
     code = county["code"] if county else None
     for l in lists:
@@ -100,7 +96,15 @@ def used_item_ids(root: Path) -> set[str]:
 
 
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
+    """Read doc and write it into the working state, holding the package's exclusive lock."""
     grid = read_grid(doc)
+    with locked(root, exclusive=True) as notes:
+        report = _ingest(root, doc, grid, list_id)
+    report.notes[:0] = notes
+    return report
+
+
+def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     parsed = parse_grid(grid)
     meta = read_meta(grid.preamble, parsed.kind)
     working = Package(root, "working")
@@ -153,38 +157,13 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
 
 
 def commit(root: Path, tables: dict[str, list[dict]], doc: Path, stored: Path) -> None:
-    """Write the source copy, tables/ and datapackage.json, or on any failure none of them.
-
-    tables/ is replaced in one rename; if a later step fails, the previous tables/ and descriptor
-    are put back byte for byte and a source copy made here is removed.
-    """
-    before = {p.relative_to(root / "tables"): p.read_bytes() for p in (root / "tables").rglob("*") if p.is_file()}
-    descriptor = (root / DESCRIPTOR).read_bytes() if (root / DESCRIPTOR).exists() else None
-    copied, made_dir = None, not stored.parent.exists()
-    try:
-        if stored != doc.resolve() and not stored.exists():
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=stored.parent, prefix=f".{stored.name}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(doc.read_bytes())
-            os.replace(tmp, stored)
-            copied = stored
-        write_tables(root, tables)
-        write_descriptor(root)
-    except BaseException:
-        with staged_dir(root / "tables") as tmp_tables:
-            for rel, data in before.items():
-                (tmp_tables / rel).parent.mkdir(parents=True, exist_ok=True)
-                (tmp_tables / rel).write_bytes(data)
-        if descriptor is not None:
-            (root / DESCRIPTOR).write_bytes(descriptor)
-        if copied is not None:
-            copied.unlink(missing_ok=True)
-        for leftover in stored.parent.glob(f".{stored.name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
-        if made_dir and stored.parent.is_dir() and not any(stored.parent.iterdir()):
-            stored.parent.rmdir()
-        raise
+    """Write the source copy, tables/ and datapackage.json together, or on any failure none of them
+    (one `files.commit_state`: a kill at any moment leaves the old state or the new one)."""
+    writes, deletes = table_writes(root, tables)
+    writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"])
+    if stored != doc.resolve() and not stored.exists():
+        writes[stored.relative_to(root.resolve()).as_posix()] = doc
+    commit_state(root, writes, deletes)
 
 
 def _catalog_for(lists: list[dict], meta: ListMeta) -> dict | None:

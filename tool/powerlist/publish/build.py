@@ -6,13 +6,13 @@ error leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import PowerlistError
-from ..package import release_tags, staged_dir
+from ..files import staged_dir
+from ..package import release_tags
 from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
 from .checksums import NAME as SUMS, write_sha256sums
@@ -97,7 +97,6 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
     report = PublishReport(out, tags)
     title = meta.title
     with staged_dir(out) as tmp:
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; published files are for everyone
         for rel in releases:
             folder = tmp / rel.tag
             folder.mkdir()

@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from .deterministic import restamp_zip
-from ..render_office import fill_list_sheet, text_cell
+from ..render_office import fill_list_sheet
+from ..spreadsheet import text_cells
 from .release_data import ReleaseData
 
 HEAD_FILL = PatternFill("solid", fgColor="E8EEF4")
@@ -47,7 +48,7 @@ def add_table_sheet(wb: Workbook, name: str, fields: list[dict], rows: list[dict
         cell.alignment = CENTER
     for n, row in enumerate(rows, start=2):
         for c, f in enumerate(fields, start=1):
-            text_cell(ws, n, c, sheet_value(row.get(f["name"]), f["type"]))
+            ws.cell(row=n, column=c, value=sheet_value(row.get(f["name"]), f["type"]))
     # Column-wide formats instead of one style per cell (a per-cell style is an openpyxl lookup each).
     for i, f in enumerate(fields, start=1):
         letter = get_column_letter(i)
@@ -88,6 +89,8 @@ def write_workbook(rel: ReleaseData, folder: Path) -> Path:
     path = folder / f"{rel.stem}.xlsx"
     buf = io.BytesIO()
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
-    ExcelWriter(build_workbook(rel), archive).save()
+    wb = build_workbook(rel)
+    text_cells(wb)
+    ExcelWriter(wb, archive).save()
     restamp_zip(buf.getvalue(), path, rel.zip_time())
     return path

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ...package import sha256_file
+from ...files import sha256_file
 from ..changes import PairDiff
 from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
