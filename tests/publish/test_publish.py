@@ -379,7 +379,8 @@ def test_portal_metadata_json_ld_and_dcat_with_base_url_and_title(tmp_path):
     pkg = copy_package(tmp_path / "pkg")
     base = "https://data.example.org/powerlist/"
     res = CliRunner().invoke(app, ["-p", str(pkg), "publish", "-o", str(tmp_path / "dist"),
-                                   "--base-url", base, "--title", "广西保密工作权责清单（测试标题）"])
+                                   "--base-url", base, "--title", "广西保密工作权责清单（测试标题）",
+                                   "--contact", "opendata@example.org"])
     assert res.exit_code == 0, res.output
     dist = tmp_path / "dist"
     index = (dist / "site" / "index.html").read_text(encoding="utf-8")
@@ -389,6 +390,8 @@ def test_portal_metadata_json_ld_and_dcat_with_base_url_and_title(tmp_path):
     assert ld["@type"] == "Dataset" and ld["name"] == "广西保密工作权责清单（测试标题）"
     assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert ld["publisher"]["name"] == "powerlist maintainers"
+    assert ld["publisher"]["contactPoint"]["email"] == "opendata@example.org"
+    assert 'href="mailto:opendata@example.org"' in index
     urls = {d["contentUrl"] for d in ld["distribution"]}
     assert f"{base}downloads/2022/{STEM}-2022.sqlite" in urls
     assert f"{base}downloads/2022/sources/2022/xingan-baomi-2022.txt" in urls
@@ -402,6 +405,7 @@ def test_portal_metadata_json_ld_and_dcat_with_base_url_and_title(tmp_path):
     cat = json.loads((dist / "dcat.json").read_text(encoding="utf-8"))
     ds_ = cat["dcat:dataset"][0]
     assert ds_["dct:license"]["@id"] == ld["license"] and ds_["dcat:landingPage"]["@id"] == f"{base}index.html"
+    assert ds_["dcat:contactPoint"]["vcard:hasEmail"]["@id"] == "mailto:opendata@example.org"
     sums = dict(reversed(line.split("  ", 1)) for line in (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
     for d in ds_["dcat:distribution"]:
         path = d["dcat:downloadURL"]["@id"].removeprefix(base)
@@ -412,7 +416,8 @@ def test_portal_metadata_json_ld_and_dcat_with_base_url_and_title(tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [(["--base-url", "data.example.org"], "is not an http(s) URL"),
-                                          (["--title", "  "], "--title is empty")])
+                                          (["--title", "  "], "--title is empty"),
+                                          (["--contact", "someone"], "neither an e-mail address nor an http(s) URL")])
 def test_publish_refuses_a_bad_base_url_or_title_and_writes_nothing(pkg, tmp_path, args, message):
     res = CliRunner().invoke(app, ["-p", str(pkg), "publish", "-o", str(tmp_path / "dist"), *args])
     assert res.exit_code == 2 and message in res.output and len(res.output.strip().splitlines()) == 1

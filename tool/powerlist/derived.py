@@ -6,7 +6,7 @@ every release through this module, so both show the same values:
 - `bases.law_id` is derived from the printed title and document through the reference variants,
   exactly as ingest sets it (Reference.law_id_for: same title, same 文号 or both empty);
 - the law reference tables a release lacks are the working state's — the ones its citations
-  were resolved with — and are named in `supplied`.
+  were resolved with (`origin` names the package each table is read from).
 """
 
 from __future__ import annotations
@@ -28,11 +28,6 @@ class ReadView:
     schemas: dict[str, TableSchema]                       # every table a reader sees, with derived fields
     origin: dict[str, Package]                            # table → the package its rows are read from
     derived: dict[str, list[str]] = field(default_factory=dict)  # table → columns derived at read time
-
-    @property
-    def supplied(self) -> list[str]:
-        """Tables taken from the working state because the release predates them."""
-        return [n for n, p in self.origin.items() if p.path != self.package.path]
 
 
 def _with_field(ts: TableSchema, current: TableSchema, name: str) -> TableSchema:

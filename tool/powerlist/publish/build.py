@@ -67,16 +67,17 @@ def _check_out(out: Path, root: Path) -> None:
 
 
 def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title: Optional[str] = None,
-            base_url: Optional[str] = None) -> PublishReport:
+            base_url: Optional[str] = None, contact: Optional[str] = None) -> PublishReport:
     """title: the dataset's title on the site and in every metadata file (default: the data
-    package's); base_url: where dist/site/ will be served, for absolute links in DCAT and JSON-LD."""
+    package's); base_url: where dist/site/ will be served, for absolute links in DCAT and JSON-LD;
+    contact: an e-mail address or URL for questions, shown on the site and in the metadata."""
     tags = release_tags(root)
     if not tags:
         raise PowerlistError(f"nothing to publish: no releases in {root / 'releases'} (create one with powerlist release TAG)")
     _check_out(out, root)
     releases = sorted((load_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
     try:
-        return _publish(root, out, releases, progress, portal(releases[-1], title, base_url))
+        return _publish(root, out, releases, progress, portal(releases[-1], title, base_url, contact))
     finally:
         for rel in releases:
             rel.close()

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from ..derived import reader_type
 from ..schema import TableSchema
 from ..sqltext import ident
-from ..sql import release_schema
+from ..names import schema_name as release_schema
 from .release_data import ReleaseData
 
 ARROW_TYPES = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32(),

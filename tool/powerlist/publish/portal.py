@@ -21,10 +21,9 @@ from ..errors import PowerlistError
 from ..descriptor import CONTRIBUTORS, KEYWORDS, LICENSES, source_entry
 from .release_data import ReleaseData
 
-CODE_LICENSE = {"name": "MIT", "path": "https://opensource.org/licenses/MIT"}
 DATA_LICENSE_NOTE = ("汇编数据（规范化表格、表结构及派生列）采用 CC BY 4.0 许可；清单原文为国家机关的规范性文件，"
                      "依《中华人民共和国著作权法》第五条不适用著作权保护。")
-UPDATE_FREQUENCY = "annual"  # one release per annual dynamic adjustment (动态调整)
+# One release per annual dynamic adjustment (动态调整).
 DCAT_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
 
 MEDIA_TYPES = {".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,6 +39,7 @@ class Portal:
     base_url: str                 # where dist/site/ is served ("" when unknown: links stay relative)
     license: dict                 # {name, title, path} from the data package
     publisher: str
+    contact: str = ""             # an e-mail address or URL for questions ("" when none is given)
     keywords: list[str] = field(default_factory=lambda: list(KEYWORDS))
 
     def url(self, path: str) -> str:
@@ -47,16 +47,19 @@ class Portal:
         return f"{self.base_url.rstrip('/')}/{path}" if self.base_url else path
 
 
-def portal(latest: ReleaseData, title: str | None, base_url: str | None) -> Portal:
+def portal(latest: ReleaseData, title: str | None, base_url: str | None, contact: str | None = None) -> Portal:
     if base_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url.strip()):
         raise PowerlistError(f"--base-url {base_url!r} is not an http(s) URL such as https://data.example.org/powerlist/")
     if title is not None and not title.strip():
         raise PowerlistError("--title is empty")
+    contact = (contact or "").strip()
+    if contact and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+|https?://\S+", contact):
+        raise PowerlistError(f"--contact {contact!r} is neither an e-mail address nor an http(s) URL")
     d = latest.package.descriptor
     lic = LICENSES[0]  # the licence decided now (a release's own descriptor is frozen as it was)
     return Portal(title or d.get("title") or latest.name, d.get("description", ""), (base_url or "").strip(),
                   {"name": lic.get("name", ""), "title": lic.get("title", ""), "path": lic.get("path", "")},
-                  CONTRIBUTORS[0]["title"])
+                  CONTRIBUTORS[0]["title"], contact)
 
 
 def document_sources(rel: ReleaseData) -> list[dict]:
@@ -92,6 +95,9 @@ def dcat(meta: Portal, releases: list[ReleaseData], downloads: list[Download]) -
         "dct:rights": DATA_LICENSE_NOTE,
         "dct:accrualPeriodicity": {"@id": DCAT_FREQUENCY},
         "dct:spatial": "广西壮族自治区",
+        **({"dcat:contactPoint": {"@type": "vcard:Kind", "vcard:fn": meta.publisher,
+                                  ("vcard:hasEmail" if "@" in meta.contact and not meta.contact.startswith("http")
+                                   else "vcard:hasURL"): {"@id": contact_iri(meta.contact)}}} if meta.contact else {}),
         "dct:issued": {"@value": releases[0].date, "@type": "xsd:date"},
         "dct:modified": {"@value": latest.date, "@type": "xsd:date"},
         "owl:versionInfo": latest.tag,
@@ -112,12 +118,17 @@ def dcat(meta: Portal, releases: list[ReleaseData], downloads: list[Download]) -
     return {
         "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
                      "foaf": "http://xmlns.com/foaf/0.1/", "owl": "http://www.w3.org/2002/07/owl#",
-                     "spdx": "http://spdx.org/rdf/terms#", "xsd": "http://www.w3.org/2001/XMLSchema#"},
+                     "spdx": "http://spdx.org/rdf/terms#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+                     "vcard": "http://www.w3.org/2006/vcard/ns#"},
         "@type": "dcat:Catalog",
         "dct:title": meta.title,
         "dct:publisher": {"@type": "foaf:Agent", "foaf:name": meta.publisher},
         "dcat:dataset": [dataset],
     }
+
+
+def contact_iri(contact: str) -> str:
+    return contact if contact.startswith("http") else f"mailto:{contact}"
 
 
 def _dcat_source(s: dict) -> dict:
@@ -153,7 +164,9 @@ def schema_org(meta: Portal, releases: list[ReleaseData], downloads: list[Downlo
         "keywords": meta.keywords,
         "license": meta.license["path"],
         "creator": {"@type": "Organization", "name": meta.publisher},
-        "publisher": {"@type": "Organization", "name": meta.publisher},
+        "publisher": {"@type": "Organization", "name": meta.publisher,
+                      **({"contactPoint": {"@type": "ContactPoint", ("email" if not meta.contact.startswith("http") else "url"): meta.contact}}
+                         if meta.contact else {})},
         "version": latest.tag,
         "datePublished": releases[0].date,
         "dateModified": latest.date,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 
-FOOTER = ("数据来源：已公布的权责清单文件，经 powerlist 规范化整理。汇编数据采用 CC BY 4.0 许可；"
-          "清单原文为国家机关的规范性文件，依《中华人民共和国著作权法》第五条不适用著作权保护。"
-          "本站为静态页面，可直接打开或置于任何网站服务器。")
+from ..portal import DATA_LICENSE_NOTE
+
+FOOTER = ("数据来源：已公布的权责清单文件，经 powerlist 规范化整理。" + DATA_LICENSE_NOTE
+          + "本站为静态页面，可直接打开或置于任何网站服务器。")
 
 
 def esc(value) -> str:

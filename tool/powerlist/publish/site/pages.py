@@ -7,7 +7,7 @@ import re
 from ...diff.formats.html import redline
 from ..changes import PairDiff
 from ..layout import header_cells
-from ..portal import Download, Portal, document_sources, schema_org
+from ..portal import DATA_LICENSE_NOTE, Download, Portal, contact_iri, document_sources, schema_org
 from ..release_data import ReleaseData
 from .html import esc, json_ld, page, paragraphs
 
@@ -56,9 +56,10 @@ def index_page(meta: Portal, releases: list[ReleaseData], downloads: list[Downlo
              '<p class="muted">各版本权责清单的在线阅读、检索与开放数据下载。数据表结构见数据包中的 Table Schema。</p>',
              '<dl class="meta">'
              f'<dt>最新版本</dt><dd><a href="{esc(LATEST)}/index.html">{esc(latest.tag)}（{esc(latest.date)}）</a></dd>'
-             f'<dt>许可</dt><dd><a href="{esc(meta.license["path"])}" rel="license">{esc(meta.license["name"])}</a>（汇编数据）；'
-             '清单原文为国家机关的规范性文件，依《中华人民共和国著作权法》第五条不适用著作权保护。</dd>'
+             f'<dt>许可</dt><dd><a href="{esc(meta.license["path"])}" rel="license">{esc(meta.license["name"])}</a> · '
+             f'{esc(DATA_LICENSE_NOTE)}</dd>'
              f'<dt>发布者</dt><dd>{esc(meta.publisher)}</dd>'
+             + (f'<dt>联系</dt><dd><a href="{esc(contact_iri(meta.contact))}">{esc(meta.contact)}</a></dd>' if meta.contact else "") +
              f'<dt>元数据</dt><dd><a href="{esc(dcat_file.path)}">DCAT-AP（dcat.json）</a> '
              f'<span class="sha">{esc(dcat_file.sha256)}</span>；'
              '各版本的 Datasette 元数据（metadata.json）见下载表</dd></dl>',
