@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from .package import Package
+from .layout import paths_of
+from .package import Package, joined_parts
 from .sqltext import ident, literal
 
 CACHE_DIR = ".powerlist-cache"
@@ -54,14 +55,23 @@ def duck_type(field: dict) -> str:
 
 
 def cache_dir(root: Path) -> Path:
-    return root / CACHE_DIR
+    """<root>/.powerlist-cache, made on first use with a .gitignore of its own, so it never shows
+    in `git status` (nor gets committed by `release`) even where the package has no .gitignore."""
+    folder = root / CACHE_DIR
+    if not (folder / ".gitignore").is_file():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / ".gitignore").write_text("# made by powerlist: everything here is a cache\n*\n", encoding="utf-8")
+        except OSError:
+            pass  # a read-only package: the commands that need the cache say so when they write
+    return folder
 
 
 def package_files(pkg: Package) -> list[Path]:
     """The files whose content the compiled form depends on: descriptor, tables, schemas."""
     files = [pkg.descriptor_path]
     for res in pkg.descriptor["resources"]:
-        files.append(pkg.path / res["path"])
+        files.extend(pkg.path / p for p in paths_of(res))
         if isinstance(res.get("schema"), str):
             files.append(pkg.path / res["schema"])
     return files
@@ -80,11 +90,18 @@ def package_key(pkg: Package) -> str:
     return h.hexdigest()[:32]
 
 
-def csv_relation_sql(path: Path, fields: list[dict]) -> str:
-    """A DuckDB read_csv over one table with the types its schema declares."""
+def csv_relation_sql(path: Path | list[Path], fields: list[dict]) -> str:
+    """A DuckDB read_csv over one table (one file, or its files in order) with the types its schema declares."""
     columns = ", ".join(f"{literal(f['name'])}: {literal(duck_type(f))}" for f in fields)
-    return (f"read_csv({literal(path)}, header=true, columns={{{columns}}}, delim=',', quote='\"', "
+    paths = path if isinstance(path, list) else [path]
+    return (f"read_csv([{', '.join(literal(p) for p in paths)}], header=true, columns={{{columns}}}, delim=',', quote='\"', "
             f"escape='\"', nullstr='', auto_detect=false)")
+
+
+def _scratch(con: duckdb.DuckDBPyConnection) -> Path:
+    """Where joined copies of multi-file tables go while they load: the connection's spill folder
+    (inside the cache, which every connection may read; never inside a package)."""
+    return Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
 
 
 def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "main") -> None:
@@ -92,8 +109,35 @@ def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "mai
     for name, ts in pkg.schemas.items():
         if not pkg.has_table(name):
             continue
-        path = pkg.table_path(name)
-        con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS SELECT * FROM {csv_relation_sql(path, ts.fields)}")
+        with joined_parts(pkg.table_files(name), _scratch(con)) as path:
+            con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS SELECT * FROM {csv_relation_sql(path, ts.fields)}")
+
+
+def load_lists(con: duckdb.DuckDBPyConnection, pkg: Package, db: str, list_ids: set[str]) -> None:
+    """Like compiling the package (tables and row hashes, in database `db` of an open connection),
+    but with only the given lists' rows of the per-list tables; other tables whole.
+
+    A diff of two packages whose other lists' files are equal on both sides compares these
+    instead: an equal file holds equal rows, so it can hold no change.
+    """
+    from .layout import PARTITIONED, part_path
+
+    for name, ts in pkg.schemas.items():
+        if not pkg.has_table(name):
+            continue
+        if name in PARTITIONED and pkg.partitioned(name):
+            files = [pkg.path / part_path(name, l) for l in sorted(list_ids)]
+            files = [f for f in files if f.exists()]
+        else:
+            files = pkg.table_files(name)
+        table = f"{ident(db)}.main.{ident(name)}"
+        if files:
+            with joined_parts(files, _scratch(con)) as path:
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM {csv_relation_sql(path, ts.fields)}")
+        else:
+            cols = ", ".join(f"{ident(f['name'])} {duck_type(f)}" for f in ts.fields)
+            con.execute(f"CREATE TABLE {table} ({cols})")
+    add_row_hashes(con, pkg, db)
 
 
 def lock_down(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> None:
@@ -130,18 +174,20 @@ def build_atomically(target: Path, build, reads: list[Path]) -> Path:
     return target
 
 
-def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package) -> None:
+def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package, db: str | None = None) -> None:
     """For each table, one hash of every column of each row, stored in the table's row order.
 
     A diff joins two packages on keys and compares these instead of hashing every text column
     of both again: releases never change, so the hashing is paid once, when compiling. Read
     them beside their table with POSITIONAL JOIN (CREATE TABLE AS keeps insertion order).
     """
-    con.execute(f"CREATE SCHEMA {ident(ROW_HASHES)}")
+    at = f"{ident(db)}." if db else ""
+    con.execute(f"CREATE SCHEMA {at}{ident(ROW_HASHES)}")
     for name, ts in pkg.schemas.items():
         if pkg.has_table(name):
             columns = ", ".join(ident(f["name"]) for f in ts.fields)
-            con.execute(f"CREATE TABLE {ident(ROW_HASHES)}.{ident(name)} AS SELECT hash({columns}) AS h FROM main.{ident(name)}")
+            con.execute(f"CREATE TABLE {at}{ident(ROW_HASHES)}.{ident(name)} AS SELECT hash({columns}) AS h "
+                        f"FROM {at}main.{ident(name)}")
 
 
 def compile_package(pkg: Package, root: Path) -> Path:

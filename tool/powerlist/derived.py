@@ -16,8 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from .compiled import csv_relation_sql, duck_type
-from .package import WORKING, Package
+from .compiled import _scratch, csv_relation_sql, duck_type
+
+from .package import WORKING, Package, joined_parts
 from .schema import REFERENCE_TABLES, TableSchema
 from .sqltext import ident
 
@@ -75,15 +76,15 @@ def _arrays(fields: list[dict], columns: list[str]) -> list[str]:
     return [f"string_split({ident(c)}, ',') AS {ident(c)}" if c in lists else ident(c) for c in columns]
 
 
-def table_sql(view: ReadView, name: str, schema: str = "main") -> str:
+def table_sql(view: ReadView, name: str, path: Path, schema: str = "main") -> str:
     """A SELECT giving the table's rows as readers see them, typed by its schema (lists as arrays).
 
-    `schema` is where the same view's law_variants table has already been loaded (a derived
-    law_id is looked up there).
+    `path` is the table's CSV (its per-list files joined, see compiled.joined_parts); `schema` is
+    where the same view's law_variants table has already been loaded (a derived law_id is looked
+    up there).
     """
-    src = view.origin[name]
-    fields = src.schemas[name].fields
-    relation = csv_relation_sql(src.table_path(name), fields)
+    fields = view.origin[name].schemas[name].fields
+    relation = csv_relation_sql(path, fields)
     columns = ", ".join(_arrays(view.schemas[name].fields, view.schemas[name].columns))
     if "law_id" not in view.derived.get(name, []):
         return f"SELECT {columns} FROM {relation}"
@@ -96,4 +97,5 @@ def table_sql(view: ReadView, name: str, schema: str = "main") -> str:
 def load_view(con: duckdb.DuckDBPyConnection, view: ReadView, schema: str = "main") -> None:
     """One table per table of the view in `schema` of an open connection (parents first)."""
     for name in view.schemas:
-        con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS {table_sql(view, name, schema)}")
+        with joined_parts(view.origin[name].table_files(name), _scratch(con)) as path:
+            con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS {table_sql(view, name, path, schema)}")

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .files import json_bytes, write_file
+from .layout import detect_paths
 from .package import DESCRIPTOR, read_csv
 from .schema import load_schemas
 
@@ -28,11 +29,14 @@ KEYWORDS = ["保密工作", "权责清单", "权力清单", "责任清单", "动
             "power and responsibility list", "Guangxi", "open data"]
 
 
-def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict:
+def resource(name: str, schema: dict, sources: list[dict] | None = None,
+             path: str | list[str] | None = None) -> dict:
     res = {
         "name": name,
         "type": "table",
-        "path": f"tables/{name}.csv",
+        # A list of files (one per list) is a Frictionless multi-file resource: read in order,
+        # each file with its header (layout.py).
+        "path": path or f"tables/{name}.csv",
         "scheme": "file",
         "format": "csv",
         "mediatype": "text/csv",
@@ -72,12 +76,18 @@ def document_sources(root: Path, lists: list[dict] | None = None) -> list[dict]:
 
 
 def build_descriptor(root: Path, previous: dict | None, version: str = "working",
-                     created: str | None = None, lists: list[dict] | None = None) -> dict:
-    """Resources follow schemas/; resource-level sources (the counties' vintage) are kept."""
+                     created: str | None = None, paths: dict | None = None,
+                     lists: list[dict] | None = None) -> dict:
+    """Resources follow schemas/; resource-level sources (the counties' vintage) are kept.
+
+    Each resource's path is the file(s) the folder holds (layout.detect_paths) unless `paths`
+    gives them (a write that has not happened yet); `lists` likewise stands for tables/lists.csv.
+    """
     previous = previous or {}
     old_sources = {r["name"]: r.get("sources") for r in previous.get("resources", [])}
     schemas = load_schemas(root / "schemas")
-    resources = [resource(name, s.descriptor, old_sources.get(name)) for name, s in schemas.items()]
+    paths = {**detect_paths(root, schemas), **(paths or {})}
+    resources = [resource(name, s.descriptor, old_sources.get(name), paths[name]) for name, s in schemas.items()]
     vintage = [s for r in resources for s in r.get("sources", [])]
     return {
         "name": NAME,
@@ -94,14 +104,15 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
     }
 
 
-def descriptor_bytes(root: Path, lists: list[dict] | None = None) -> bytes:
-    """The working state's datapackage.json as it should be written (for `files.commit_state`)."""
+def descriptor_bytes(root: Path, lists: list[dict] | None = None, paths: dict | None = None) -> bytes:
+    """The working state's datapackage.json as it should be written (for `files.commit_state`);
+    `lists` and `paths` stand for what the same commit writes (see build_descriptor)."""
     path = root / DESCRIPTOR
     previous = None
     if path.exists():
         import json
         previous = json.loads(path.read_text(encoding="utf-8"))
-    return json_bytes(build_descriptor(root, previous, lists=lists))
+    return json_bytes(build_descriptor(root, previous, lists=lists, paths=paths))
 
 
 def write_descriptor(root: Path) -> None:

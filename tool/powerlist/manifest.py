@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,30 +58,39 @@ def _stamp(st: os.stat_result) -> list[int]:
 
 
 def _problems(folder: Path, files: dict[str, str], known: dict[str, list] | None) -> tuple[list[str], dict]:
-    """(problems, records of the files that matched) — `known` records skip hashing unchanged files."""
+    """(problems, records of the files that matched) — `known` records skip hashing unchanged files.
+
+    Walks with os.stat/os.walk on strings: a release stored one file per list holds tens of
+    thousands of files, and pathlib's per-path objects made this walk cost seconds.
+    """
     problems, matched = [], {}
+    base = str(folder)
     for rel, digest in sorted(files.items()):
-        path = folder / rel
+        path = os.path.join(base, rel)
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             problems.append(f"{rel}: missing")
             continue
-        if not path.is_file():
+        if not stat.S_ISREG(st.st_mode):
             problems.append(f"{rel}: not a file")
             continue
         record = [*_stamp(st), digest]
         if known is not None and known.get(rel) == record:
             matched[rel] = record
-        elif sha256_file(path) == digest:
+        elif sha256_file(Path(path)) == digest:
             matched[rel] = record
         else:
             problems.append(f"{rel}: changed (SHA-256 differs from {MANIFEST})")
     listed = set(files) | {MANIFEST}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if (path.is_file() or path.is_symlink()) and rel not in listed:
-            problems.append(f"{rel}: not in {MANIFEST}")
+    extra = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        here = os.path.relpath(dirpath, base)
+        prefix = "" if here == "." else here.replace(os.sep, "/") + "/"
+        # files and symlinks (a symlinked folder is listed, not entered), as rglob("*") saw them
+        names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        extra.extend(prefix + n for n in names if prefix + n not in listed)
+    problems.extend(f"{rel}: not in {MANIFEST}" for rel in sorted(extra, key=lambda r: r.split("/")))
     return problems, matched
 
 
@@ -118,3 +128,36 @@ def check_release(root: Path, folder: Path, label: str) -> None:
             write_json(cache_path, cache)
         except OSError:
             pass  # a read-only package is checked in full every time
+
+
+def note_release_written(root: Path, folder: Path, hashed: set[str], linked: set[str], linked_from: Path | None) -> None:
+    """Record, for check_release, the files of a release just written: those in `hashed` were
+    hashed from the written bytes for its manifest; those in `linked` are hard links to files of
+    the release `linked_from`, whose change time the link moved (a link count is inode metadata).
+    A linked file counts as verified only if it was verified before with the same size, mtime and
+    inode; its earlier release's record gets the new change time too, so neither release is hashed
+    again on its next read because of the link."""
+    manifest = read_manifest(folder, folder.name)
+    cache_path = root / CACHE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        cache = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError):
+        cache = {}
+    prev_entry = cache.get(str(linked_from.resolve())) if linked_from else None
+    prev_known = prev_entry.get("files", {}) if isinstance(prev_entry, dict) else {}
+    records = {}
+    for rel, digest in manifest["files"].items():
+        rec = [*_stamp((folder / rel).stat()), digest]
+        if rel in hashed:
+            records[rel] = rec
+        elif rel in linked:
+            old = prev_known.get(rel)
+            if old and len(old) == 5 and [old[0], old[1], old[3], old[4]] == [rec[0], rec[1], rec[3], rec[4]]:
+                records[rel] = rec
+                prev_known[rel] = rec
+    cache[str(folder.resolve())] = {"manifest": _stamp((folder / MANIFEST).stat()), "files": records}
+    try:
+        write_json(cache_path, cache)
+    except OSError:
+        pass

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -12,6 +16,7 @@ from typing import Iterable, Iterator
 from .errors import PowerlistError, shown_path
 from .files import commit_state, write_file
 from .manifest import MANIFEST, check_release
+from .layout import PARTITIONED, part_path, paths_of, resource_path, single_path
 from .names import is_name
 from .schema import TableSchema, load_schemas
 
@@ -32,28 +37,82 @@ class Package:
 
     @property
     def descriptor(self) -> dict:
-        with open(self.descriptor_path, encoding="utf-8") as fh:
-            return json.load(fh)
+        return _read_descriptor(self.descriptor_path)
 
     @property
     def schemas(self) -> dict[str, TableSchema]:
         return load_schemas(self.path / "schemas")
 
-    def table_path(self, name: str) -> Path:
+    def resource(self, name: str) -> dict:
         for res in self.descriptor["resources"]:
             if res["name"] == name:
-                return self.path / res["path"]
+                return res
         raise PowerlistError(f"{self.label}: no table named {name!r} in {self.descriptor_path}")
+
+    def table_files(self, name: str) -> list[Path]:
+        """The table's file(s) in reading order: one per list (partitioned) or one per table."""
+        return [self.path / p for p in paths_of(self.resource(name))]
+
+    def table_path(self, name: str) -> Path:
+        """The one file of a table stored in one file (lists, counties, the law tables …)."""
+        files = self.table_files(name)
+        if len(files) != 1 or self.partitioned(name):
+            raise PowerlistError(f"{self.label}: table {name!r} is stored one file per list; read it with table_files")
+        return files[0]
+
+    def partitioned(self, name: str) -> bool:
+        return isinstance(self.resource(name)["path"], list)
 
     def has_table(self, name: str) -> bool:
         return any(r["name"] == name for r in self.descriptor["resources"])
 
     def read_table(self, name: str) -> list[dict]:
         """Rows as dicts with values typed by the table schema (None for empty cells)."""
-        if not self.has_table(name) or not self.table_path(name).exists():
+        if not self.has_table(name):
             return []
         schema = self.schemas[name]
-        return list(read_csv(self.table_path(name), schema))
+        return [row for path in self.table_files(name) if path.exists() for row in read_csv(path, schema)]
+
+    def read_lists(self, list_ids: set[str] | None, names=PARTITIONED) -> dict[str, list[dict]]:
+        """The rows of `names` (items and tables hanging off an item) that belong to the given
+        lists; every list when list_ids is None. Per-list files are read only for those lists; a
+        table in one file (a release made before the per-list layout) is read whole and filtered."""
+        schemas = self.schemas
+        out: dict[str, list[dict]] = {}
+        item_ids: set[str] | None = None
+        for name in names:
+            if not self.has_table(name):
+                out[name] = []
+                continue
+            if list_ids is None:
+                out[name] = self.read_table(name)
+            elif self.partitioned(name):
+                files = [self.path / part_path(name, l) for l in sorted(list_ids)]
+                out[name] = [row for p in files if p.exists() for row in read_csv(p, schemas[name])]
+            elif name == "items":
+                out[name] = [r for r in self.read_table(name) if r["list_id"] in list_ids]
+            else:
+                if item_ids is None:
+                    items = out["items"] if "items" in out else self.read_lists(list_ids, ["items"])["items"]
+                    item_ids = {i["item_id"] for i in items}
+                out[name] = [r for r in self.read_table(name) if r["item_id"] in item_ids]
+        return out
+
+
+_DESCRIPTORS: dict[tuple, dict] = {}
+
+
+def _read_descriptor(path: Path) -> dict:
+    """Parsed once per file state (a province-scale descriptor lists tens of thousands of files);
+    callers only read the returned dict."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _DESCRIPTORS:
+        if len(_DESCRIPTORS) > 16:
+            _DESCRIPTORS.clear()
+        with open(path, encoding="utf-8") as fh:
+            _DESCRIPTORS[key] = json.load(fh)
+    return _DESCRIPTORS[key]
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -150,6 +209,66 @@ def csv_bytes(schema: TableSchema, rows: Iterable[dict]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
+                 list_ids: set[str] | None = None) -> dict[str, bytes]:
+    """{path under the package: CSV bytes} for the given tables in the per-list layout.
+
+    Partitioned tables are split by list (a child row goes with its item's list) and written for
+    `list_ids` (default: every list in `lists` and in `items`); every other table given is one
+    file. A child row whose item is not among the given items cannot be placed and is refused.
+    """
+    files: dict[str, bytes] = {}
+    items = tables.get("items", [])
+    if list_ids is None:
+        list_ids = {l["list_id"] for l in tables.get("lists", [])} | {i["list_id"] for i in items}
+    owner = {i["item_id"]: i["list_id"] for i in items}
+    for name, schema in schemas.items():
+        if name not in tables:
+            continue
+        rows = tables[name]
+        if name not in PARTITIONED:
+            files[single_path(name)] = csv_bytes(schema, rows)
+            continue
+        if not list_ids:
+            files[resource_path(name, ())] = csv_bytes(schema, rows)
+            continue
+        by_list: dict[str, list[dict]] = {l: [] for l in list_ids}
+        for row in rows:
+            lid = row["list_id"] if name == "items" else owner.get(row["item_id"])
+            if lid not in by_list:
+                raise PowerlistError(f"{name}: row of item {row.get('item_id')!r} belongs to no list being written")
+            by_list[lid].append(row)
+        for lid, part in by_list.items():
+            files[part_path(name, lid)] = csv_bytes(schema, part)
+    return files
+
+
+@contextmanager
+def joined_parts(paths: list[Path], folder: Path) -> Iterator[Path]:
+    """The files of a multi-file table as one CSV, as frictionless reads them: every file's
+    lines in order, the header of each file after the first dropped. One file is itself.
+
+    DuckDB pays a fixed cost per file it opens (~0.4 ms, far more with a serial reader), which
+    tens of thousands of per-list files turn into seconds; one joined copy in `folder` costs a
+    sequential write instead. The copy is removed when the block ends.
+    """
+    if len(paths) == 1:
+        yield paths[0]
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".joined-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for i, p in enumerate(paths):
+                with open(p, "rb") as fh:
+                    if i:
+                        fh.readline()
+                    shutil.copyfileobj(fh, out)
+        yield Path(tmp)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
     write_file(path, csv_bytes(schema, rows))
 
@@ -157,12 +276,13 @@ def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
 # ---- the working state's tables ------------------------------------------------------
 
 def table_writes(root: Path, tables: dict[str, list[dict]]) -> tuple[dict[str, bytes], set[str]]:
-    """(files to write, files to remove) that make tables/ hold exactly these tables, one CSV each.
+    """(files to write, files to remove) that make tables/ hold exactly these tables, in the
+    per-list layout (layout_files: every list's files).
 
     For `files.commit_state`, which writes them together with whatever else the caller changes.
     """
     schemas = load_schemas(root / "schemas")
-    writes = {f"tables/{name}.csv": csv_bytes(schema, tables.get(name, [])) for name, schema in schemas.items()}
+    writes = layout_files(schemas, {name: tables.get(name, []) for name in schemas})
     existing = {p.relative_to(root).as_posix() for p in (root / "tables").rglob("*.csv")
                 if p.is_file()} if (root / "tables").is_dir() else set()
     return writes, existing - set(writes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -12,10 +13,11 @@ from pathlib import Path
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
+from .digests import table_digests
 from .files import fault, json_bytes, sha256_file, staged_dir, write_file
 from .lock import locked
 from .names import check_tag, schema_name
-from .manifest import MANIFEST, verify_release
+from .manifest import MANIFEST, note_release_written, verify_release
 from .package import DESCRIPTOR, Package, release_tags
 from .validate import validate_package
 
@@ -71,7 +73,7 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
         raise PowerlistError(f"invalid release date {on!r}: expected YYYY-MM-DD") from None
 
     working = Package(root, "working")
-    result = validate_package(working)
+    result = validate_package(working, cache_root=root)
     if not result.valid:
         first = result.findings[0]
         raise PowerlistError(
@@ -79,8 +81,12 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
             f"row {first.row}: {first.message}); run `powerlist validate`"
         )
     lists = working.read_table("lists")
+    known: dict[str, str] = {}  # file → SHA-256, for files linked from an earlier release
+    tags = release_tags(root)
+    prev = root / "releases" / tags[-1] if tags else None
     with staged_dir(final) as tmp:
-        shutil.copytree(root / "tables", tmp / "tables", ignore=shutil.ignore_patterns(".*"))
+        shutil.copytree(root / "tables", tmp / "tables", ignore=shutil.ignore_patterns(".*"),
+                        copy_function=_link_unchanged(root, working, prev, tmp, known))
         shutil.copytree(root / "schemas", tmp / "schemas")
         for l in lists:
             dest = tmp / l["source_file"]
@@ -94,14 +100,39 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
             "powerlist_version": __version__,
             "sources": [{"list_id": l["list_id"], "path": l["source_file"], "sha256": l["source_sha256"]}
                         for l in lists],
-            "files": {p.relative_to(tmp).as_posix(): sha256_file(p)
-                      for p in sorted(tmp.rglob("*")) if p.is_file()},
+            "files": {rel: known.get(rel) or sha256_file(p)
+                      for p in sorted(tmp.rglob("*")) if p.is_file() for rel in [p.relative_to(tmp).as_posix()]},
         }
         write_file(tmp / MANIFEST, json_bytes(manifest))
+    note_release_written(root, final, set(manifest["files"]) - set(known), set(known), prev)
     if git:
         fault("release:before-git")
         _tag_in_git(root, tag)
     return manifest
+
+
+def _link_unchanged(root: Path, working: Package, prev: Path | None, tmp: Path, known: dict[str, str]):
+    """A copytree copy function: a table file equal (by SHA-256) to the same file of the newest
+    release is hard-linked from it, not copied; only the files that changed since are written.
+
+    Each release folder stays complete on its own; its linked files are the earlier release's
+    immutable files, and `verify` checks them against this release's manifest like any other.
+    """
+    prev_files = json.loads((prev / MANIFEST).read_text(encoding="utf-8")).get("files", {}) if prev else {}
+    digests = table_digests(working, root) if prev_files else {}
+
+    def copy(src: str, dst: str) -> None:
+        rel = Path(dst).relative_to(tmp).as_posix()
+        digest = digests.get(rel)
+        if digest and prev_files.get(rel) == digest and (prev / rel).is_file():
+            try:
+                os.link(prev / rel, dst)
+                known[rel] = digest
+                return
+            except OSError:
+                pass  # a file system without hard links: copy
+        shutil.copy2(src, dst)
+    return copy
 
 
 def _git_tagged(root: Path, tag: str) -> bool:

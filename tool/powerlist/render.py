@@ -47,11 +47,13 @@ class ListView:
     """One list with its children grouped by item, read once from a package."""
 
     def __init__(self, pkg: Package, list_id: str):
-        tables = {t: pkg.read_table(t) for t in ("lists", "items", *CHILD_ORDER)}
+        tables = {"lists": pkg.read_table("lists")}
         lists = {l["list_id"] for l in tables["lists"]}
         if list_id not in lists:
             known = ", ".join(sorted(lists)) or "none"
             raise PowerlistError(f"{pkg.label}: unknown list {list_id!r} (known: {known})")
+        rows = pkg.read_lists({list_id})  # only this list's files where the package stores one per list
+        tables = {"lists": [l for l in tables["lists"] if l["list_id"] == list_id], **rows}
         self._set(*list_views_parts(tables, [list_id])[list_id])
 
     @classmethod

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..descriptor import descriptor_bytes
+from ..digests import remember_written
 from ..errors import PowerlistError
 from ..files import commit_state, sha256_file
+from ..layout import PARTITIONED, list_of_part, paths_of, resource_path
 from ..lock import locked
 from ..names import check_name
-from ..package import DESCRIPTOR, Package, open_target, release_tags, table_writes
-from ..schema import TABLES
+from ..package import DESCRIPTOR, Package, layout_files, open_target, release_tags
+from ..schema import REFERENCE_TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
 from .parse import ParsedList, parse_grid
@@ -87,12 +89,17 @@ def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict
     return f"{code}-{meta.domain_slug}", True, "new jurisdiction"
 
 
-def used_item_ids(root: Path) -> set[str]:
-    """Every item id in the working state and in every release: ids are never reused."""
-    ids = {r["item_id"] for r in Package(root, "working").read_table("items")}
-    for tag in release_tags(root):
-        ids |= {r["item_id"] for r in open_target(root, tag).read_table("items")}
+def used_item_ids(root: Path, list_id: str) -> set[str]:
+    """Every id the list's items had in the working state and in any release: ids are never
+    reused (an item id is its list's id and a number, so other lists' files are not read)."""
+    ids = set()
+    for pkg in [Package(root, "working"), *(open_target(root, t) for t in release_tags(root))]:
+        ids |= {r["item_id"] for r in pkg.read_lists({list_id}, ["items"])["items"]}
     return ids
+
+
+# Tables read whole by ingest: small, and needed to choose the list and resolve citations.
+WHOLE_TABLES = ["counties", *REFERENCE_TABLES, "lists"]
 
 
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
@@ -108,7 +115,7 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     parsed = parse_grid(grid)
     meta = read_meta(grid.preamble, parsed.kind)
     working = Package(root, "working")
-    tables = {name: working.read_table(name) for name in TABLES}
+    tables = {name: working.read_table(name) for name in WHOLE_TABLES}
     county, county_where = (detect_county(meta, parsed.items, tables["counties"])
                             if parsed.kind == "jurisdiction" else (None, None))
     chosen, is_new, how = choose_list(meta, parsed.kind, county, tables["lists"], list_id)
@@ -126,9 +133,13 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
             f"新清单 new list {chosen}: no existing list has this title or this jurisdiction and field of work; "
             "it is added beside the others (use --list LIST_ID to update an existing list instead)"
         )
+    # Only this list's rows are read and rewritten, unless the working state still stores a table
+    # in one file: then this write moves every list to its own files (the layout migration).
+    migrate = not all(working.partitioned(t) for t in PARTITIONED if working.has_table(t))
+    tables.update(working.read_lists(None if migrate else {chosen}))
     catalog = _catalog_for(tables["lists"], meta) if parsed.kind == "jurisdiction" else None
     if catalog:
-        catalog_items = [i for i in tables["items"] if i["list_id"] == catalog["list_id"]]
+        catalog_items = working.read_lists({catalog["list_id"]}, ["items"])["items"]
         for item in parsed.items:
             item.fields["catalog_item_id"] = link_catalog(item, catalog_items)
 
@@ -136,7 +147,7 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     old_steps: dict[str, list[str]] = {}
     for s in tables["steps"]:
         old_steps.setdefault(s["item_id"], []).append(s["text"])
-    report.matches = match_items(chosen, parsed.items, old_items, old_steps, used_item_ids(root))
+    report.matches = match_items(chosen, parsed.items, old_items, old_steps, used_item_ids(root, chosen))
     kept = {m.item_id for m in report.matches}
     report.removed = [i for i in old_items if i["item_id"] not in kept]
 
@@ -152,18 +163,38 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     report.counts = {"items": len(kept), **{name: sum(1 for r in tables[name] if r["item_id"] in kept)
                                              for name in CHILD_TABLES}}
 
-    commit(root, tables, doc, stored)
+    commit(root, working, tables, None if migrate else {chosen}, doc, stored)
     return report
 
 
-def commit(root: Path, tables: dict[str, list[dict]], doc: Path, stored: Path) -> None:
-    """Write the source copy, tables/ and datapackage.json together, or on any failure none of them
-    (one `files.commit_state`: a kill at any moment leaves the old state or the new one)."""
-    writes, deletes = table_writes(root, tables)
-    writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"])
+def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: set[str] | None,
+           doc: Path, stored: Path) -> None:
+    """Write the source copy, the changed tables' files and datapackage.json, or on any failure
+    none of them (one `files.commit_state`: a kill at any moment leaves the old state or the new one).
+
+    `tables` holds the whole small tables and the partitioned tables' rows of the lists in
+    `scope` (every list when scope is None: then the files of tables still stored whole are
+    replaced by per-list files).
+    """
+    schemas = working.schemas
+    old_parts = {list_of_part(p) for t in PARTITIONED if working.has_table(t)
+                 for p in paths_of(working.resource(t))} - {None}
+    all_ids = {l["list_id"] for l in tables["lists"]} | old_parts
+    if scope is None:
+        all_ids |= {i["list_id"] for i in tables["items"]}
+    files = layout_files(schemas, {n: tables[n] for n in ["lists", *PARTITIONED] if n in schemas},
+                         scope if scope is not None else all_ids)
+    writes = dict(files)
+    deletes = []
+    if scope is None:  # tables that were one file are now one file per list
+        deletes = [p for t in PARTITIONED if working.has_table(t) and not working.partitioned(t)
+                   for p in paths_of(working.resource(t)) if p not in writes]
     if stored != doc.resolve() and not stored.exists():
-        writes[stored.relative_to(root.resolve()).as_posix()] = doc
+        writes[stored.resolve().relative_to(root.resolve()).as_posix()] = doc.read_bytes()
+    paths = {t: resource_path(t, all_ids) for t in PARTITIONED}
+    writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"], paths)
     commit_state(root, writes, deletes)
+    remember_written(root, writes)
 
 
 def _catalog_for(lists: list[dict], meta: ListMeta) -> dict | None:
