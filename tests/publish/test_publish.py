@@ -422,3 +422,16 @@ def test_publish_refuses_a_bad_base_url_or_title_and_writes_nothing(pkg, tmp_pat
     res = CliRunner().invoke(app, ["-p", str(pkg), "publish", "-o", str(tmp_path / "dist"), *args])
     assert res.exit_code == 2 and message in res.output and len(res.output.strip().splitlines()) == 1
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_table_longer_than_a_worksheet_is_left_out_of_the_workbook_and_named(dist, monkeypatch):
+    from powerlist.publish import workbook
+    from powerlist.publish.release_data import load_release
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 100)  # synthetic limit: steps (57 rows) fits, counties (125) does not
+    rel = load_release(dist.parent / "pkg", "2022")
+    try:
+        wb = workbook.build_workbook(rel)
+    finally:
+        rel.close()
+    assert "counties" not in wb.sheetnames and "steps" in wb.sheetnames
+    assert wb.sheetnames[0] == "说明" and "counties（125 行）" in wb["说明"]["A1"].value

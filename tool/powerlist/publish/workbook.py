@@ -69,13 +69,25 @@ def add_list_sheet(wb: Workbook, rel: ReleaseData, list_id: str) -> None:
     fill_list_sheet(wb.create_sheet(list_id[:31]), rel.views[list_id])
 
 
+EXCEL_ROWS = 1_048_576  # rows in one worksheet, the header included
+
+
 def build_workbook(rel: ReleaseData) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for list_id in sorted(rel.views):
         add_list_sheet(wb, rel, list_id)
+    too_long = []
     for name, ts in rel.schemas.items():
+        if len(rel.tables[name]) + 1 > EXCEL_ROWS:
+            too_long.append(f"{name}（{len(rel.tables[name]):,} 行）")
+            continue
         add_table_sheet(wb, name, ts.fields, rel.tables[name])
+    if too_long:
+        # A table longer than a worksheet is left out whole, never cut, and the workbook says so.
+        ws = wb.create_sheet("说明", 0)
+        ws.append([f"以下数据表超过 Excel 工作表的行数上限（{EXCEL_ROWS:,} 行），未收入本工作簿，"
+                   f"请使用同一版本的 CSV（数据包）、Parquet、SQLite 或 DuckDB 文件：{'、'.join(too_long)}"])
     stamp = datetime(rel.day.year, rel.day.month, rel.day.day)
     wb.properties.creator = "powerlist"
     wb.properties.title = f"{rel.package.descriptor.get('title', rel.name)} {rel.tag}"
