@@ -1,12 +1,10 @@
-"""The official table's two header rows as merged cells for the site's HTML table, from the same
-geometry the office renderer uses (render_office.header_spans / second_row)."""
+"""The official table's two header rows as merged cells, shared by the workbook and the site."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..render import ListView
-from ..render_office import header_spans, second_row
 
 
 @dataclass(frozen=True)
@@ -19,13 +17,16 @@ class HeaderCell:
 
 
 def header_cells(view: ListView) -> list[HeaderCell]:
-    """序号, 权力分类 and 备注 span both rows; 权力清单 and 责任清单 span their columns."""
-    second = second_row(view)
+    """序号, 权力分类 and 备注 span both rows; 权力清单 spans the power columns up to 责任事项,
+    责任清单 the responsibility columns after it — as in the printed documents."""
+    second = view.header_rows()[1]
     cells = []
-    for label, first, last in header_spans(view):
-        if first == last and not second[first]:
-            cells.append(HeaderCell(0, first, 2, 1, label))
+    for label, start, last in view.layout.header_spans():
+        width = last - start + 1
+        if width == 1 and not second[start]:
+            cells.append(HeaderCell(0, start, 2, 1, label))
         else:
-            cells.append(HeaderCell(0, first, 1, last - first + 1, label))
-            cells += [HeaderCell(1, col, 1, 1, second[col]) for col in range(first, last + 1)]
+            cells.append(HeaderCell(0, start, 1, width, label))
+            for col in range(start, start + width):
+                cells.append(HeaderCell(1, col, 1, 1, "\n".join(second[col].split())))
     return cells
