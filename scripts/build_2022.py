@@ -15,6 +15,7 @@ from pathlib import Path
 
 from powerlist.descriptor import write_descriptor
 from powerlist.ingest.run import ingest_document
+from powerlist.laws.texts import write_law_articles
 from powerlist.package import Package, write_tables
 from powerlist.release import create_release
 from powerlist.schema import REFERENCE_TABLES
@@ -36,6 +37,8 @@ def rebuild(root: Path) -> None:
         # counties and the curated law tables are inputs, not ingester output: keep them.
         write_tables(root, {name: working.read_table(name) for name in ["counties", *REFERENCE_TABLES]})
         write_descriptor(root)
+        # law_articles is not curated: it is derived from the official texts in sources/reference/laws.
+        write_law_articles(root)
     for doc in SOURCES_2022:
         report = ingest_document(root, root / doc)
         print(f"{doc}: {report.list_id} {report.counts}")

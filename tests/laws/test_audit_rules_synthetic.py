@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from powerlist.laws.audit import r1_variants, r2_quotes, r3_siblings, r4_superseded, r5_type_label, r6_numbering, r7_responsible
-from powerlist.laws.audit.align import wording_differences
+from powerlist.laws.align import wording_differences
 from powerlist.laws.audit.data import build
 from powerlist.laws.reference import Reference
 

@@ -88,10 +88,14 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
         shutil.copytree(root / "tables", tmp / "tables", ignore=shutil.ignore_patterns(".*"),
                         copy_function=_link_unchanged(root, working, prev, tmp, known))
         shutil.copytree(root / "schemas", tmp / "schemas")
-        for l in lists:
-            dest = tmp / l["source_file"]
+        # The documents the lists come from, and the files reference tables are derived from
+        # (the official law texts behind law_articles): a release stays self-contained.
+        derived_from = [s["path"] for r in working.descriptor.get("resources", []) for s in r.get("sources", [])
+                        if s.get("path") and (root / s["path"]).is_file()]
+        for path in [l["source_file"] for l in lists] + derived_from:
+            dest = tmp / path
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / l["source_file"], dest)
+            shutil.copyfile(root / path, dest)
         descriptor = build_descriptor(tmp, working.descriptor, version=tag, created=f"{on}T00:00:00Z")
         write_file(tmp / DESCRIPTOR, json_bytes(descriptor))
         manifest = {

@@ -6,6 +6,7 @@
     repo.diff("2022", "working")                  # the JSON contract of docs/diff-json.md, as a dict
     repo.conform("450325-baomi", release="2022")
     repo.audit(release="2022")
+    repo.law("保守国家秘密法", 52, version=2024)     # an article's official text, by 款 and 项
 
 Every method names versions the same way — `release=` (or FROM/TO for a diff): a release tag,
 "working", or a package folder — and returns plain data (dicts, dataclasses) that the CLI prints.
@@ -57,10 +58,10 @@ class Repository:
 
         return diff_packages(self.root, from_release, to_release, item_ids=item_ids)
 
-    def history(self, item_id: str) -> dict:
+    def history(self, item_id: str, *, with_law_text: bool = False) -> dict:
         from .diff.history import item_history
 
-        return item_history(self.root, item_id)
+        return item_history(self.root, item_id, with_law_text)
 
     def conform(self, list_id: str, *, release: str = WORKING):
         from .conform import conform
@@ -77,6 +78,19 @@ class Repository:
         from .laws.cites import cites
 
         return cites(self.root, title, article, paragraph, version, releases)
+
+    def law(self, title: str, article, *, version: int | None = None) -> dict:
+        """One article's official text by paragraph (款) and item (项)."""
+        from .laws.article import law_article
+
+        return law_article(self.root, title, article, version)
+
+    def law_compare(self, title: str, old: int, new: int):
+        """Two versions of an instrument aligned provision by provision (a laws.compare.Comparison)."""
+        from .laws.compare import compare_versions
+        from .laws.reference import load_reference
+
+        return compare_versions(load_reference(self.root), title, old, new)
 
     def validate(self, release: str = WORKING, *, engine: str = "duckdb"):
         from .validate import validate_package

@@ -8,7 +8,7 @@ from pathlib import Path
 
 # Order matters: parents before children, so writes and foreign-key checks follow it.
 # The law tables are curated reference data (not parsed from a list) that bases.law_id points to.
-REFERENCE_TABLES = ["laws", "law_versions", "law_variants", "law_articles_map"]
+REFERENCE_TABLES = ["laws", "law_versions", "law_variants", "law_articles_map", "law_articles"]
 TABLES = ["counties", *REFERENCE_TABLES, "lists", "items", "steps", "accountability", "exemptions", "bases"]
 
 

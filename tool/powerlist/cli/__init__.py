@@ -2,7 +2,7 @@
 
 app.py holds the Typer app and what commands share; importing a command module registers its commands."""
 
-from . import cache, conform, diff, ingest, laws, publish, release, show, sql, validate  # noqa: F401  (registration)
+from . import cache, conform, diff, ingest, law, laws, publish, release, show, sql, validate  # noqa: F401  (registration)
 from .app import app
 
 __all__ = ["app"]

@@ -22,7 +22,7 @@ from ..package import find_root
 app = typer.Typer(
     help="Guangxi secrecy-work power-and-responsibility lists (保密工作权责清单) as a versioned data "
     "package. Read documents (ingest), freeze releases (release, verify), see what changed (diff, "
-    "history, conform), check citations (laws, cites, audit), query (sql) and publish downloads "
+    "history, conform), check citations against the law (laws, cites, audit, law), query (sql) and publish downloads "
     "(publish). Commands act on the package of the current folder or --package PATH.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -72,8 +72,9 @@ def root(ctx: typer.Context) -> Path:
     return found
 
 
-def command(name: Optional[str] = None, **kwargs) -> Callable:
-    """Register a command whose PowerlistError becomes one line on stderr and exit code 2."""
+def command(name: Optional[str] = None, *, on: Optional[typer.Typer] = None, **kwargs) -> Callable:
+    """Register a command (on the app, or on a command group `on`) whose PowerlistError becomes
+    one line on stderr and exit code 2."""
     def register(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args, **kw):
@@ -82,7 +83,7 @@ def command(name: Optional[str] = None, **kwargs) -> Callable:
             except PowerlistError as exc:
                 warn(f"error: {exc}")
                 raise typer.Exit(2)
-        return app.command(name, **kwargs)(wrapper)
+        return (on or app).command(name, **kwargs)(wrapper)
     return register
 
 

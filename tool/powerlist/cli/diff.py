@@ -31,7 +31,9 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
          output: Optional[Path] = output_option("Write the report to this file."),
          show_all: bool = typer.Option(False, "--all", help="Also show cosmetic changes (文字修正)."),
          exit_code: bool = typer.Option(False, "--exit-code",
-                                        help="Exit 1 when there are substantive changes (like git diff --exit-code).")):
+                                        help="Exit 1 when there are substantive changes (like git diff --exit-code)."),
+         with_law_text: bool = typer.Option(False, "--with-law-text",
+                                            help="Beside each citation change, the official text of the article each side cites (text, markdown, html, json).")):
     """What changed between two versions of the package, by list and item."""
     from ..diff import open_diff, render_diff
     from ..diff.formats import BINARY, FORMATS
@@ -41,7 +43,7 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
     if fmt in BINARY and output is None:
         raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
     with table_progress(err, "diff") as step, open_diff(root(ctx), from_target, to_target, progress=step) as report:
-        if fmt == "json":  # streamed: the changes are never all in memory
+        if fmt == "json" and not with_law_text:  # streamed: the changes are never all in memory
             from ..diff.formats.json_format import write_json
 
             def write(fh):
@@ -55,7 +57,10 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
         else:
             result = report.to_dict()
             substantive = result["substantive"]
-    if fmt != "json":
+            if with_law_text:
+                from ..laws.law_text import attach_law_texts
+                attach_law_texts(root(ctx), result, from_target, to_target)
+    if fmt != "json" or with_law_text:
         if output is not None:
             write_file(output, render_diff(result, fmt, show_all=show_all))
             say(f"wrote {output} ({result['substantive']} change(s))")
@@ -71,13 +76,15 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
 
 @command()
 def history(ctx: typer.Context, item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi-004."),
-            fmt: str = format_option("text", HISTORY_FORMATS, "the history")):
+            fmt: str = format_option("text", HISTORY_FORMATS, "the history"),
+            with_law_text: bool = typer.Option(False, "--with-law-text",
+                                               help="Beside each citation change, the official text of the article each side cites.")):
     """One item in every release (in release order) and the working state, with what changed at each step."""
     from ..diff.formats.text import history_lines
     from ..diff.history import item_history
 
     check_format(fmt, HISTORY_FORMATS)
-    h = item_history(root(ctx), item_id)
+    h = item_history(root(ctx), item_id, with_law_text)
     if fmt == "json":
         typer.echo(json.dumps(h, ensure_ascii=False, indent=2))
     else:

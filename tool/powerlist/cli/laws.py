@@ -91,7 +91,7 @@ def audit(ctx: typer.Context, release: str = release_option(),
           fmt: str = format_option("text", AUDIT_FORMATS, "the findings"),
           exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when a finding is at or above --fail-on."),
           fail_on: Severity = typer.Option(Severity.info, "--fail-on", help="Lowest severity that fails with --exit-code.")):
-    """Find citation problems reviewers miss (rules 1-7; see README ## Audit)."""
+    """Find citation problems reviewers miss (rules 1-8; see README ## Audit)."""
     from ..laws.audit import audit as run_audit
     from ..laws.formats import audit_markdown, audit_text
 

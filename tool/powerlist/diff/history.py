@@ -38,7 +38,9 @@ def _version(root: Path, target: str, item_id: str) -> dict:
     return v
 
 
-def item_history(root: Path, item_id: str) -> dict:
+def item_history(root: Path, item_id: str, with_law_text: bool = False) -> dict:
+    """Every version of an item and what changed at each step; with_law_text adds, to each
+    citation change, the official text of the article each side cites."""
     root = Path(root)
     targets = [*release_order(root), WORKING]
     versions = [_version(root, t, item_id) for t in targets]
@@ -50,6 +52,9 @@ def item_history(root: Path, item_id: str) -> dict:
         v["changes"] = None
         if prev is not None:
             result = diff_packages(root, prev, v["target"], item_ids=[item_id])
+            if with_law_text:
+                from ..laws.law_text import attach_law_texts
+                attach_law_texts(root, result, prev, v["target"])
             v["changes"] = result["changes"]
             v["summary"] = result["summary"]
         prev = v["target"]

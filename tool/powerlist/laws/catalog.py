@@ -24,7 +24,9 @@ def law_catalog(root: Path, releases: list[str] | None = None, ref: Reference | 
             "law_id": law["law_id"], "title": law["title"], "law_type": law["law_type"],
             "issuing_form": law["issuing_form"], "issuing_doc": law.get("issuing_doc"),
             "printed_types": sorted({r["law_type"] for r in cited if r.get("law_type")}),
-            "versions": [{k: v.get(k) for k in ("version_id", "year", "promulgated_by", "in_force_from", "superseded_by")}
+            # full_text: how many articles of the official text are loaded (None: curated facts only).
+            "versions": [{**{k: v.get(k) for k in ("version_id", "year", "promulgated_by", "in_force_from", "superseded_by")},
+                          "full_text": len(ref.texts.articles(v["version_id"])) or None}
                          for v in ref.versions_of(law["law_id"])],
             "citations": {rel: {lid: {"citations": c["citations"], "items": len(c["items"])}
                                 for lid, c in sorted(lists.items())} for rel, lists in counts.items()},

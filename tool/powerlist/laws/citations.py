@@ -62,7 +62,8 @@ def package_citations(pkg: Package, root: Path, ref: Reference) -> list[dict]:
             r["law_id"] = variant["law_id"] if variant else None
         when, basis = list_date({k: r.get(k) for k in ("issued_on", "issued_on_inferred", "doc_no_inferred")})
         r["list_date"], r["list_date_basis"] = when, basis
-        r["version_id"], r["version_basis"] = ref.citation_version(variant, r["law_id"], when)
+        r["version_id"], r["version_basis"] = ref.citation_version(
+            variant, r["law_id"], when, r.get("article_no"), r.get("paragraph_no"), r.get("text"))
         r["release"] = pkg.label
         r["cell"] = cell_name(r["role"], r["list_kind"])
     return rows

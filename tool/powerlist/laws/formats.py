@@ -25,8 +25,12 @@ def citation_summary(law: dict) -> str:
 
 
 def versions_summary(law: dict) -> str:
-    return ", ".join(f"{v['year']}" + (f" (施行 {v['in_force_from']})" if v.get("in_force_from") else "")
-                     + (" → " + v["superseded_by"] if v.get("superseded_by") else "") for v in law["versions"])
+    def facts(v):
+        parts = ([f"施行 {v['in_force_from']}"] if v.get("in_force_from") else []) + \
+                ([f"全文{v['full_text']}条"] if v.get("full_text") else [])
+        return f" ({'，'.join(parts)})" if parts else ""
+    return ", ".join(f"{v['year']}{facts(v)}" + (" → " + v["superseded_by"] if v.get("superseded_by") else "")
+                     for v in law["versions"])
 
 
 LAW_CSV = ["law_id", "title", "law_type", "printed_types", "issuing_form", "issuing_doc", "versions", "release",
@@ -63,6 +67,8 @@ def audit_text(report) -> str:
             for side in ("a", "b"):
                 places = "、".join(f"事项{p['item']} {p['cell']}" for p in f.evidence[side]["places"])
                 lines.append(f"    {places}: {f.evidence[side]['quote']}")
+        elif f.rule == 8 and f.evidence.get("source"):
+            lines.append(f"    官方文本出处: {f.evidence['source']}")
         elif f.rule == 1:
             for v in f.evidence["variants"]:
                 lines.append(f"    {v['printed']} ×{v['count']} (事项{'、'.join(map(str, v['items']))})")

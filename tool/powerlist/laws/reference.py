@@ -13,8 +13,11 @@ from pathlib import Path
 
 from ..errors import PowerlistError
 from ..package import Package
+from .texts import LawTexts
 
 PRC = "中华人民共和国"
+# How a citation's version was told (version_basis).
+BASIS_DOC, BASIS_QUOTE, BASIS_DATE, BASIS_UNKNOWN = "文号", "quote", "list date", "unknown"
 
 
 @dataclass
@@ -23,12 +26,15 @@ class Reference:
     versions: dict[str, dict] = field(default_factory=dict)   # version_id → row
     variants: list[dict] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)        # law_articles_map rows
+    texts: LawTexts = field(default_factory=lambda: LawTexts([]))  # law_articles: the official texts
     _by_head: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_quote: dict = field(default_factory=dict, repr=False, compare=False)
+    computed: dict = field(default_factory=dict, repr=False, compare=False)  # (from, to) → computed map rows
 
     @classmethod
-    def from_rows(cls, laws=(), versions=(), variants=(), articles=()) -> "Reference":
+    def from_rows(cls, laws=(), versions=(), variants=(), articles=(), texts=()) -> "Reference":
         return cls({r["law_id"]: r for r in laws}, {r["version_id"]: r for r in versions},
-                   list(variants), list(articles))
+                   list(variants), list(articles), LawTexts(list(texts)))
 
     # ---- citations → instruments ---------------------------------------------------------
 
@@ -93,15 +99,38 @@ class Reference:
         started = [v for v in versions if v.get("in_force_from") and _d(v["in_force_from"]) <= on]
         return started[-1] if started else None
 
-    def citation_version(self, variant: dict | None, law_id: str | None, list_date: date | None) -> tuple[str | None, str]:
-        """(version_id, how it was determined) for one citation."""
+    def citation_version(self, variant: dict | None, law_id: str | None, list_date: date | None,
+                         article: int | None = None, paragraph: int | None = None,
+                         quote: str | None = None) -> tuple[str | None, str]:
+        """(version_id, version_basis) for one citation. version_basis is 文号 (its printed document
+        number names the version), quote (it prints none, and its quote matches the official text of
+        one version only), list date (the version in force on the list's date) or unknown."""
         if variant and variant.get("version_id"):
-            return variant["version_id"], "printed document number"
+            return variant["version_id"], BASIS_DOC
+        if law_id and article is not None and quote:
+            by_quote = self.version_by_quote(law_id, article, paragraph, quote)
+            if by_quote:
+                return by_quote, BASIS_QUOTE
         if law_id and list_date:
             v = self.version_in_force(law_id, list_date)
             if v:
-                return v["version_id"], f"in force on the list's date {list_date.isoformat()}"
-        return None, "not determinable"
+                return v["version_id"], BASIS_DATE
+        return None, BASIS_UNKNOWN
+
+    def version_by_quote(self, law_id: str, article: int, paragraph: int | None, quote: str) -> str | None:
+        """The one version of the instrument whose official text of that article the quote matches
+        (exactly, as an excerpt, or but for punctuation); None when no text, none or several match."""
+        key = (law_id, article, paragraph, quote)
+        if key not in self._by_quote:
+            from .quotes import DIFFERENT, verdict
+            matching = []
+            with_text = [v["version_id"] for v in self.versions_of(law_id) if self.texts.has(v["version_id"])]
+            for vid in with_text if len(with_text) > 1 else []:
+                units = self.texts.units(vid, article, paragraph)
+                if units and verdict(quote, [u["text"] for u in units]) != DIFFERENT:
+                    matching.append(vid)
+            self._by_quote[key] = matching[0] if len(matching) == 1 else None
+        return self._by_quote[key]
 
     def successor(self, version_id: str) -> dict | None:
         nxt = self.versions.get(version_id, {}).get("superseded_by")
@@ -111,10 +140,21 @@ class Reference:
 
     def mapped(self, from_version: str, article: int, paragraph: int | None) -> list[dict]:
         """Map rows for a cited article (a row for one paragraph matches a citation of the whole
-        article, since the cited article contains it)."""
-        return [m for m in self.articles
-                if m["from_version"] == from_version and m["from_article"] == article
-                and (m.get("from_paragraph") is None or paragraph is None or m["from_paragraph"] == paragraph)]
+        article, since the cited article contains it). The curated rows decide; an article they
+        say nothing about falls back on the correspondences computed from the official texts of
+        this version and its successor (rows with basis=computed and a score)."""
+        def matching(rows):
+            return [m for m in rows
+                    if m["from_version"] == from_version and m["from_article"] == article
+                    and (m.get("from_paragraph") is None or paragraph is None or m["from_paragraph"] == paragraph)]
+        curated = matching(self.articles)
+        if curated or any(m["from_version"] == from_version and m["from_article"] == article for m in self.articles):
+            return curated
+        successor = self.successor(from_version)
+        if not successor:
+            return []
+        from .compare import computed_map
+        return matching(computed_map(self, from_version, successor["version_id"]))
 
     def trace(self, version_id: str, article: int, paragraph: int | None, target_version: str) -> list[dict]:
         """Where a cited article stands in a later version, following recorded correspondences
@@ -125,8 +165,9 @@ class Reference:
             step = []
             for pos in frontier:
                 for m in self.mapped(pos["version"], pos["article"], pos["paragraph"]):
+                    relation = m["relation"] + (f", computed {m['score']}" if m.get("basis") == "computed" else "")
                     step.append({"article": m["to_article"], "paragraph": m.get("to_paragraph"),
-                                 "label": m["to_label"], "relations": pos["relations"] + [m["relation"]],
+                                 "label": m["to_label"], "relations": pos["relations"] + [relation],
                                  "notes": pos["notes"] + ([m["note"]] if m.get("note") else []),
                                  "version": m["to_version"]})
             frontier = step
@@ -147,4 +188,5 @@ def load_reference(root: Path) -> Reference:
     return Reference.from_rows(
         working.read_table("laws"), working.read_table("law_versions"),
         working.read_table("law_variants"), working.read_table("law_articles_map"),
+        working.read_table("law_articles"),
     )

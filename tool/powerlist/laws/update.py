@@ -49,7 +49,8 @@ def _version(ref: Reference, basis: dict, law_id: str) -> str | None:
         when, _ = list_date(basis)
     elif not isinstance(when, date):
         when = date.fromisoformat(str(when))
-    version, _ = ref.citation_version(ref.variant(basis.get("law_title"), basis.get("law_doc")), law_id, when)
+    version, _ = ref.citation_version(ref.variant(basis.get("law_title"), basis.get("law_doc")), law_id, when,
+                                      basis.get("article_no"), basis.get("paragraph_no"), basis.get("text"))
     return version
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ...laws.law_text import OncePerCitation
 from ..inline import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count,
                     group, item_heading, renumber_note, shows_inline, visible, what)
@@ -68,6 +69,7 @@ def render(result: dict, *, show_all: bool = False) -> str:
     parts.append("</table>")
     if not result["substantive"]:
         parts.append("<p>无实质调整。</p>")
+    law_text = OncePerCitation()   # --with-law-text: the official texts beside a citation change
     for lg in group(visible(result, show_all)):
         heading = f"《{lg.title}》（{lg.list_id}）" if lg.list_id else "其他数据表"
         parts.append(f"<section><h2>{escape(heading)}</h2>")
@@ -80,7 +82,9 @@ def render(result: dict, *, show_all: bool = False) -> str:
                 counts = child_counts(item)
                 parts.append(item_line(head, f"（含{counts}）" if counts else ""))
             else:
-                parts.extend(item_line(c) for c in item.changes)
+                for c in item.changes:
+                    parts.append(item_line(c))
+                    parts.extend(f'<li class="where">{escape(line)}</li>' for line in law_text(c))
             parts.append("</ul>")
         parts.append("</section>")
     hidden = 0 if show_all else cosmetic_count(result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...laws.law_text import OncePerCitation
 from ..inline import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, MOVED, REMOVED, SUMMARY_ORDER, TABLE_TITLES, child_counts, cosmetic_count, group,
                     item_heading, renumber_note, shows_inline, visible, what)
@@ -43,6 +44,7 @@ def render(result: dict, *, show_all: bool = False) -> str:
             lines.append(f"| {esc(TABLE_TITLES.get(t, t))} | {s['added']} | {s['removed']} | {s['modified']} |")
     lines.append("")
     lines.append("删除的文字以 ~~删除线~~ 标出，新增的文字以 **粗体** 标出。")
+    law_text = OncePerCitation()   # --with-law-text: the official texts beside a citation change
     for lg in group(visible(result, show_all)):
         lines += ["", f"## 《{esc(lg.title)}》（{esc(lg.list_id)}）" if lg.list_id else "## 其他数据表", ""]
         lines += [bullet(c) for c in lg.own]
@@ -53,7 +55,9 @@ def render(result: dict, *, show_all: bool = False) -> str:
                 counts = child_counts(item)
                 lines.append(bullet(head) + (f"（含{esc(counts)}）" if counts else ""))
             else:
-                lines += [bullet(c) for c in item.changes]
+                for c in item.changes:
+                    lines.append(bullet(c))
+                    lines += [f"  - {esc(line)}" for line in law_text(c)]
     hidden = 0 if show_all else cosmetic_count(result)
     if hidden:
         lines += ["", f"另有 {hidden} 处文字修正（标点宽度、空白、编号样式）未列出。"]

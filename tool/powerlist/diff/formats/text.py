@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from ...laws.law_text import OncePerCitation
 from ..inline import DELETE, EQUAL, segments
 from ..view import (shown, ADDED, COSMETIC, MOVED, REMOVED, child_counts, cosmetic_count, group, item_heading,
                     renumber_note, shows_inline, summary_phrase, visible, what as _what, where)
@@ -48,6 +49,7 @@ def change_line(c: dict, markers: bool, indent: str = "    ") -> Text:
 def build(result: dict, *, show_all: bool = False, markers: bool = True) -> list[Text]:
     lines = [Text(f"powerlist diff {result['from']} → {result['to']}", style="bold"),
              Text(f"合计：{summary_phrase(result)}")]
+    law_text = OncePerCitation()
     for lg in group(visible(result, show_all)):
         lines.append(Text(""))
         heading = f"清单 {lg.list_id} 《{lg.title}》" if lg.list_id else "其他数据表"
@@ -66,6 +68,7 @@ def build(result: dict, *, show_all: bool = False, markers: bool = True) -> list
                 continue
             for c in item.changes:
                 lines.append(change_line(c, markers))
+                lines += [Text("      " + line, style="dim") for line in law_text(c)]
     hidden = 0 if show_all else cosmetic_count(result)
     if hidden:
         lines.append(Text(""))
@@ -99,6 +102,8 @@ def history_lines(h: dict, *, markers: bool = True) -> list[Text]:
         shown = [c for c in v["changes"] if c["change"] != COSMETIC]
         if not shown:
             lines.append(Text("    与上一版本相比无实质调整"))
+        law_text = OncePerCitation()
         for c in shown:
             lines.append(change_line(c, markers))
+            lines += [Text("      " + line, style="dim") for line in law_text(c)]
     return lines

@@ -10,6 +10,7 @@ from ...compiled import open_compiled
 from ...package import Package
 from ..citations import cell_name, list_date, package_citations
 from ..reference import Reference
+from ..texts import LawTexts
 
 
 @dataclass
@@ -21,6 +22,7 @@ class AuditData:
     bases: list[dict]          # citation rows with law_id, version_id, cell, list_id
     reference: Reference
     as_of: date | None = None
+    texts: LawTexts | None = None   # official texts (law_articles); None: quotes are not checked
     items_by_id: dict[str, dict] = field(init=False)
 
     def __post_init__(self):
@@ -41,7 +43,7 @@ class AuditData:
 
 
 def build(lists, items, steps=(), cases=(), bases=(), reference: Reference | None = None,
-          as_of: date | None = None) -> AuditData:
+          as_of: date | None = None, texts: LawTexts | None = None) -> AuditData:
     """AuditData from plain rows, filling what a package read would derive (list_id, cell,
     law_id, version) where the rows leave it out — how the tests build minimal fixtures."""
     reference = reference or Reference()
@@ -60,9 +62,10 @@ def build(lists, items, steps=(), cases=(), bases=(), reference: Reference | Non
             b["law_id"] = variant["law_id"] if variant else None
         if "version_id" not in b:
             when, _ = list_date(lst)
-            b["version_id"], b["version_basis"] = reference.citation_version(variant, b["law_id"], when)
+            b["version_id"], b["version_basis"] = reference.citation_version(
+                variant, b["law_id"], when, b.get("article_no"), b.get("paragraph_no"), b.get("text"))
         filled.append(b)
-    return AuditData(list(lists), list(items), list(steps), list(cases), filled, reference, as_of)
+    return AuditData(list(lists), list(items), list(steps), list(cases), filled, reference, as_of, texts)
 
 
 def _rows(con, sql: str) -> list[dict]:
@@ -72,7 +75,7 @@ def _rows(con, sql: str) -> list[dict]:
 
 
 def load(pkg: Package, root: Path, reference: Reference, list_id: str | None = None,
-         as_of: date | None = None) -> AuditData:
+         as_of: date | None = None, texts: LawTexts | None = None) -> AuditData:
     con = open_compiled(pkg, root)
     try:
         lists = _rows(con, "SELECT * FROM lists ORDER BY list_id")
@@ -89,4 +92,4 @@ def load(pkg: Package, root: Path, reference: Reference, list_id: str | None = N
         steps = [s for s in steps if s["item_id"] in keep]
         cases = [c for c in cases if c["item_id"] in keep]
         bases = [b for b in bases if b["item_id"] in keep]
-    return AuditData(lists, items, steps, cases, bases, reference, as_of)
+    return AuditData(lists, items, steps, cases, bases, reference, as_of, texts)

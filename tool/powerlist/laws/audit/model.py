@@ -15,6 +15,7 @@ RULES = {
     5: ("type-label", "法规类型标注与发布形式不符"),
     6: ("numbering", "编号缺漏、重复或同N指向不存在"),
     7: ("no-responsible-body", "未明确责任主体"),
+    8: ("official-text", "引文与官方文本不同"),
 }
 
 

@@ -1,8 +1,12 @@
-"""Rule 2: the same provision quoted with different wording in different places of a list."""
+"""Rule 2: the same provision quoted with different wording in different places of a list.
+
+Where the cited version's official text is loaded, rule 8 compares each quote with it and says
+which one is wrong; rule 2 then stays silent on that provision (it could only say they differ).
+"""
 
 from __future__ import annotations
 
-from .align import highlight, wording_differences
+from ..align import highlight, wording_differences
 from .data import AuditData
 from .model import Finding
 
@@ -15,6 +19,8 @@ def check(data: AuditData) -> list[Finding]:
     groups: dict[tuple, dict[str, list[dict]]] = {}
     for b in data.bases:
         if not b.get("law_id") or b.get("article_no") is None or not b.get("text") or b.get("same_as"):
+            continue
+        if data.texts and data.texts.has(b.get("version_id")):
             continue
         key = (b["list_id"], b["law_id"], b.get("version_id"), b["article_no"], b.get("paragraph_no"))
         groups.setdefault(key, {}).setdefault(b["text"], []).append(b)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from .align import MARK, is_punctuation_or_space
+from ..align import MARK, is_punctuation_or_space
 from .data import AuditData
 from .model import Finding
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..citations import list_date
+from ..reference import BASIS_QUOTE
 from .data import AuditData
 from .model import Finding
 
@@ -45,9 +46,11 @@ def check(data: AuditData) -> list[Finding]:
         where_now = "、".join(p["label"] for p in places)
         # Superseded already on the list's own date: the list was out of date when issued.
         severity = "warning" if data.as_of else "error"
+        # Told by its words, not by a document number or the date: say so, it is what a reader doubts.
+        how = f"（未印文号，引文与{cited_v['year']}年版条文相符）" if b.get("version_basis") == BASIS_QUOTE else ""
         found.append(Finding(
             4, severity, b["list_id"], b["item_id"], f"{b['cell']} {b.get('ref') or ''}".strip(),
-            f"《{title}》{cited}已被{now['year']}年版替代（{now['in_force_from']}起施行）"
+            f"《{title}》{cited}{how}已被{now['year']}年版替代（{now['in_force_from']}起施行）"
             + (f"，现为{now['year']}年版{where_now}" if places else "，未记录条文对应关系"),
             {"law_id": b["law_id"], "cited_version": b["version_id"], "cited": cited,
              "version_basis": b.get("version_basis"), "in_force_version": now["version_id"],

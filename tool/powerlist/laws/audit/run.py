@@ -10,11 +10,13 @@ from ...package import open_target
 from ..citations import list_date
 from ..reference import load_reference
 from . import r1_variants, r2_quotes, r3_siblings, r4_superseded, r5_type_label, r6_numbering, r7_responsible
+from . import r8_official_text
 from .data import AuditData, load
 from .model import Finding, at_least
 
 CHECKS = {1: r1_variants.check, 2: r2_quotes.check, 3: r3_siblings.check, 4: r4_superseded.check,
-          5: r5_type_label.check, 6: r6_numbering.check, 7: r7_responsible.check}
+          5: r5_type_label.check, 6: r6_numbering.check, 7: r7_responsible.check,
+          8: r8_official_text.check}
 
 
 @dataclass
@@ -42,7 +44,8 @@ def run_rules(data: AuditData) -> list[Finding]:
 
 def audit(root: Path, target: str = "working", list_id: str | None = None, as_of: date | None = None) -> AuditReport:
     pkg = open_target(root, target)
-    data = load(pkg, root, load_reference(root), list_id, as_of)
+    reference = load_reference(root)
+    data = load(pkg, root, reference, list_id, as_of, reference.texts)
     if list_id and not data.lists:
         from ...errors import PowerlistError
         known = ", ".join(sorted(l["list_id"] for l in pkg.read_table("lists"))) or "none"

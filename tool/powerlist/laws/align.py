@@ -1,4 +1,4 @@
-"""Aligning two partial quotes of one text: compare only what both quote."""
+"""Aligning two quotes of one text (one partial, or both): compare only what both quote."""
 
 from __future__ import annotations
 
