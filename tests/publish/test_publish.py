@@ -24,7 +24,10 @@ from conftest import ROOT, snapshot
 from powerlist.cli import app
 from powerlist.errors import PowerlistError
 from powerlist.publish import build as build_module
+from powerlist.package import Package
 from powerlist.publish import publish
+from powerlist.render import ListView
+from powerlist.render_office import render_office
 from synthetic_release import IMG_TEXT, SCRIPT_TEXT, two_release_package
 
 # Row counts read off the documents (catalog 6 items/32 steps; Xing'an 5 items/25 steps/27 cases/
@@ -84,16 +87,26 @@ def test_workbook_has_chinese_headed_table_sheets_and_official_list_sheets(pkg, 
         titles = [f["title"] for f in schemas_of(pkg, tag)[table]["fields"]]
         assert [c.value for c in ws[1]] == titles
         assert ws.max_row == count + 1
+    # A list sheet is exactly what `powerlist render --format xlsx` writes (one renderer).
+    for list_id in ("450325-baomi", "catalog-baomi"):
+        ws = wb[list_id]
+        rendered = render_office(ListView(Package(dist.parent / "pkg" / "releases" / tag, tag), list_id), "xlsx",
+                                 dist.parent / f"render-{tag}-{list_id}.xlsx")
+        ref = openpyxl.load_workbook(rendered).active
+        assert [[c.value for c in r] for r in ws.iter_rows()] == [[c.value for c in r] for r in ref.iter_rows()]
+        assert {str(r) for r in ws.merged_cells.ranges} == {str(r) for r in ref.merged_cells.ranges}
+        assert [ws.column_dimensions[k].width for k in "ABCDEFGHIJKLM"] == \
+               [ref.column_dimensions[k].width for k in "ABCDEFGHIJKLM"]
     ws = wb["450325-baomi"]
-    assert ws["A1"].value == "中共兴安县委办公室（兴安县国家保密局）权责清单"
+    # Xing'an's title block (synthetic 2023 renumbers the 文号): 文号, notice, issuer, date, 附件, title; a blank row; the two header rows.
+    assert ws["A1"].value == f"兴保发〔{tag}〕1号" and ws["A6"].value == "中共兴安县委办公室（兴安县国家保密局）权责清单"
     merged = {str(r) for r in ws.merged_cells.ranges}
     # 序号 and 权力分类 span both header rows; 权力清单 spans 项目名称..实施依据, 责任清单 责任事项..免责事项.
-    assert {"A1:M1", "A2:A3", "B2:B3", "C2:G2", "H2:L2", "M2:M3"} <= merged
-    assert [ws.cell(2, c).value for c in (1, 2, 3, 8, 13)] == ["序号", "权力分类", "权力清单", "责任清单", "备注"]
-    assert ws["C3"].value == "项目名称" and ws["F3"].value == "承办的\n内设机构"
-    assert [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)] == ["1", "2", "3", "4", "5"]
-    assert ws["H4"].alignment.wrap_text and ws.column_dimensions["H"].width >= 40
-    assert wb["catalog-baomi"].max_row == 3 + 6
+    assert {"A6:M6", "A8:A9", "B8:B9", "C8:G8", "H8:L8", "M8:M9"} <= merged
+    assert [ws.cell(8, c).value for c in (1, 2, 3, 8, 13)] == ["序号", "权力分类", "权力清单", "责任清单", "备注"]
+    assert [ws.cell(r, 1).value for r in range(10, ws.max_row + 1)] == [1, 2, 3, 4, 5]
+    # The catalog prints only its title: title, blank row, two header rows, six items.
+    assert wb["catalog-baomi"].max_row == 4 + 6
 
 
 @pytest.mark.parametrize("tag", TAGS)
@@ -109,14 +122,16 @@ def test_parquet_per_table_reads_back_with_pyarrow(pkg, dist, tag):
 def test_hive_dataset_reads_all_releases_at_once(dist):
     for table, count in COUNTS.items():
         data = ds.dataset(dist / "parquet" / table, format="parquet", partitioning="hive").to_table()
+        # The partition value is text (r2022, as the SQL schema is named): never inferred as a number.
+        assert data.schema.field("release").type == "string"
         by_release = {}
         for r in data.column("release").to_pylist():
-            by_release[str(r)] = by_release.get(str(r), 0) + 1
-        assert by_release == {"2022": count, "2023": count}
+            by_release[r] = by_release.get(r, 0) + 1
+        assert by_release == {"r2022": count, "r2023": count}
     con = duckdb.connect()
-    got = con.execute(f"select release, count(*) from read_parquet('{dist}/parquet/items/*/*.parquet', "
-                      "hive_partitioning = true) group by 1 order by 1").fetchall()
-    assert [(str(a), b) for a, b in got] == [("2022", 11), ("2023", 11)]
+    got = con.execute(f"select release, typeof(release), count(*) from read_parquet('{dist}/parquet/items/*/*.parquet', "
+                      "hive_partitioning = true) group by all order by 1").fetchall()
+    assert got == [("r2022", "VARCHAR", 11), ("r2023", "VARCHAR", 11)]
 
 
 @pytest.mark.parametrize("tag", TAGS)
@@ -139,6 +154,43 @@ def test_duckdb_and_sqlite_databases_hold_every_table(dist, tag):
         assert con.execute("pragma foreign_key_check").fetchall() == []
     finally:
         con.close()
+
+
+LAW_TABLES = ["laws", "law_versions", "law_variants", "law_articles_map"]
+# The catalog's first item cites 中华人民共和国保守国家秘密法 第四十五条 (gx-catalog-2022.txt); the
+# curated reference table names that instrument baomi-fa.
+CITATION = ("catalog-baomi-001-s2", "baomi-fa", "中华人民共和国保守国家秘密法")
+
+
+def test_release_2022_downloads_carry_the_derived_law_id_and_the_law_tables(pkg, dist):
+    # The frozen release has neither the column nor the tables; its downloads have both.
+    assert "law_id" not in (pkg / "releases/2022/tables/bases.csv").read_text(encoding="utf-8").split("\n")[0]
+    assert not (pkg / "releases/2022/tables/laws.csv").exists()
+    basis, law_id, title = CITATION
+    query = f"select b.law_id, l.title from bases b join laws l using (law_id) where b.basis_id = '{basis}'"
+    for tag in TAGS:
+        bases = pq.read_table(dist / tag / "parquet" / "bases.parquet").to_pylist()
+        assert next(b for b in bases if b["basis_id"] == basis)["law_id"] == law_id
+        assert sum(1 for b in bases if b["law_id"]) == len(bases) == 121
+        laws = {r["law_id"]: r["title"] for r in pq.read_table(dist / tag / "parquet" / "laws.parquet").to_pylist()}
+        assert laws[law_id] == title
+        con = duckdb.connect(str(dist / tag / f"{STEM}-{tag}.duckdb"), read_only=True)
+        try:
+            assert con.execute(query).fetchall() == [(law_id, title)]
+            assert {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()} >= set(LAW_TABLES)
+        finally:
+            con.close()
+        con = sqlite3.connect(dist / tag / f"{STEM}-{tag}.sqlite")
+        try:
+            assert con.execute(query).fetchall() == [(law_id, title)]
+            assert ("laws", "law_id") in {(r[2], r[3]) for r in con.execute("pragma foreign_key_list('bases')")}
+            assert con.execute("pragma foreign_key_check").fetchall() == []
+        finally:
+            con.close()
+        doc = json.loads((dist / tag / "json" / "catalog-baomi.json").read_text(encoding="utf-8"))
+        assert next(b for b in doc["items"][0]["bases"] if b["basis_id"] == basis)["law_id"] == law_id
+        wb = openpyxl.load_workbook(dist / tag / f"{STEM}-{tag}.xlsx", read_only=True)
+        assert set(LAW_TABLES) <= set(wb.sheetnames)
 
 
 def test_nested_json_has_one_document_per_list_with_children(dist):
@@ -169,15 +221,16 @@ def test_publishing_twice_gives_identical_bytes_except_duckdb(pkg, dist):
     assert a.keys() == b.keys()
     differ = {k for k in a if a[k] != b[k]}
     duck = {k for k in a if k.endswith(".duckdb")}
-    assert differ - duck <= {"SHA256SUMS", "site/index.html"}
+    # The .duckdb checksums appear in SHA256SUMS, dcat.json and the index pages, and their own
+    # checksums in SHA256SUMS: with those masked, every file must match byte for byte.
+    holders = {"SHA256SUMS", "site/index.html", "site/latest/index.html", "dcat.json", "site/downloads/dcat.json"}
+    assert differ - duck <= holders
 
-    # The .duckdb checksums appear in SHA256SUMS and on the index page, and the index page's own
-    # checksum in SHA256SUMS: with those masked, both files must match byte for byte.
     def masked(text: bytes, files: dict) -> bytes:
-        for k in duck | {"site/index.html"}:
+        for k in duck | holders - {"SHA256SUMS"}:
             text = text.replace(hashlib.sha256(files[k]).hexdigest().encode(), b"<masked>")
         return text
-    for k in ("SHA256SUMS", "site/index.html"):
+    for k in holders:
         assert masked(a[k], a) == masked(b[k], b)
 
 
@@ -224,7 +277,8 @@ def test_site_index_links_every_list_page_and_download_with_its_checksum(dist):
         assert target.is_file()
         assert sums[f"site/{href}"] in index
     assert "fetch(" not in (dist / "site" / "search.js").read_text(encoding="utf-8")
-    assert not re.search(r'(src|href)="(https?:)?//', index)
+    # No external resource (scripts, images, stylesheets); the licence is a plain hyperlink.
+    assert not re.search(r'src="(https?:)?//', index) and not re.search(r'<link[^>]*href="(https?:)?//', index)
 
 
 def test_changelog_and_redline_pages_come_from_the_diff_engine(dist):
@@ -263,3 +317,134 @@ def test_without_the_diff_engine_publish_says_what_it_skipped(pkg, tmp_path, mon
     text = (tmp_path / "dist" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "未生成版本之间的变更：the diff engine (powerlist.diff) is not installed (synthetic)" in text
     assert "本次发布未生成版本对照" in (tmp_path / "dist" / "site" / "index.html").read_text(encoding="utf-8")
+
+
+# What each Table Schema type must read back as, per format (hand-written from the formats' docs):
+# arrays where the format has them, JSON arrays in SQLite (Datasette facets them), ISO dates in JSON.
+# The schemas readers see every release with (the working state's): a release's derived columns
+# and supplied law tables follow these, whatever its own schemas lack.
+WORKING_SCHEMAS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "schemas").glob("*.json")}
+# `object` (a row's extra cells) is JSON text in every format for now.
+PARQUET_TYPES = {"object": "string", "string": "string", "integer": "int64", "number": "double", "boolean": "bool",
+                 "date": "date32[day]", "list": "list<element: string>"}
+DUCKDB_TYPES = {"object": "VARCHAR", "string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
+                "date": "DATE", "list": "VARCHAR[]"}
+SQLITE_TYPES = {"object": "TEXT", "string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER",
+                "date": "TEXT", "list": "TEXT"}
+JSON_TYPES = {"object": str, "string": str, "integer": int, "number": (int, float), "boolean": bool, "date": str, "list": list}
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_every_format_types_each_column_as_its_schema_says(pkg, dist, tag):
+    schemas = {**{n: WORKING_SCHEMAS[n] for n in LAW_TABLES}, **{n: WORKING_SCHEMAS[n] for n in COUNTS}}
+    own = schemas_of(pkg, tag)
+    # A release's files hold its own columns (a later one such as items.extra is absent) plus
+    # what readers derive (bases.law_id); the Hive dataset holds every release's columns.
+    has = {t: {f["name"] for f in own[t]["fields"]} | ({"law_id"} if t == "bases" else set()) for t in own}
+    duck = duckdb.connect(str(dist / tag / f"{STEM}-{tag}.duckdb"), read_only=True)
+    lite = sqlite3.connect(dist / tag / f"{STEM}-{tag}.sqlite")
+    try:
+        for table, schema in schemas.items():
+            every = {f["name"]: f["type"] for f in schema["fields"]}
+            fields = {n: t for n, t in every.items() if table not in has or n in has[table]}
+            pq_schema = pq.read_schema(dist / tag / "parquet" / f"{table}.parquet")
+            assert {f.name: str(f.type).replace("item: string", "element: string") for f in pq_schema} == \
+                   {n: PARQUET_TYPES[t] for n, t in fields.items()}, table
+            hive = ds.dataset(dist / "parquet" / table, format="parquet", partitioning="hive").schema
+            assert {f.name: str(f.type).replace("item: string", "element: string") for f in hive} == \
+                   {**{n: PARQUET_TYPES[t] for n, t in every.items()}, "release": "string"}, table
+            got = dict(duck.execute("select column_name, data_type from duckdb_columns() where table_name = ?",
+                                    [table]).fetchall())
+            assert got == {n: DUCKDB_TYPES[t] for n, t in fields.items()}, table
+            got = {r[1]: r[2] for r in lite.execute(f"pragma table_info('{table}')")}
+            assert got == {n: SQLITE_TYPES[t] for n, t in fields.items()}, table
+            for name, ftype in fields.items():
+                if ftype == "list":
+                    for (value,) in lite.execute(f"select {name} from {table} where {name} is not null"):
+                        assert isinstance(json.loads(value), list)
+        # DuckDB declares the keys SQLite does (foreign keys into the same table: SQLite only).
+        pks = {r[0] for r in duck.execute("select table_name from duckdb_constraints() where constraint_type = 'PRIMARY KEY'").fetchall()}
+        assert pks >= set(schemas)
+        fks = {(r[0], r[1]) for r in duck.execute(
+            "select table_name, referenced_table from duckdb_constraints() where constraint_type = 'FOREIGN KEY'").fetchall()}
+        assert {("items", "lists"), ("steps", "items"), ("bases", "items"), ("bases", "laws"), ("lists", "counties")} <= fks
+    finally:
+        duck.close()
+        lite.close()
+    for path in (dist / tag / "json").glob("*.json"):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        checks = [("lists", doc["list"])] + [("items", {k: v for k, v in i.items() if k not in CHILDREN}) for i in doc["items"]]
+        checks += [(t, row) for i in doc["items"] for t in CHILDREN for row in i[t]]
+        for table, row in checks:
+            types = {f["name"]: f["type"] for f in WORKING_SCHEMAS[table]["fields"] if f["name"] in has.get(table, {f["name"]})}
+            assert set(row) == set(types), table
+            for name, value in row.items():
+                assert value is None or isinstance(value, JSON_TYPES[types[name]]), (table, name, value)
+                assert not (types[name] == "integer" and isinstance(value, bool))
+
+
+CHILDREN = ["steps", "accountability", "exemptions", "bases"]
+
+
+def test_portal_metadata_json_ld_and_dcat_with_base_url_and_title(tmp_path):
+    from conftest import copy_package
+    (tmp_path / "pkg").mkdir()
+    pkg = copy_package(tmp_path / "pkg")
+    base = "https://data.example.org/powerlist/"
+    res = CliRunner().invoke(app, ["-p", str(pkg), "publish", "-o", str(tmp_path / "dist"),
+                                   "--base-url", base, "--title", "广西保密工作权责清单（测试标题）",
+                                   "--contact", "opendata@example.org"])
+    assert res.exit_code == 0, res.output
+    dist = tmp_path / "dist"
+    index = (dist / "site" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', index, re.S)
+    assert len(blocks) == 1
+    ld = json.loads(blocks[0])
+    assert ld["@type"] == "Dataset" and ld["name"] == "广西保密工作权责清单（测试标题）"
+    assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert ld["publisher"]["name"] == "powerlist maintainers"
+    assert ld["publisher"]["contactPoint"]["email"] == "opendata@example.org"
+    assert 'href="mailto:opendata@example.org"' in index
+    urls = {d["contentUrl"] for d in ld["distribution"]}
+    assert f"{base}downloads/2022/{STEM}-2022.sqlite" in urls
+    assert f"{base}downloads/2022/sources/2022/xingan-baomi-2022.txt" in urls
+    # The Xing'an document prints its publisher, 文号 and date; the catalog prints none (inferred, so not claimed).
+    xingan = next(w for w in ld["isBasedOn"] if w["name"] == "中共兴安县委办公室（兴安县国家保密局）权责清单")
+    assert (xingan["publisher"]["name"], xingan["identifier"], xingan["datePublished"]) == \
+           ("兴安县国家保密局", "兴保发〔2022〕1号", "2022-07-18")
+    catalog = next(w for w in ld["isBasedOn"] if w["name"] == "广西保密工作市、县两级权责清单规范化通用目录")
+    assert "publisher" not in catalog and "datePublished" not in catalog
+    assert not any("url" in w for w in ld["isBasedOn"])  # no source states a URL: none is invented
+    cat = json.loads((dist / "dcat.json").read_text(encoding="utf-8"))
+    ds_ = cat["dcat:dataset"][0]
+    assert ds_["dct:license"]["@id"] == ld["license"] and ds_["dcat:landingPage"]["@id"] == f"{base}index.html"
+    assert ds_["dcat:contactPoint"]["vcard:hasEmail"]["@id"] == "mailto:opendata@example.org"
+    sums = dict(reversed(line.split("  ", 1)) for line in (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
+    for d in ds_["dcat:distribution"]:
+        path = d["dcat:downloadURL"]["@id"].removeprefix(base)
+        assert d["spdx:checksum"]["spdx:checksumValue"] == sums[f"site/{path}"]
+    meta = json.loads((dist / "2022" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["license"] == "CC-BY-4.0" and meta["source_url"] == f"{base}index.html"
+    assert "许可" in index and "著作权法" in index
+
+
+@pytest.mark.parametrize("args,message", [(["--base-url", "data.example.org"], "is not an http(s) URL"),
+                                          (["--title", "  "], "--title is empty"),
+                                          (["--contact", "someone"], "neither an e-mail address nor an http(s) URL")])
+def test_publish_refuses_a_bad_base_url_or_title_and_writes_nothing(pkg, tmp_path, args, message):
+    res = CliRunner().invoke(app, ["-p", str(pkg), "publish", "-o", str(tmp_path / "dist"), *args])
+    assert res.exit_code == 2 and message in res.output and len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_table_longer_than_a_worksheet_is_left_out_of_the_workbook_and_named(dist, monkeypatch):
+    from powerlist.publish import workbook
+    from powerlist.publish.release_data import load_release
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 100)  # synthetic limit: steps (57 rows) fits, counties (125) does not
+    rel = load_release(dist.parent / "pkg", "2022")
+    try:
+        wb = workbook.build_workbook(rel)
+    finally:
+        rel.close()
+    assert "counties" not in wb.sheetnames and "steps" in wb.sheetnames
+    assert wb.sheetnames[0] == "说明" and "counties（125 行）" in wb["说明"]["A1"].value

@@ -85,7 +85,7 @@ def test_index_list_page_and_search_over_http(server, page, tmp_path):
     assert page.locator("#results mark").first.inner_text() == "调查核实"
     page.screenshot(path=str(tmp_path / "search.png"))
     results.first.locator("a").click()
-    page.wait_for_url("**/2023/450325-baomi.html#450325-baomi-001")
+    page.wait_for_url("**/2023/items/450325-baomi-001.html")
     assert page.dialogs == [] and page.errors == []
 
 
@@ -124,3 +124,66 @@ def test_redline_page_opens_from_the_index(server, page, tmp_path):
     page.click("text=返回首页")
     page.wait_for_url("**/index.html")
     assert page.dialogs == [] and page.errors == []
+
+
+def test_search_by_url_one_and_two_characters_and_citations(server, page, tmp_path):
+    # A linked search: ?q= fills the box and runs. 收缴 stands in item 1 of both lists, in both releases.
+    page.goto(f"{server}/index.html?q=收缴")
+    page.locator("#results li").first.wait_for()
+    assert page.input_value("#q") == "收缴"
+    texts = page.locator("#results li").all_inner_texts()
+    assert len(texts) == 4 and all("序号 1" in t for t in texts)
+    page.screenshot(path=str(tmp_path / "search-url.png"))
+    # One character: every result holds it, and more items than any two-character word of it.
+    page.goto(f"{server}/index.html?q=罚")
+    page.locator("#results li").first.wait_for()
+    assert page.locator("#results mark").first.inner_text() == "罚"
+    # A citation: 保密法 第四十五条 is cited by item 1 of both lists (README: 2 items), in both releases.
+    page.goto(f"{server}/index.html?q=第四十五条")
+    page.locator("#results li").first.wait_for()
+    assert page.locator("#results li").count() == 4
+    assert "第四十五条" in page.locator("#results mark").first.inner_text()
+    # Typing updates the URL, so the search can be shared.
+    page.fill("#q", "泄密案件")
+    page.wait_for_function("location.search.includes('q=')")
+    assert "%E6%B3%84%E5%AF%86" in page.url
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_item_page_with_citations_and_history(server, page, tmp_path):
+    page.goto(f"{server}/2023/items/450325-baomi-001.html")
+    assert page.locator("h1").inner_text() == "对非法获取、持有国家秘密载体的行政强制"  # Xing'an item 1
+    # The citation links to the law page's article anchor.
+    link = page.locator('a[href="../../laws/baomi-fa.html#a45"]').first
+    assert link.inner_text() == "《中华人民共和国保守国家秘密法》"
+    page.screenshot(path=str(tmp_path / "item-2023.png"), full_page=True)
+    # History: both releases listed; the synthetic 2023 rewording redlined (组织调查处理 → 组织调查核实处理).
+    history = page.locator("#history ~ table.plain").first
+    assert [t.split()[0] for t in history.locator("tbody tr td:first-child").all_inner_texts()] == ["2022", "2023"]
+    assert page.locator("table.redline ins", has_text="核实").first.is_visible()
+    page.locator("table.redline").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "item-history.png"))
+    link.click()
+    page.wait_for_url("**/laws/baomi-fa.html#a45")
+    assert page.locator("#a45").inner_text() == "第四十五条"
+    page.screenshot(path=str(tmp_path / "law.png"))
+    # latest/ serves the newest release's pages under a stable URL.
+    page.goto(f"{server}/latest/items/450325-baomi-001.html")
+    assert "2023" in page.locator("dl.meta").inner_text()
+    page.goto(f"{server}/latest/index.html")
+    assert page.locator("h1").inner_text().startswith("最新版本：2023")
+    page.click('a[href="450325-baomi.html"]')
+    page.wait_for_url("**/latest/450325-baomi.html")
+    assert page.locator("table.official tbody tr").count() == 5
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_source_documents_and_hive_dataset_download_from_the_site_alone(server, page, site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "releases/2023/sources/" in index  # the frozen path, not sources/working/…
+    for href in ("downloads/2022/sources/2022/xingan-baomi-2022.txt", "downloads/parquet/items/release=r2023/part-0.parquet"):
+        assert f'href="{href}"' in index
+        resp = page.request.get(f"{server}/{href}")
+        assert resp.status == 200 and resp.body() == (site / href).read_bytes()
+    src = (Path(__file__).resolve().parents[2] / "sources" / "2022" / "xingan-baomi-2022.txt").read_bytes()
+    assert (site / "downloads/2022/sources/2022/xingan-baomi-2022.txt").read_bytes() == src

@@ -180,3 +180,36 @@ def test_compiled_database_is_cached_and_follows_edits(package_copy):
     assert second != first and not first.exists()
     assert scalar(package_copy, "select count(*) from exemptions") == 4
     assert scalar(package_copy, "select count(*) from r2022.exemptions") == 5
+
+
+def test_release_2022_has_law_id_derived_at_read_time_and_the_law_tables(pkg):
+    # Release 2022 predates bases.law_id and the law tables (its CSV has neither).
+    assert "law_id" not in (pkg / "releases" / "2022" / "tables" / "bases.csv").read_text(encoding="utf-8").split("\n")[0]
+    # The catalog's first setting basis prints 中华人民共和国保守国家秘密法 第四十五条 (gx-catalog-2022.txt).
+    row = run_query(pkg, "select b.law_id, l.title, b.article from r2022.bases b join r2022.laws l using (law_id) "
+                         "where basis_id = 'catalog-baomi-001-s2'").rows
+    assert row == [("baomi-fa", "中华人民共和国保守国家秘密法", "第四十五条")]
+    # Every 2022 citation resolves, and to the id ingest stored for the same basis in the working state.
+    assert scalar(pkg, "select count(law_id) from all_bases where release = '2022'") == 121  # citations printed in the two 2022 documents
+    assert scalar(pkg, "select count(*) from r2022.bases r join working.bases w using (basis_id) "
+                       "where r.law_id is distinct from w.law_id") == 0
+
+
+def test_list_columns_are_arrays(pkg):
+    # The catalog's item 1 prints 实施层级 "设区市、县级" (gx-catalog-2022.txt).
+    res = run_query(pkg, "select levels from r2022.items where item_id = 'catalog-baomi-001'")
+    assert res.types == ["VARCHAR[]"] and res.rows == [(["设区市", "县级"],)]
+
+
+def test_search_macro_finds_one_and_two_character_words_and_citations(pkg):
+    # 收缴 stands in step 3 of item 1 of both 2022 documents, as its name 收缴责任 and in its text.
+    rows = run_query(pkg, "select item_id, key, \"column\" from search('收缴') "
+                          "where release = '2022' and \"table\" = 'steps' order by all").rows
+    assert rows == [("450325-baomi-001", "3", "name"), ("450325-baomi-001", "3", "text"),
+                    ("catalog-baomi-001", "3", "name"), ("catalog-baomi-001", "3", "text")]
+    # 第四十五条 of 保密法 is cited by item 1 of both lists (README: 2 items).
+    cited = run_query(pkg, "select distinct item_id from search('第四十五条') where release = '2022' order by 1").rows
+    assert cited == [("450325-baomi-001",), ("catalog-baomi-001",)]
+    # One character: every hit holds it, and as many as a LIKE over the same views finds.
+    hits = scalar(pkg, "select count(*) from search('密') where \"table\" = 'accountability' and \"column\" = 'text'")
+    assert hits == scalar(pkg, "select count(*) from all_accountability where text like '%密%'") > 0

@@ -19,10 +19,14 @@ DESCRIPTION = (
 )
 LICENSES = [{
     "name": "CC-BY-4.0",
-    "title": "Creative Commons Attribution 4.0 (this compilation; the source documents are public government documents)",
+    "title": ("Creative Commons Attribution 4.0 (this compilation: the normalized tables, schemas and derived "
+              "columns; the list documents themselves are official documents of state organs, to which the PRC "
+              "Copyright Law does not apply, art. 5)"),
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }]
-CONTRIBUTORS = [{"title": "powerlist maintainers", "roles": ["creator"]}]
+CONTRIBUTORS = [{"title": "powerlist maintainers", "roles": ["creator", "maintainer", "publisher"]}]
+KEYWORDS = ["保密工作", "权责清单", "权力清单", "责任清单", "动态调整", "广西", "开放数据",
+            "power and responsibility list", "Guangxi", "open data"]
 
 
 def resource(name: str, schema: dict, sources: list[dict] | None = None,
@@ -48,6 +52,19 @@ def resource(name: str, schema: dict, sources: list[dict] | None = None,
     return res
 
 
+def source_entry(row: dict) -> dict:
+    """A list's document as a source: its frozen path and hash, and what it prints — publisher
+    (issuer), 文号, date — or, where it prints none, what the package infers, marked *_inferred.
+    No URL: none of the documents' sources states one, and one is never guessed."""
+    entry = {"title": row["title"], "path": row["source_file"], "sha256": row["source_sha256"]}
+    for key, name in (("issuer", "publisher"), ("doc_no", "doc_no"), ("issued_on", "issued_on")):
+        if row.get(key):
+            entry[name] = str(row[key])
+        elif row.get(f"{key}_inferred"):
+            entry[f"{name}_inferred"] = str(row[f"{key}_inferred"])
+    return entry
+
+
 def document_sources(root: Path, lists: list[dict] | None = None) -> list[dict]:
     """One source per list document; `lists` are the lists rows (default: read from tables/lists.csv)."""
     if lists is None:
@@ -55,11 +72,7 @@ def document_sources(root: Path, lists: list[dict] | None = None) -> list[dict]:
         if not lists_csv.exists():
             return []
         lists = list(read_csv(lists_csv, load_schemas(root / "schemas")["lists"]))
-    out = []
-    for row in lists:
-        out.append({"title": row["title"], "path": row["source_file"], "sha256": row["source_sha256"],
-                    **({"doc_no": row["doc_no"]} if row.get("doc_no") else {})})
-    return out
+    return [source_entry(row) for row in lists]
 
 
 def build_descriptor(root: Path, previous: dict | None, version: str = "working",
@@ -83,6 +96,7 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
         "version": version,
         # The working package keeps the time it was first created, so re-ingesting does not churn it.
         "created": created or previous.get("created") or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "keywords": KEYWORDS,
         "licenses": LICENSES,
         "contributors": CONTRIBUTORS,
         "sources": document_sources(root, lists) + vintage,

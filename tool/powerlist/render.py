@@ -42,24 +42,32 @@ def exemptions_cell(rows: list[dict]) -> str:
     return _entries(rows, lambda e: f"{e.get('label') or ''}{e['text']}")
 
 
+CHILD_ORDER = {"steps": "step_no", "accountability": "case_no", "exemptions": "seq", "bases": "seq"}
+
+
 class ListView:
     """One list with its children grouped by item, read once from a package."""
 
     def __init__(self, pkg: Package, list_id: str):
-        lists = {l["list_id"]: l for l in pkg.read_table("lists")}
+        tables = {"lists": pkg.read_table("lists")}
+        lists = {l["list_id"] for l in tables["lists"]}
         if list_id not in lists:
             known = ", ".join(sorted(lists)) or "none"
             raise PowerlistError(f"{pkg.label}: unknown list {list_id!r} (known: {known})")
-        self.list = lists[list_id]
         rows = pkg.read_lists({list_id})  # only this list's files where the package stores one per list
-        self.items = sorted(rows["items"], key=lambda i: i["seq"])
-        ids = {i["item_id"] for i in self.items}
-        self.children: dict[str, dict[str, list[dict]]] = {i: {} for i in ids}
-        order = {"steps": "step_no", "accountability": "case_no", "exemptions": "seq", "bases": "seq"}
-        for table, key in order.items():
-            for row in sorted(rows[table], key=lambda r: r[key]):
-                if row["item_id"] in ids:
-                    self.children[row["item_id"]].setdefault(table, []).append(row)
+        tables = {"lists": [l for l in tables["lists"] if l["list_id"] == list_id], **rows}
+        self._set(*list_views_parts(tables, [list_id])[list_id])
+
+    @classmethod
+    def of(cls, lst: dict, items: list[dict], children: dict[str, dict[str, list[dict]]]) -> "ListView":
+        view = cls.__new__(cls)
+        view._set(lst, items, children)
+        return view
+
+    def _set(self, lst: dict, items: list[dict], children: dict[str, dict[str, list[dict]]]) -> None:
+        self.list = lst
+        self.items = items
+        self.children = children
 
     @property
     def layout(self) -> Layout:
@@ -106,6 +114,33 @@ class ListView:
 
     def data_rows(self) -> list[list[str]]:
         return [self.row_cells(i) for i in self.items]
+
+
+def list_views_parts(tables: dict[str, list[dict]], only: list[str] | None = None) -> dict[str, tuple]:
+    """(list row, its items by 序号, children by item and table) per list, grouping every table once."""
+    wanted = set(only) if only is not None else None
+    lists = {l["list_id"]: l for l in tables.get("lists", []) if wanted is None or l["list_id"] in wanted}
+    items: dict[str, list[dict]] = {i: [] for i in lists}
+    owner: dict[str, str] = {}
+    for item in tables.get("items", []):
+        if item["list_id"] in items:
+            items[item["list_id"]].append(item)
+            owner[item["item_id"]] = item["list_id"]
+    children: dict[str, dict[str, dict[str, list[dict]]]] = {i: {} for i in lists}
+    for list_id, rows in items.items():
+        rows.sort(key=lambda i: i["seq"])
+        children[list_id] = {i["item_id"]: {} for i in rows}
+    for table, key in CHILD_ORDER.items():
+        for row in sorted(tables.get(table, []), key=lambda r: r[key]):
+            list_id = owner.get(row["item_id"])
+            if list_id is not None:
+                children[list_id][row["item_id"]].setdefault(table, []).append(row)
+    return {i: (lists[i], items[i], children[i]) for i in lists}
+
+
+def list_views(tables: dict[str, list[dict]]) -> dict[str, ListView]:
+    """Every list of already-read tables as a ListView (one pass over each table, not one per list)."""
+    return {i: ListView.of(*parts) for i, parts in list_views_parts(tables).items()}
 
 
 def render_text(view: ListView) -> str:

@@ -21,15 +21,17 @@ from pathlib import Path
 
 import duckdb
 
-from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, duckdb_settings, load_tables, package_key
+from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duckdb_settings, package_key
+from .derived import load_view, read_view, reader_type
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
 from .names import schema_name
 from .schema import load_schemas
 from .sqltext import ident, literal
+from .textsearch import ROW_KEYS, SEARCH_COLUMNS
 
 DEFAULT_TIMEOUT = 60.0  # seconds a query may run (sql --timeout)
-SQL_FORMAT = "1"  # bump when the layout of the compiled SQL database changes
+SQL_FORMAT = "4"  # bump when the layout of the compiled SQL database changes
 WORKING_SCHEMA = "working"
 # Statement types that only read. PRAGMA is checked by name because IMPORT DATABASE parses as one.
 READ_TYPES = {"SELECT", "EXPLAIN"}
@@ -75,15 +77,16 @@ def check_schemas(packages: list[Package]) -> None:
         seen[schema] = pkg.label
 
 
-def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
+def _build(con: duckdb.DuckDBPyConnection, packages: list[Package], root: Path) -> None:
     tables: dict[str, list[str]] = {}  # table → schemas holding it, oldest first
     for pkg in packages:
         schema = _schema_of(pkg)
         con.execute(f"CREATE SCHEMA {ident(schema)}")
-        load_tables(con, pkg, schema)
-        for name in pkg.schemas:
-            if pkg.has_table(name):
-                tables.setdefault(name, []).append(schema)
+        # A release sees what it predates (bases.law_id, the law tables) as readers derive it.
+        view = read_view(pkg, root)
+        load_view(con, view, schema)
+        for name in view.schemas:
+            tables.setdefault(name, []).append(schema)
     working = packages[-1]
     for name in working.schemas:
         if working.has_table(name):
@@ -94,12 +97,31 @@ def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
         union = " UNION ALL BY NAME ".join(
             f"SELECT {literal(labels[s])} AS release, * FROM {ident(s)}.{ident(name)}" for s in schemas)
         con.execute(f"CREATE VIEW main.{ident('all_' + name)} AS {union}")
+    _search(con, tables)
     con.execute("CREATE TABLE main.releases (release VARCHAR, schema_name VARCHAR, date DATE)")
     for pkg in packages:
         date = None
         if pkg.label != WORKING:
             date = json.loads((pkg.path / "release.json").read_text(encoding="utf-8")).get("date")
         con.execute("INSERT INTO main.releases VALUES (?, ?, ?)", [pkg.label, _schema_of(pkg), date])
+
+
+def _search(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> None:
+    """`search_text`: every searchable text of every release, one row per (row, column); and the
+    table macro `search(q)`: the rows whose text holds q (case-folded substring, so one- and
+    two-character Chinese words are found; see powerlist.textsearch for why not tokens here)."""
+    parts = []
+    for name, columns in SEARCH_COLUMNS.items():
+        if name not in tables:
+            continue
+        key = ROW_KEYS[name]
+        for column in columns:
+            parts.append(f"SELECT release, {literal(name)} AS \"table\", item_id, CAST({ident(key)} AS VARCHAR) AS key, "
+                         f"{literal(column)} AS \"column\", {ident(column)} AS text "
+                         f"FROM main.{ident('all_' + name)} WHERE {ident(column)} IS NOT NULL")
+    con.execute("CREATE VIEW main.search_text AS " + " UNION ALL ".join(parts))
+    con.execute("CREATE MACRO main.search(q) AS TABLE SELECT * FROM main.search_text "
+                "WHERE contains(lower(text), lower(trim(q)))")
 
 
 def compile_database(root: Path) -> Path:
@@ -111,7 +133,7 @@ def compile_database(root: Path) -> Path:
     if target.exists():
         return target
     try:
-        build_atomically(target, lambda con: _build(con, packages), [p.path for p in packages])
+        build_atomically(target, lambda con: _build(con, packages, root), [p.path for p in packages])
     except duckdb.Error as exc:
         raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
     for stale in folder.glob("sql-*.duckdb"):
@@ -228,10 +250,13 @@ def schema_rows(root: Path) -> list[dict]:
         rows.append({"table": name, "column": "", "type": "", "title": "",
                      "description": f"{ts.descriptor.get('description', '')} ({where})"})
         for f in ts.fields:
-            rows.append({"table": name, "column": f["name"], "type": duck_type(f),
+            rows.append({"table": name, "column": f["name"], "type": reader_type(f),
                          "title": f.get("title", ""), "description": f.get("description", "")})
     rows.append({"table": "all_<table>", "column": "release", "type": "VARCHAR", "title": "版本",
                  "description": "The release tag or 'working'; columns a release lacks are NULL there"})
+    rows.append({"table": "search(q)", "column": "", "type": "", "title": "检索",
+                 "description": "Table macro: rows of every release whose text holds q (select * from search('收缴')): "
+                                "release, table, item_id, key, column, text; search_text is the view it reads"})
     rows.append({"table": "releases", "column": "", "type": "", "title": "",
                  "description": "One row per release and the working state: release, schema_name, date"})
     return rows

@@ -11,7 +11,14 @@ from .app import command, err, root, say, warn
 
 @command()
 def publish(ctx: typer.Context, out_dir: Path = typer.Option(Path("dist"), "--output", "--out", "-o",
-                                         help="Output folder (replaced atomically).")):
+                                         help="Output folder (replaced atomically)."),
+            base_url: str = typer.Option("", "--base-url", help="Where dist/site/ will be served (e.g. "
+                                         "https://data.example.org/powerlist/): absolute links in dcat.json, the "
+                                         "JSON-LD and metadata.json; without it links stay relative."),
+            title: str = typer.Option("", "--title", help="The dataset's title on the site and in every metadata "
+                                      "file (default: the data package's title)."),
+            contact: str = typer.Option("", "--contact", help="An e-mail address or URL for questions about the "
+                                        "data, shown on the site and in dcat.json / the JSON-LD.")):
     """Build the open-data downloads of every release, CHANGELOG.md, SHA256SUMS and a static site."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -19,7 +26,7 @@ def publish(ctx: typer.Context, out_dir: Path = typer.Option(Path("dist"), "--ou
 
     r = root(ctx)
     if not err.is_terminal:
-        report = build(r, out_dir)
+        report = build(r, out_dir, title=title or None, base_url=base_url or None, contact=contact or None)
     else:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -27,7 +34,7 @@ def publish(ctx: typer.Context, out_dir: Path = typer.Option(Path("dist"), "--ou
 
             def tick(what: str, done: int, total: int) -> None:
                 bar.update(task, description=what, completed=done, total=total)
-            report = build(r, out_dir, tick)
+            report = build(r, out_dir, tick, title=title or None, base_url=base_url or None, contact=contact or None)
     say(f"published {len(report.releases)} release(s) ({', '.join(report.releases)}) to {out_dir}: "
         f"{report.files} files, {report.size / 1e6:.1f} MB")
     if report.pairs:

@@ -17,10 +17,13 @@ from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
 from .checksums import NAME as SUMS, write_sha256sums
 from .datapackage_zip import write_datapackage_zip
+from .datasette import write_metadata
+from .documents import write_documents
 from .duckdb_db import write_duckdb
 from .nested_json import write_nested_json
+from .portal import Portal, portal
 from .parquet import write_hive_dataset, write_release_parquet
-from .release_data import load_release
+from .release_data import ReleaseData, load_release
 from .site import write_site
 from .sqlite_db import write_sqlite
 from .workbook import write_workbook
@@ -33,6 +36,7 @@ ARTIFACTS = [
     ("DuckDB database", write_duckdb),
     ("SQLite database", write_sqlite),
     ("nested JSON", write_nested_json),
+    ("source documents", write_documents),
 ]
 # Formats that embed a random database id and header checksum: never byte-reproducible.
 NOT_REPRODUCIBLE = (".duckdb",)
@@ -62,13 +66,26 @@ def _check_out(out: Path, root: Path) -> None:
             "refusing to replace it")
 
 
-def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> PublishReport:
+def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title: Optional[str] = None,
+            base_url: Optional[str] = None, contact: Optional[str] = None) -> PublishReport:
+    """title: the dataset's title on the site and in every metadata file (default: the data
+    package's); base_url: where dist/site/ will be served, for absolute links in DCAT and JSON-LD;
+    contact: an e-mail address or URL for questions, shown on the site and in the metadata."""
     tags = release_tags(root)
     if not tags:
         raise PowerlistError(f"nothing to publish: no releases in {root / 'releases'} (create one with powerlist release TAG)")
     notes = recover_staged(out)  # a publish killed between its two renames left the old output aside
     _check_out(out, root)
     releases = sorted((load_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
+    try:
+        return _publish(root, out, releases, progress, portal(releases[-1], title, base_url, contact))
+    finally:
+        for rel in releases:
+            rel.close()
+
+
+def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optional[Progress],
+             meta: Portal) -> PublishReport:
     tags = [r.tag for r in releases]
     total = len(releases) * len(ARTIFACTS) + 4
     done = 0
@@ -80,7 +97,7 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
         done += 1
 
     report = PublishReport(out, tags, notes=notes)
-    title = releases[-1].package.descriptor.get("title", releases[-1].name)
+    title = meta.title
     with staged_dir(out) as tmp:
         for rel in releases:
             folder = tmp / rel.tag
@@ -88,6 +105,7 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
             for label, write in ARTIFACTS:
                 step(f"{rel.tag}: {label}")
                 write(rel, folder)
+            write_metadata(rel, folder, meta)
         step("Parquet dataset across releases")
         write_hive_dataset(releases, tmp)
         step("CHANGELOG.md")
@@ -100,7 +118,7 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
         report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
         write_changelog(tmp, releases, diffs, title, missing)
         step("site")
-        write_site(tmp, title, releases, diffs, missing)
+        write_site(tmp, meta, releases, diffs, missing)
         step(SUMS)
         write_sha256sums(tmp)
         files = [p for p in tmp.rglob("*") if p.is_file()]

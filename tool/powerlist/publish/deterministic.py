@@ -17,7 +17,7 @@ def write_zip(path: Path, entries: list[tuple[str, bytes]], date_time: DateTime)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o100644 << 16
             info.create_system = 3  # unix, whatever the building machine
-            zf.writestr(info, data, compresslevel=9)
+            zf.writestr(info, data, compresslevel=6)
 
 
 def restamp_zip(data: bytes, path: Path, date_time: DateTime) -> None:

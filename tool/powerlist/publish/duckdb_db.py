@@ -1,30 +1,42 @@
-"""A DuckDB database of one release: one typed table per resource, with the schemas' descriptions."""
+"""A DuckDB database of one release: one table per resource, typed by its Table Schema (lists as
+VARCHAR[]), with the same primary and foreign keys as the SQLite file and the schemas' descriptions."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
-from ..compiled import load_tables, lock_down
+from ..derived import reader_type
 from ..sqltext import ident, literal
+from .ddl import create_sql, self_references
 from .release_data import ReleaseData
+
+OUT = "download"
 
 
 def write_duckdb(rel: ReleaseData, folder: Path) -> Path:
     path = folder / f"{rel.stem}.duckdb"
-    con = duckdb.connect(str(path))
+    con = rel.con
+    con.execute(f"ATTACH {literal(str(path))} AS {OUT}")
     try:
-        lock_down(con, [rel.package.path, folder])
-        load_tables(con, rel.package)
-        for name, ts in rel.schemas.items():
+        names = set(rel.schemas)
+        for name, ts in rel.schemas.items():  # parents first: a foreign key needs its target
+            # DuckDB checks a foreign key against rows already stored and so refuses a row that
+            # points to itself (a prefecture is its own city_code): keys into the same table
+            # (counties.city_code, items.catalog_item_id) are declared in the SQLite file only,
+            # and the column comment says so.
+            con.execute(create_sql(name, ts.descriptor, reader_type, names, prefix=f"{OUT}.", self_keys=False))
+            columns = ", ".join(map(ident, ts.columns))
+            con.execute(f"INSERT INTO {OUT}.{ident(name)} SELECT {columns} FROM memory.{ident(name)}")
+            selfref = set(self_references(name, ts.descriptor))
             if ts.descriptor.get("description"):
-                con.execute(f'COMMENT ON TABLE {ident(name)} IS {literal(ts.descriptor["description"])}')
+                con.execute(f"COMMENT ON TABLE {OUT}.{ident(name)} IS {literal(ts.descriptor['description'])}")
             for f in ts.fields:
                 text = " — ".join(x for x in (f.get("title"), f.get("description")) if x)
+                if f["name"] in selfref:
+                    text += f" (foreign key into {name} itself; declared in the SQLite file)"
                 if text:
-                    con.execute(f'COMMENT ON COLUMN {ident(name)}.{ident(f["name"])} IS {literal(text)}')
-        con.execute("CHECKPOINT")
+                    con.execute(f"COMMENT ON COLUMN {OUT}.{ident(name)}.{ident(f['name'])} IS {literal(text)}")
+        con.execute(f"CHECKPOINT {OUT}")
     finally:
-        con.close()
+        con.execute(f"DETACH {OUT}")
     return path

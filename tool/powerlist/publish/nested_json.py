@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import orjson
 from pathlib import Path
 
 from .release_data import ReleaseData
@@ -25,7 +25,7 @@ def write_nested_json(rel: ReleaseData, folder: Path) -> list[Path]:
     paths = []
     for list_id in sorted(rel.views):
         path = out / f"{list_id}.json"
-        text = json.dumps(list_document(rel, list_id), ensure_ascii=False, indent=2)
-        path.write_text(text + "\n", encoding="utf-8")
+        # orjson: the same text as json.dumps(ensure_ascii=False, indent=2), written by C code.
+        path.write_bytes(orjson.dumps(list_document(rel, list_id), option=orjson.OPT_INDENT_2) + b"\n")
         paths.append(path)
     return paths

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..derived import reader_type
 from ..schema import TableSchema
+from ..sqltext import ident
+from ..names import schema_name as release_schema
 from .release_data import ReleaseData
 
 ARROW_TYPES = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32(),
@@ -21,16 +23,17 @@ def arrow_field(f: dict) -> pa.Field:
                     metadata={k: v.encode("utf-8") for k, v in meta.items()} or None)
 
 
-def _value(v, ftype: str):
-    if v is not None and ftype == "date":
-        return Date.fromisoformat(v)
-    return v
+def arrow_schema(fields: list[dict]) -> pa.Schema:
+    return pa.schema([arrow_field(f) for f in fields])
 
 
-def arrow_table(fields: list[dict], rows: list[dict]) -> pa.Table:
-    schema = pa.schema([arrow_field(f) for f in fields])
-    columns = {f["name"]: [_value(r.get(f["name"]), f["type"]) for r in rows] for f in fields}
-    return pa.Table.from_pydict(columns, schema=schema)
+def arrow_table(fields: list[dict], rel: ReleaseData, name: str) -> pa.Table:
+    """The release's table with exactly these columns (NULL for one the release lacks), typed by the schema."""
+    have = set(rel.schemas[name].columns)
+    columns = ", ".join(ident(f["name"]) if f["name"] in have else f"NULL::{reader_type(f)} AS {ident(f['name'])}"
+                        for f in fields)
+    table = rel.con.sql(f"SELECT {columns} FROM {ident(name)}").to_arrow_table()
+    return table.cast(arrow_schema(fields))
 
 
 def write(table: pa.Table, path: Path) -> None:
@@ -43,7 +46,7 @@ def write_release_parquet(rel: ReleaseData, folder: Path) -> list[Path]:
     paths = []
     for name, ts in rel.schemas.items():
         path = folder / "parquet" / f"{name}.parquet"
-        write(arrow_table(ts.fields, rel.tables[name]), path)
+        write(arrow_table(ts.fields, rel, name), path)
         paths.append(path)
     return paths
 
@@ -58,7 +61,11 @@ def union_fields(schemas: list[TableSchema]) -> list[dict]:
 
 
 def write_hive_dataset(releases: list[ReleaseData], out: Path) -> list[Path]:
-    """out/parquet/<table>/release=<tag>/part-0.parquet: the release is the partition, not a column."""
+    """out/parquet/<table>/release=r<tag>/part-0.parquet: the release is the partition, not a column.
+
+    The partition value is the release's SQL schema name (r2022), never bare digits: readers
+    (pyarrow, DuckDB, pandas) infer a partition of digits as an integer, and a tag is text.
+    """
     paths = []
     names = sorted({n for r in releases for n in r.schemas})
     for name in names:
@@ -66,7 +73,7 @@ def write_hive_dataset(releases: list[ReleaseData], out: Path) -> list[Path]:
         for rel in releases:
             if name not in rel.schemas:
                 continue
-            path = out / "parquet" / name / f"release={rel.tag}" / "part-0.parquet"
-            write(arrow_table(fields, rel.tables[name]), path)
+            path = out / "parquet" / name / f"release={release_schema(rel.tag)}" / "part-0.parquet"
+            write(arrow_table(fields, rel, name), path)
             paths.append(path)
     return paths

@@ -1,4 +1,6 @@
-"""An SQLite database of one release, shaped for Datasette: typed columns, primary and foreign keys."""
+"""An SQLite database of one release, shaped for Datasette: typed columns, primary and foreign keys,
+and a full-text index per searchable table (`<table>_fts`, FTS5 over powerlist.textsearch tokens,
+so one- and two-character Chinese words are found; publish's metadata.json points Datasette at it)."""
 
 from __future__ import annotations
 
@@ -6,28 +8,25 @@ import json
 import sqlite3
 from pathlib import Path
 
-from ..sqltext import ident as _q
+from ..sqltext import ident
+from ..textsearch import SEARCH_COLUMNS, tokens
+from .ddl import create_sql, sqlite_type
 from .release_data import ReleaseData
 
-SQLITE_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+
+def fts_table(name: str) -> str:
+    return f"{name}_fts"
 
 
-def create_sql(name: str, descriptor: dict) -> str:
-    cols = []
-    for f in descriptor["fields"]:
-        required = " NOT NULL" if f.get("constraints", {}).get("required") else ""
-        cols.append(f"{_q(f['name'])} {SQLITE_TYPES.get(f['type'], 'TEXT')}{required}")
-    if descriptor.get("primaryKey"):
-        pk = descriptor["primaryKey"]
-        cols.append(f"PRIMARY KEY ({', '.join(_q(c) for c in ([pk] if isinstance(pk, str) else pk))})")
-    for fk in descriptor.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        target = ref.get("resource") or name  # "" means the table itself
-        cols.append(f"FOREIGN KEY ({', '.join(map(_q, fields))}) REFERENCES {_q(target)} ({', '.join(map(_q, ref_fields))})")
-    return f"CREATE TABLE {_q(name)} (\n  " + ",\n  ".join(cols) + "\n)"
-
+def write_fts(con: sqlite3.Connection, name: str, columns: list[str]) -> None:
+    """A contentless FTS5 table whose rowid is the table's rowid: it holds the index only, and the
+    rows are read from the table itself (Datasette: rowid in (select rowid … match …))."""
+    con.create_function("powerlist_tokens", 1, tokens, deterministic=True)
+    fts = fts_table(name)
+    con.execute(f"CREATE VIRTUAL TABLE {ident(fts)} USING fts5({', '.join(map(ident, columns))}, "
+                "content='', tokenize='unicode61')")
+    con.execute(f"INSERT INTO {ident(fts)} (rowid, {', '.join(map(ident, columns))}) "
+                f"SELECT rowid, {', '.join(f'powerlist_tokens({ident(c)})' for c in columns)} FROM {ident(name)}")
 
 def _value(v, ftype: str):
     if v is None:
@@ -45,11 +44,13 @@ def write_sqlite(rel: ReleaseData, folder: Path) -> Path:
     con = sqlite3.connect(path)
     try:
         for name, ts in rel.schemas.items():
-            con.execute(create_sql(name, ts.descriptor))
+            con.execute(create_sql(name, ts.descriptor, sqlite_type, set(rel.schemas)))
             types = [(f["name"], f["type"]) for f in ts.fields]
             marks = ", ".join("?" for _ in types)
-            con.executemany(f"INSERT INTO {_q(name)} VALUES ({marks})",
+            con.executemany(f"INSERT INTO {ident(name)} VALUES ({marks})",
                             [[_value(r.get(c), t) for c, t in types] for r in rel.tables[name]])
+            if name in SEARCH_COLUMNS:
+                write_fts(con, name, [c for c in SEARCH_COLUMNS[name] if c in ts.columns])
         con.commit()
     finally:
         con.close()

@@ -53,6 +53,10 @@ table.official tr:target td { background: var(--hit); }
 #results .where { color: var(--muted); font-size: .85em; margin-right: .5em; }
 #results .snippet { display: block; color: var(--muted); font-size: .9em; }
 mark { background: var(--hit); color: inherit; }
+table.item th { width: 9em; white-space: nowrap; }
+.item-link { font-family: var(--cjk-sans); font-size: .85em; font-weight: normal; }
+del { color: #b42318; background: #ffebe9; text-decoration: line-through; }
+ins { color: #1a7f37; background: #dafbe1; text-decoration: underline; }
 footer { color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding: 1rem 1.5rem; }
 @media print { header.site, .search, footer { display: none; } .scroll { overflow: visible; border: 0; } }
 """
@@ -87,12 +91,24 @@ SEARCH = """\
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
+  // Every whitespace-separated term must occur (substring match: Chinese has no spaces, so a
+  // one- or two-character word is found wherever it stands).
+  function terms(value) {
+    return value.trim().toLowerCase().split(/\\s+/).filter(function (t) { return t; });
+  }
+
   function run() {
-    var q = input.value.trim().toLowerCase();
+    var qs = terms(input.value), q = qs[0] || "";
     while (list.firstChild) { list.removeChild(list.firstChild); }
-    if (!q) { status.textContent = ""; return; }
+    try {  // the query is part of the URL, so a search can be linked (?q=…)
+      var url = new URL(window.location.href);
+      if (qs.length) { url.searchParams.set("q", input.value.trim()); } else { url.searchParams.delete("q"); }
+      window.history.replaceState(null, "", url.toString());
+    } catch (e) { /* some file:// contexts refuse replaceState; the search still works */ }
+    if (!qs.length) { status.textContent = ""; return; }
     var hits = data.filter(function (e) {
-      return e.n.toLowerCase().indexOf(q) !== -1 || e.t.toLowerCase().indexOf(q) !== -1;
+      var hay = (e.n + "\\n" + e.t).toLowerCase();
+      return qs.every(function (t) { return hay.indexOf(t) !== -1; });
     });
     status.textContent = hits.length ? "找到 " + hits.length + " 项" + (hits.length > LIMIT ? "，显示前 " + LIMIT + " 项" : "") : "没有找到匹配的事项";
     hits.slice(0, LIMIT).forEach(function (e) {
@@ -115,6 +131,8 @@ SEARCH = """\
     });
   }
 
+  var initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) { input.value = initial; }
   input.addEventListener("input", run);
   run();
 })();

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 
-FOOTER = ("数据来源：已公布的权责清单文件，经 powerlist 规范化整理。"
-          "本站为静态页面，可直接打开或置于任何网站服务器。")
+from ..portal import DATA_LICENSE_NOTE
+
+FOOTER = ("数据来源：已公布的权责清单文件，经 powerlist 规范化整理。" + DATA_LICENSE_NOTE
+          + "本站为静态页面，可直接打开或置于任何网站服务器。")
 
 
 def esc(value) -> str:
@@ -18,8 +20,18 @@ def paragraphs(text: str | None) -> str:
     return "".join(f"<p>{esc(p)}</p>" for p in parts)
 
 
-def page(title: str, body: str, up: str = "", wide: bool = False, scripts: list[str] | None = None) -> str:
-    """A whole document. `up` is the relative path back to the site root ('' or '../')."""
+def json_ld(data) -> str:
+    """A JSON-LD block; <, > and & escaped so no value can close the script element."""
+    import json
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">\n{text}\n</script>\n'
+
+
+def page(title: str, body: str, up: str = "", wide: bool = False, scripts: list[str] | None = None,
+         head: str = "") -> str:
+    """A whole document. `up` is the relative path back to the site root ('' or '../');
+    `head` is trusted markup for <head> (JSON-LD built by json_ld)."""
     cls = ' class="wide"' if wide else ""
     tags = "".join(f'<script src="{esc(up + s)}"></script>' for s in scripts or [])
     return (
@@ -27,7 +39,7 @@ def page(title: str, body: str, up: str = "", wide: bool = False, scripts: list[
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n"
-        f'<link rel="stylesheet" href="{esc(up)}style.css">\n</head>\n<body>\n'
+        f'<link rel="stylesheet" href="{esc(up)}style.css">\n{head}</head>\n<body>\n'
         f'<header class="site"><a class="title" href="{esc(up)}index.html">广西保密工作权责清单 · 开放数据</a></header>\n'
         f"<main{cls}>\n{body}\n</main>\n"
         f"<footer>{esc(FOOTER)}</footer>\n{tags}\n</body>\n</html>\n"

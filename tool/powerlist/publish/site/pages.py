@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import re
 
+from ...diff.formats.html import redline
 from ..changes import PairDiff
 from ..layout import header_cells
+from ..portal import DATA_LICENSE_NOTE, Download, Portal, contact_iri, document_sources, schema_org
 from ..release_data import ReleaseData
-from .html import esc, page, paragraphs
+from .html import esc, json_ld, page, paragraphs
 
 KIND = {"catalog": "通用目录", "jurisdiction": "本级清单"}
 
 
+LATEST = "latest"
+ROLE = {"setting": "设定依据", "step": "责任事项依据", "accountability": "追责依据"}
+
+
 def list_url(tag: str, list_id: str) -> str:
     return f"{tag}/{list_id}.html"
+
+
+def item_url(tag: str, item_id: str) -> str:
+    return f"{tag}/items/{item_id}.html"
+
+
+def law_url(law_id: str, article_no: int | None = None) -> str:
+    return f"laws/{law_id}.html" + (f"#a{article_no}" if article_no is not None else "")
 
 
 def redline_url(d: PairDiff) -> str:
@@ -34,13 +48,23 @@ def jurisdiction(rel: ReleaseData, l: dict) -> str:
     return f"{c['city_name']} {c['name']}" if c else "广西（全区）"
 
 
-def index_page(title: str, releases: list[ReleaseData], downloads: dict[str, list[tuple[str, str, int, str]]],
-               diffs: list[PairDiff], changelog: tuple[str, str] | None, missing: str | None = None) -> str:
-    """downloads: tag → [(label, relative url, size, sha256)]."""
+def index_page(meta: Portal, releases: list[ReleaseData], downloads: list[Download], diffs: list[PairDiff],
+               dcat_file: Download, missing: str | None = None) -> str:
+    title = meta.title
+    latest = releases[-1]
     parts = [f"<h1>{esc(title)}</h1>",
              '<p class="muted">各版本权责清单的在线阅读、检索与开放数据下载。数据表结构见数据包中的 Table Schema。</p>',
-             '<section class="search"><label for="q">检索事项名称与内容</label>'
-             '<input id="q" type="search" placeholder="例如：保密检查、泄密案件、国家秘密载体" autocomplete="off">'
+             '<dl class="meta">'
+             f'<dt>最新版本</dt><dd><a href="{esc(LATEST)}/index.html">{esc(latest.tag)}（{esc(latest.date)}）</a></dd>'
+             f'<dt>许可</dt><dd><a href="{esc(meta.license["path"])}" rel="license">{esc(meta.license["name"])}</a> · '
+             f'{esc(DATA_LICENSE_NOTE)}</dd>'
+             f'<dt>发布者</dt><dd>{esc(meta.publisher)}</dd>'
+             + (f'<dt>联系</dt><dd><a href="{esc(contact_iri(meta.contact))}">{esc(meta.contact)}</a></dd>' if meta.contact else "") +
+             f'<dt>元数据</dt><dd><a href="{esc(dcat_file.path)}">DCAT-AP（dcat.json）</a> '
+             f'<span class="sha">{esc(dcat_file.sha256)}</span>；'
+             '各版本的 Datasette 元数据（metadata.json）见下载表</dd></dl>',
+             '<section class="search"><label for="q">检索事项名称、内容与依据（可用链接 ?q=关键词 分享检索）</label>'
+             '<input id="q" type="search" placeholder="例如：保密检查、收缴、第四十五条" autocomplete="off">'
              '<p id="search-status" class="muted" aria-live="polite"></p><ul id="results"></ul></section>']
     parts.append("<h2>版本对照（红线）</h2>")
     if diffs:
@@ -53,25 +77,69 @@ def index_page(title: str, releases: list[ReleaseData], downloads: dict[str, lis
         parts.append('<p class="muted">目前只有一个发布版本，尚无相邻版本之间的对照。</p>')
     for rel in reversed(releases):
         parts.append(f'<h2 id="r{esc(rel.tag)}">{esc(rel.tag)} 版 <span class="muted">发布日期 {esc(rel.date)}</span></h2>')
-        parts.append('<table class="plain"><thead><tr><th>清单</th><th>类型</th><th>适用范围</th><th>文号</th><th>事项数</th></tr></thead><tbody>')
-        for list_id in sorted(rel.views):
-            v = rel.views[list_id]
-            doc_no = v.list.get("doc_no") or (f"{v.list['doc_no_inferred']}（推断）" if v.list.get("doc_no_inferred") else "")
-            parts.append(
-                f'<tr><td><a href="{esc(list_url(rel.tag, list_id))}">{esc(v.list["title"])}</a></td>'
-                f'<td>{esc(KIND.get(v.list["kind"], v.list["kind"]))}</td><td>{esc(jurisdiction(rel, v.list))}</td>'
-                f'<td>{esc(doc_no)}</td><td>{len(v.items)}</td></tr>')
-        parts.append("</tbody></table>")
-        parts.append('<table class="plain"><thead><tr><th>下载</th><th>大小</th><th>SHA-256</th></tr></thead><tbody>')
-        for label, url, size, digest in downloads.get(rel.tag, []):
-            parts.append(f'<tr><td><a href="{esc(url)}">{esc(label)}</a></td><td class="nowrap">{esc(human_size(size))}</td>'
-                         f'<td class="sha">{esc(digest)}</td></tr>')
-        parts.append("</tbody></table>")
-    if changelog:
-        parts.append(f'<p><a href="{esc(changelog[0])}">变更记录 CHANGELOG.md</a> <span class="sha">{esc(changelog[1])}</span></p>')
-    parts.append('<p class="muted">另有按版本分区（Hive 分区 <code>release=版本</code>）的 Parquet 数据集，'
-                 '位于下载包的 <code>parquet/</code> 目录，可供 DuckDB、Spark、Trino 一次读取全部版本。</p>')
-    return page(title, "\n".join(parts), scripts=["search-index.js", "search.js"])
+        parts.append(lists_table(rel, ""))
+        parts.append(sources_table(rel, downloads, ""))
+        parts.append(downloads_table([d for d in downloads if d.tag == rel.tag]))
+    shared = [d for d in downloads if not d.tag]
+    if shared:
+        parts.append("<h2>跨版本文件</h2>")
+        parts.append('<p class="muted">按版本分区（Hive 分区 <code>release=r版本</code>，分区值为文本）的 Parquet 数据集，'
+                     '可供 DuckDB、Spark、Trino 一次读取全部版本；另有变更记录与 DCAT-AP 元数据。</p>')
+        parts.append(downloads_table(shared))
+    return page(title, "\n".join(parts), scripts=["search-index.js", "search.js"],
+                head=json_ld(schema_org(meta, releases, downloads)))
+
+
+def lists_table(rel: ReleaseData, up: str) -> str:
+    rows = ['<table class="plain"><thead><tr><th>清单</th><th>类型</th><th>适用范围</th><th>文号</th><th>事项数</th></tr></thead><tbody>']
+    for list_id in sorted(rel.views):
+        v = rel.views[list_id]
+        doc_no = v.list.get("doc_no") or (f"{v.list['doc_no_inferred']}（推断）" if v.list.get("doc_no_inferred") else "")
+        rows.append(
+            f'<tr><td><a href="{esc(up + list_url(rel.tag, list_id))}">{esc(v.list["title"])}</a></td>'
+            f'<td>{esc(KIND.get(v.list["kind"], v.list["kind"]))}</td><td>{esc(jurisdiction(rel, v.list))}</td>'
+            f'<td>{esc(doc_no)}</td><td>{len(v.items)}</td></tr>')
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def source_download(rel: ReleaseData, downloads: list[Download], frozen_path: str) -> Download | None:
+    tail = frozen_path.removeprefix(f"releases/{rel.tag}/")
+    return next((d for d in downloads if d.tag == rel.tag and d.path == f"downloads/{rel.tag}/{tail}"), None)
+
+
+def sources_table(rel: ReleaseData, downloads: list[Download], up: str) -> str:
+    """The release's documents: what they print (or what is inferred, marked), the frozen file."""
+    rows = ['<table class="plain"><thead><tr><th>原始文件</th><th>发布机关</th><th>文号</th><th>日期</th>'
+            '<th>冻结路径</th></tr></thead><tbody>']
+    for s in document_sources(rel):
+        d = source_download(rel, downloads, s["frozen_path"])
+        name = f'<a href="{esc(up + d.path)}">{esc(s["title"])}</a>' if d else esc(s["title"])
+        cells = [s.get(k) or (f"{s[k + '_inferred']}（推断）" if s.get(k + "_inferred") else "")
+                 for k in ("publisher", "doc_no", "issued_on")]
+        rows.append(f"<tr><td>{name}</td>" + "".join(f"<td>{esc(c)}</td>" for c in cells)
+                    + f'<td><code>{esc(s["frozen_path"])}</code> <span class="sha">{esc(s["sha256"])}</span></td></tr>')
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def downloads_table(downloads: list[Download], up: str = "") -> str:
+    rows = ['<table class="plain"><thead><tr><th>下载</th><th>大小</th><th>SHA-256</th></tr></thead><tbody>']
+    for d in downloads:
+        rows.append(f'<tr><td><a href="{esc(up + d.path)}">{esc(d.title)}</a></td><td class="nowrap">{esc(human_size(d.size))}</td>'
+                    f'<td class="sha">{esc(d.sha256)}</td></tr>')
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def latest_index(releases: list[ReleaseData], downloads: list[Download]) -> str:
+    rel = releases[-1]
+    body = (f'<p class="muted"><a href="../index.html">首页</a> › 最新版本</p>'
+            f"<h1>最新版本：{esc(rel.tag)}（{esc(rel.date)}）</h1>"
+            '<p class="muted">本目录始终指向最新发布的版本；引用固定版本请使用带版本号的链接。</p>'
+            + lists_table(rel, "../").replace(f'href="../{esc(rel.tag)}/', 'href="')
+            + sources_table(rel, downloads, "../") + downloads_table([d for d in downloads if d.tag == rel.tag], "../"))
+    return page(f"最新版本 {rel.tag}", body, up="../")
 
 
 def list_page(rel: ReleaseData, list_id: str) -> str:
@@ -86,7 +154,8 @@ def list_page(rel: ReleaseData, list_id: str) -> str:
             meta.append((label, f"{l[f'{key}_inferred']}（推断，依据见下）"))
     if l.get("inferred_basis"):
         meta.append(("推断依据", l["inferred_basis"]))
-    meta.append(("来源文件", f"{l['source_file']}（SHA-256 {l['source_sha256']}）"))
+    frozen = f"releases/{rel.tag}/{l['source_file']}"
+    meta.append(("来源文件", f"{frozen}（SHA-256 {l['source_sha256']}）"))
     head = header_cells(v)
     rows = []
     for r in (0, 1):
@@ -96,16 +165,118 @@ def list_page(rel: ReleaseData, list_id: str) -> str:
         rows.append(f"<tr>{cells}</tr>")
     body_rows = []
     for item, cells in zip(v.items, v.data_rows()):
-        tds = "".join(f'<td class="c-{esc(col)}">{paragraphs(text)}</td>' for col, text in zip(v.layout.columns, cells))
+        link = f'<p><a class="item-link" href="items/{esc(item["item_id"])}.html">详情与历次版本</a></p>'
+        tds = "".join(f'<td class="c-{esc(col)}">{paragraphs(text)}{link if col == "name" else ""}</td>'
+                      for col, text in zip(v.layout.columns, cells))
         body_rows.append(f'<tr id="{esc(item["item_id"])}">{tds}</tr>')
     body = (
         f'<p class="muted"><a href="../index.html#r{esc(rel.tag)}">首页</a> › {esc(rel.tag)} 版</p>'
         f"<h1>{esc(l['title'])}</h1>"
         '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(val)}</dd>" for k, val in meta) + "</dl>"
+        f'<p><a href="../downloads/{esc(rel.tag)}/{esc(l["source_file"])}">下载原始文件</a></p>'
         '<div class="scroll"><table class="official">'
         f"<thead>{''.join(rows)}</thead><tbody>{''.join(body_rows)}</tbody></table></div>"
     )
     return page(f"{l['title']}（{rel.tag}）", body, up="../", wide=True)
+
+
+def column_labels(view) -> dict[str, str]:
+    """Each layout column's header label as printed (the second row's, else the first row's)."""
+    cols = view.layout.columns
+    labels = {}
+    for h in header_cells(view):
+        if h.row == 1 or h.rowspan == 2:
+            labels[cols[h.col]] = h.text.replace("\n", "")
+    return labels
+
+
+Version = tuple  # (ReleaseData, ListView, item row)
+
+
+def redlines(history: list[Version], labels: dict[str, str], row_cells) -> str:
+    """The changed cells of each consecutive pair of an item's versions, redlined."""
+    hist: list[str] = []
+    for (arel, aview, aitem), (brel, bview, bitem) in zip(history, history[1:]):
+        old = dict(zip(aview.layout.columns, row_cells(arel, aview, aitem)))
+        new = dict(zip(bview.layout.columns, row_cells(brel, bview, bitem)))
+        changed = [c for c in new if old.get(c, "") != new[c]] + [c for c in old if c not in new and old[c]]
+        hist.append(f'<h3 id="redline-{esc(arel.tag)}-{esc(brel.tag)}">{esc(arel.tag)} → {esc(brel.tag)}</h3>')
+        if not changed:
+            hist.append('<p class="muted">无变化。</p>')
+            continue
+        hist.append('<table class="plain redline">' + "".join(
+            f"<tr><th>{esc(labels.get(c, c))}</th><td>{redline(old.get(c, ''), new.get(c, '')).replace(chr(10), '<br>')}</td></tr>"
+            for c in changed) + "</table>")
+    return "".join(hist)
+
+
+def item_page(rel: ReleaseData, list_id: str, item: dict, history: list[Version], row_cells=None,
+              shown: dict | None = None) -> str:
+    """One item: its cells as published in this release, its citations linked to the law pages,
+    and its history across releases with the changed cells redlined. row_cells(rel, view, item)
+    may cache the cells (every version of an item is shown on every version's page)."""
+    row_cells = row_cells or (lambda _rel, view, it: view.row_cells(it))
+    v = rel.views[list_id]
+    labels = column_labels(v)
+    cells = dict(zip(v.layout.columns, row_cells(rel, v, item)))
+    up = "../../"
+    rows = "".join(f"<tr><th>{esc(labels.get(c, c))}</th><td>{paragraphs(t)}</td></tr>"
+                   for c, t in cells.items() if t and c not in ("setting_bases", "step_bases", "case_bases"))
+    cites = []
+    for b in v.children[item["item_id"]].get("bases", []):
+        law = esc(f"《{b['law_title']}》") if b.get("law_title") else ""
+        if b.get("law_id") and b.get("law_title"):
+            law = f'<a href="{esc(up + law_url(b["law_id"], b.get("article_no")))}">{law}</a>'
+        where = " ".join(x for x in (b.get("chapter"), b.get("article"), b.get("paragraph")) if x)
+        cites.append(f'<tr><td>{esc(ROLE.get(b["role"], b["role"]))} {esc(b.get("ref") or "")}</td><td>{law} {esc(where)}</td>'
+                     f"<td>{paragraphs(b.get('text'))}</td></tr>")
+    hist = ['<table class="plain"><thead><tr><th>版本</th><th>清单</th><th>序号</th><th>名称</th></tr></thead><tbody>']
+    for hrel, hview, hitem in history:
+        here = " ✓" if hrel.tag == rel.tag else ""
+        hist.append(f'<tr><td><a href="{esc(up + item_url(hrel.tag, hitem["item_id"]))}">{esc(hrel.tag)}</a>{here}</td>'
+                    f'<td>{esc(hview.list["title"])}</td><td>{esc(hitem["seq"])}</td><td>{esc(hitem["name"])}</td></tr>')
+    hist.append("</tbody></table>")
+    # The redlines are the same on every version's page of the item: `shown` keeps them by item.
+    shown = {} if shown is None else shown
+    if item["item_id"] not in shown:
+        shown[item["item_id"]] = redlines(history, labels, row_cells)
+    hist.append(shown[item["item_id"]])
+    title = item["name"] + (f"（{item['sub_name']}）" if item.get("sub_name") else "")
+    body = (f'<p class="muted"><a href="{up}index.html">首页</a> › {esc(rel.tag)} 版 › '
+            f'<a href="../{esc(list_id)}.html#{esc(item["item_id"])}">{esc(v.list["title"])}</a></p>'
+            f"<h1>{esc(title)}</h1>"
+            f'<dl class="meta"><dt>版本</dt><dd>{esc(rel.tag)}（{esc(rel.date)}）</dd><dt>事项编号</dt><dd>{esc(item["item_id"])}</dd></dl>'
+            f'<table class="plain item"><tbody>{rows}</tbody></table>'
+            '<h2>依据</h2>' + ('<table class="plain"><thead><tr><th>位置</th><th>法律法规及条款</th><th>引用原文</th></tr></thead>'
+                              f"<tbody>{''.join(cites)}</tbody></table>" if cites else '<p class="muted">无。</p>')
+            + '<h2 id="history">历次版本</h2>' + "".join(hist))
+    return page(f"{title}（{rel.tag}）", body, up=up)
+
+
+def law_page(law: dict, versions: list[dict], citations: list[tuple[ReleaseData, dict, dict]]) -> str:
+    """A cited instrument: its versions (curated reference data) and, per article, what each
+    release's items quote from it, with links to the items. citations: (release, basis, item)."""
+    by_article: dict = {}
+    for rel, b, item in citations:
+        by_article.setdefault(b.get("article_no"), []).append((rel, b, item))
+    parts = [f'<p class="muted"><a href="../index.html">首页</a> › 法律法规</p><h1>{esc(law["title"])}</h1>',
+             f'<dl class="meta"><dt>类别</dt><dd>{esc(law.get("law_type") or "")}</dd><dt>编号</dt><dd>{esc(law["law_id"])}</dd></dl>']
+    if versions:
+        parts.append('<table class="plain"><thead><tr><th>版本</th><th>文号</th><th>施行日期</th><th>来源</th></tr></thead><tbody>')
+        for ver in versions:
+            parts.append(f"<tr><td>{esc(ver.get('version_id'))}</td><td>{esc(ver.get('promulgated_by') or '')}</td>"
+                         f"<td>{esc(ver.get('in_force_from') or '')}</td><td>{esc(ver.get('source') or '')}</td></tr>")
+        parts.append("</tbody></table>")
+    for article in sorted(by_article, key=lambda a: (a is None, a or 0)):
+        rows = by_article[article]
+        label = rows[0][1].get("article") or "（未标条款）"
+        anchor = f' id="a{esc(article)}"' if article is not None else ""
+        parts.append(f"<h2{anchor}>{esc(label)}</h2><ul>")
+        for rel, b, item in rows:
+            parts.append(f'<li><a href="../{esc(item_url(rel.tag, item["item_id"]))}">{esc(rel.tag)} · {esc(item["name"])}</a> '
+                         f'<span class="muted">{esc(ROLE.get(b["role"], b["role"]))}</span>{paragraphs(b.get("text"))}</li>')
+        parts.append("</ul>")
+    return page(law["title"], "".join(parts), up="../")
 
 
 NAV = '<p style="margin:.5rem 1rem"><a href="../index.html">← 返回首页</a></p>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..release_data import ReleaseData
-from .pages import list_url
+from .pages import item_url
 
 
 def entries(releases: list[ReleaseData]) -> list[dict]:
@@ -19,9 +19,13 @@ def entries(releases: list[ReleaseData]) -> list[dict]:
                 texts += [s["text"] for s in kids.get("steps", [])]
                 texts += [c["text"] for c in kids.get("accountability", [])]
                 texts += [e["text"] for e in kids.get("exemptions", [])]
+                # Citations as printed: 《title》 chapter article paragraph, then the quoted text.
+                texts += ["".join(x for x in (f"《{b['law_title']}》" if b.get("law_title") else "",
+                                              b.get("chapter"), b.get("article"), b.get("paragraph")) if x)
+                          + " " + (b.get("text") or "") for b in kids.get("bases", [])]
                 out.append({"r": rel.tag, "l": list_id, "lt": v.list["title"], "i": item["item_id"], "s": item["seq"],
                             "n": item["name"], "t": " ".join(t for t in texts if t),
-                            "u": f"{list_url(rel.tag, list_id)}#{item['item_id']}"})
+                            "u": item_url(rel.tag, item["item_id"])})
     return out
 
 

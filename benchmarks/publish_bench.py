@@ -1,0 +1,96 @@
+"""Time and memory of `powerlist publish` over three SYNTHETIC releases at N items.
+
+    python benchmarks/publish_bench.py --items 100000 --work /tmp/pubscale [--profile]
+
+Builds (once, cached in WORK) a package root whose three releases are benchmarks/generate.py's
+base, next and base again (tags 2024, 2025, 2026; every text synthetic, labelled so), each with
+placeholder source documents that say they are synthetic; then runs `powerlist publish` in a
+child process and reports wall time and peak RSS (the child's ru_maxrss). --profile runs it
+under cProfile instead and prints the top functions by cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RELEASES = [("2024", "2024-07-01", "base"), ("2025", "2025-07-01", "next"), ("2026", "2026-07-01", "base")]
+PLACEHOLDER = "SYNTHETIC placeholder document (合成数据，非真实清单) for list {list_id}; made by benchmarks/publish_bench.py\n"
+
+
+def make_release(src: Path, dest: Path, tag: str, on: str) -> None:
+    shutil.copytree(src, dest)
+    import csv
+    sources = []
+    with open(dest / "tables" / "lists.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        path = dest / row["source_file"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(PLACEHOLDER.format(list_id=row["list_id"]), encoding="utf-8")
+        sources.append({"list_id": row["list_id"], "path": row["source_file"], "sha256": row["source_sha256"]})
+    files = {p.relative_to(dest).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(dest.rglob("*")) if p.is_file()}
+    manifest = {"tag": tag, "date": on, "powerlist_version": "benchmark", "sources": sources, "files": files}
+    (dest / "release.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def build_root(items: int, work: Path) -> Path:
+    root = work / f"root-{items}"
+    if (root / "releases" / RELEASES[-1][0] / "release.json").is_file():
+        return root
+    shutil.rmtree(work / f"gen-{items}", ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--items", str(items),
+                    "--out", str(work / f"gen-{items}")], check=True, stdout=subprocess.DEVNULL)
+    gen = work / f"gen-{items}"
+    shutil.copytree(gen / "base", root)
+    for tag, on, which in RELEASES:
+        make_release(gen / which, root / "releases" / tag, tag, on)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--items", type=int, required=True)
+    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    root = build_root(args.items, args.work)
+    shutil.rmtree(root / ".powerlist-cache", ignore_errors=True)
+    out = args.work / f"dist-{args.items}"
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tool")}
+    code = ("import sys; from pathlib import Path; from powerlist.publish import publish; "
+            "r = publish(Path(sys.argv[1]), Path(sys.argv[2])); print(r.files, r.size)")
+    if args.profile:
+        cmd = [sys.executable, "-c", "import cProfile, pstats, sys; sys.argv = sys.argv[1:]; "
+               f"cProfile.run({code!r}, '/tmp/publish.prof'); "
+               "pstats.Stats('/tmp/publish.prof').sort_stats('cumulative').print_stats(35)", "x", str(root), str(out)]
+    else:
+        cmd = [sys.executable, "-c", code, str(root), str(out)]
+    start = time.monotonic()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wall = time.monotonic() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+        return 1
+    print(done.stdout[-6000:])
+    print(json.dumps({"items": args.items, "releases": len(RELEASES), "wall_s": round(wall, 1),
+                      "peak_rss_mib": round(peak), "files": int(done.stdout.split()[0]) if not args.profile else None}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
