@@ -78,14 +78,14 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
     _check_out(out, root)
     releases = sorted((load_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
     try:
-        return _publish(root, out, releases, progress, portal(releases[-1], title, base_url, contact))
+        return _publish(root, out, releases, progress, portal(releases[-1], title, base_url, contact), notes)
     finally:
         for rel in releases:
             rel.close()
 
 
 def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optional[Progress],
-             meta: Portal) -> PublishReport:
+             meta: Portal, notes: list[str]) -> PublishReport:
     tags = [r.tag for r in releases]
     total = len(releases) * len(ARTIFACTS) + 4
     done = 0
