@@ -1,0 +1,109 @@
+"""Legacy and open office formats → .docx/.xlsx through LibreOffice headless, then the Office readers.
+
+.doc/.wps/.odt are word-processing documents, .xls/.et/.ods spreadsheets. Each conversion runs in
+its own temporary folder with its own LibreOffice profile (-env:UserInstallation), so a desktop
+LibreOffice the user has open, or another conversion running at the same time, cannot interfere,
+and under a time limit, so a document LibreOffice hangs on (a password prompt, a damaged file)
+fails with one line instead of never returning.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import PowerlistError
+
+# Suffix → (format LibreOffice writes, Debian package holding the LibreOffice filter that reads it).
+TARGETS = {
+    ".doc": ("docx", "libreoffice-writer-nogui"),
+    ".wps": ("docx", "libreoffice-writer-nogui"),
+    ".odt": ("docx", "libreoffice-writer-nogui"),
+    ".xls": ("xlsx", "libreoffice-calc-nogui"),
+    ".et": ("xlsx", "libreoffice-calc-nogui"),
+    ".ods": ("xlsx", "libreoffice-calc-nogui"),
+}
+
+TIMEOUT_ENV = "POWERLIST_SOFFICE_TIMEOUT"
+DEFAULT_TIMEOUT = 120.0  # seconds; a 200-item list converts in a few seconds, a cold first start takes longer
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def timeout_seconds() -> float:
+    raw = os.environ.get(TIMEOUT_ENV)
+    if raw is None:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise PowerlistError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds greater than 0")
+    return value
+
+
+def convert(path: Path, target: str, workdir: Path, *, package: str = "libreoffice",
+            timeout: float | None = None) -> Path:
+    """Convert `path` to `target` ("docx", "xlsx", "pdf") in `workdir`; the converted file's path."""
+    exe = soffice()
+    if exe is None:
+        raise PowerlistError(
+            f"{path}: reading {path.suffix.lower()} needs LibreOffice, which is not installed; "
+            f"install it with `apt-get install {package}` (or convert the file to .{target} yourself)"
+        )
+    limit = timeout_seconds() if timeout is None else timeout
+    profile = workdir / "profile"
+    outdir = workdir / "out"
+    # LibreOffice names its output after the input; a copy with an ASCII name keeps it predictable
+    # whatever the document is called, and the user's file is never opened for writing.
+    src = workdir / f"document{path.suffix.lower()}"
+    shutil.copyfile(path, src)
+    cmd = [exe, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.as_uri()}",
+           "--convert-to", target, "--outdir", str(outdir), str(src)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
+                              env={**os.environ, "HOME": str(workdir)}, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        raise PowerlistError(
+            f"{path}: LibreOffice did not convert the file to .{target} within {limit:g} s "
+            f"(set {TIMEOUT_ENV} to allow longer); the file may be damaged or ask for a password"
+        ) from None
+    out = outdir / f"document.{target}"
+    if proc.returncode != 0 or not out.is_file():
+        said = " ".join((proc.stderr or proc.stdout or "").replace("Warning: failed to launch javaldx - java may not function correctly", "").split())
+        detail = f" ({said[:160]})" if said else ""
+        raise PowerlistError(
+            f"{path}: LibreOffice could not convert the file to .{target}{detail}; "
+            "it may be damaged, password-protected or not a "
+            f"{'word-processing document' if target == 'docx' else 'spreadsheet'}"
+        )
+    return out
+
+
+def read_converted_grid(path: Path):
+    """Convert a .doc/.wps/.odt/.xls/.et/.ods document and read it with the .docx/.xlsx reader.
+
+    Errors name the user's file, not the temporary copy; cell places (table row/column, sheet cell)
+    are those of the converted table, which LibreOffice keeps in the document's own order.
+    """
+    target, package = TARGETS[path.suffix.lower()]
+    with tempfile.TemporaryDirectory(prefix="powerlist-convert-") as tmp:
+        out = convert(path, target, Path(tmp), package=package)
+        if target == "docx":
+            from .docx import read_docx_grid
+            reader = read_docx_grid
+        else:
+            from .xlsx import read_xlsx_grid
+            reader = read_xlsx_grid
+        try:
+            grid = reader(out)
+        except PowerlistError as exc:
+            raise PowerlistError(str(exc).replace(str(out), str(path))) from None
+    grid.name = str(path)
+    return grid
