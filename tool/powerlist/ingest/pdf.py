@@ -1,0 +1,228 @@
+"""A .pdf with a text layer → Grid: the table read from its ruling lines, page by page, as one table.
+
+pdfplumber finds each page's table from its drawn lines; each character goes to the cell holding
+its centre. A PDF keeps no paragraphs, only printed lines, so a cell's lines are joined back into
+paragraphs by where they end: a line that runs to the column's right edge was wrapped by the
+layout and continues on the next line, a line ending short of it ended its paragraph.
+
+Pages: the header rows repeated on each page are read once; a row that a page break cut in two
+(its 序号 cell empty at the top of the next page) is joined to the row it continues. Text above
+the table on its first page (and on any page before it) is the preamble. Places in errors are
+"page P row R column C" of the printed table.
+
+Refused with one line: an encrypted PDF, a scan (pages that are images with no text layer).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import PowerlistError
+from .grid import Cell, Grid
+from .layout import header_key
+from .protected import refuse
+from .radicals import unify_radicals
+from .tabular import grid_from_rows
+
+
+# Line breaking (as in Word, WPS and LibreOffice) never starts a line with closing punctuation
+# nor ends one with opening punctuation, and never splits a run of digits or Latin letters: the
+# first unit of a line is what had to move down together.
+CLOSING = set("）)]｝}〕】》」』〉”’。，、；：！？…—·%％")
+OPENING = set("（([｛{〔【《「『〈“‘")
+# What starts a paragraph in these lists: an entry number (cells.py's labels) or, after a 。, an
+# article of a cited law (第四十五条：…).
+PARAGRAPH_START = re.compile(r"\d+(?:[—－-]\d+)?[．.]|第[一二三四五六七八九十百零〇]+条")
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float              # left end of the line's first character
+    x1: float              # right end of the line's last character
+    widths: list[float]    # printed width of each character
+
+    def first_unit(self) -> float:
+        """Width of what the layout had to move to this line together: an opening bracket with
+        what follows it, a run of digits/letters, a character with the closing marks after it."""
+        i, t = 0, self.text
+        while i < len(t) and t[i] in OPENING:
+            i += 1
+        if i < len(t) and t[i].isascii() and t[i].isalnum():
+            while i < len(t) and t[i].isascii() and (t[i].isalnum() or t[i] in ".,"):
+                i += 1
+        else:
+            i += 1
+        while i < len(t) and t[i] in CLOSING:
+            i += 1
+        return sum(self.widths[:i])
+
+
+@dataclass
+class _PdfCell:
+    """One printed cell: its lines and the right edge text may reach in its column."""
+
+    lines: list[_Line]
+    right: float       # the cell's right border; then (see _set_right_edges) where its text must end
+    box_x0: float
+    page: int
+    row: int
+    col: int
+    parts: list[tuple[list[_Line], float]] = field(default_factory=list)
+
+    def text(self) -> str:
+        lines = [(line, right) for lines, right in self.parts + [(self.lines, self.right)] for line in lines]
+        out = ""
+        for i, (line, right) in enumerate(lines):
+            if i:
+                prev, prev_right = lines[i - 1]
+                # Wrapped by the layout when the next line's first unit would not have fitted. The
+                # layouts measured (LibreOffice, Word) also push units of digits with what follows
+                # them, so up to two more characters of room still mean "wrapped"; an entry number
+                # or an article after a 。 starts a paragraph whatever the room.
+                em = max(prev.widths)
+                starts = PARAGRAPH_START.match(line.text) and (
+                    line.text[0].isdigit() or prev.text.endswith("。"))
+                wrapped = not starts and prev.x1 + line.first_unit() + 2 * em > prev_right
+                out += "" if wrapped else "\n"
+            out += line.text
+        return out.strip()
+
+
+def _open(path: Path):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(str(path))
+        pdf.pages  # noqa: B018 — parses the page tree, where a damaged file fails
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors; the cause says what it was
+        cause = exc.__cause__ or exc.__context__ or exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
+            refuse(path, "PDF")
+        detail = " ".join(str(cause).split())[:120]
+        raise PowerlistError(f"{path}: not a readable PDF file ({type(cause).__name__}: {detail})") from None
+
+
+def _lines_of(chars: list[dict]) -> list[_Line]:
+    """Characters → printed lines, top to bottom, each left to right."""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) < ch["size"] * 0.5:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        text = unify_radicals("".join(c["text"] for c in line))
+        out.append(_Line(text, line[0]["x0"], line[-1]["x1"], [c["x1"] - c["x0"] for c in line]))
+    return out
+
+
+def _page_table(page, pageno: int):
+    """(bbox, rows of _PdfCell) of the page's list table, or None when the page has none."""
+    tables = page.find_tables()
+    if not tables:
+        return None
+    table = max(tables, key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]))
+    boxes = [c for row in table.rows for c in row.cells if c is not None]
+    by_box: dict[tuple, list[dict]] = {b: [] for b in boxes}
+    outside: list[dict] = []
+    for ch in page.chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        box = next((b for b in boxes if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
+        (by_box[box] if box else outside).append(ch)
+    rows: list[list[_PdfCell]] = []
+    xs = sorted({round(b[0], 1) for b in boxes})
+    for r, row in enumerate(table.rows, start=1):
+        cells: list[_PdfCell] = []
+        for c, box in enumerate(row.cells, start=1):
+            if box is None:
+                if _covered_across(row.cells, c - 1, xs):
+                    continue  # a cell merged across: one cell, as in the Word reader
+                cells.append(_PdfCell([], 0.0, 0.0, pageno, r, c))  # below a cell merged down: empty
+                continue
+            lines = _lines_of(by_box[box])
+            cells.append(_PdfCell(lines, box[2], box[0], pageno, r, c))
+        rows.append(cells)
+    _set_right_edges(rows)
+    return table.bbox, rows, outside
+
+
+def _covered_across(cells: list, i: int, xs: list[float]) -> bool:
+    """Is grid column i of this row covered by a cell starting further left (a merge across)?"""
+    x = xs[i] if i < len(xs) else None
+    return x is not None and any(b is not None and b[0] < x - 0.5 < b[2] - 1 for b in cells[:i])
+
+
+def _set_right_edges(rows: list[list[_PdfCell]]) -> None:
+    """Where a line of a cell may end: the cell's right border less its padding. The padding is
+    measured on the left (closest any line starts to the left border, over the page's cells) and
+    taken to be the same on the right, as every office program lays cells out."""
+    lefts = [line_x0 - box_x0 for row in rows for c in row if c.lines
+             for box_x0, line_x0 in [(c.box_x0, min(l.x0 for l in c.lines))]]
+    pad = min(lefts) if lefts else 0.0
+    for row in rows:
+        for cell in row:
+            cell.right -= pad
+
+
+def read_pdf_grid(path: Path) -> Grid:
+    name = str(path)
+    with _open(path) as pdf:
+        if not pdf.pages:
+            raise PowerlistError(f"{name}: the PDF has no pages")
+        scanned = [i for i, p in enumerate(pdf.pages, start=1) if not p.chars and p.images]
+        if scanned and len(scanned) == sum(1 for p in pdf.pages if not p.chars):
+            if len(scanned) == len(pdf.pages):
+                raise PowerlistError(
+                    f"{name}: the PDF has no text layer (a scan: every page is an image); run OCR on it "
+                    "first, e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`, check the text, and ingest the result"
+                )
+            raise PowerlistError(
+                f"{name}: page {scanned[0]} has no text layer (a scanned page); run OCR on the PDF first, "
+                "e.g. `ocrmypdf -l chi_sim --skip-text in.pdf out.pdf`, and ingest the result"
+            )
+        preamble: list[str] = []
+        rows: list[list[_PdfCell]] = []
+        for pageno, page in enumerate(pdf.pages, start=1):
+            found = _page_table(page, pageno)
+            if found is None:
+                if not rows:
+                    preamble += [l.text for l in _lines_of(page.chars)]
+                elif page.chars:
+                    raise PowerlistError(
+                        f"{name}: page {pageno}: text after the table without a table (ruling lines) "
+                        "on the page; expected the list's table to continue or the document to end"
+                    )
+                continue
+            bbox, page_rows, outside = found
+            if not rows:
+                preamble += [l.text for l in _lines_of([c for c in outside if c["bottom"] <= bbox[1]])]
+            _add_page(rows, page_rows, name, pageno)
+    grid_rows = [[Cell(c.text(), c.row, f"page {c.page} row {c.row} column {c.col}") for c in row] for row in rows]
+    if not grid_rows:
+        raise PowerlistError(f"{name}: no table with ruling lines found on any page; expected the list's table")
+    return grid_from_rows(name, preamble, grid_rows, "page 1")
+
+
+def _add_page(rows: list[list[_PdfCell]], page_rows: list[list[_PdfCell]], name: str, pageno: int) -> None:
+    """Append one page's table rows: its repeated header skipped, a row cut by the page joined."""
+    def first_text(row):
+        return header_key(row[0].text()) if row else ""
+
+    start = 0
+    if rows:
+        if page_rows and first_text(page_rows[0]) == "序号":
+            header_len = next((i for i, r in enumerate(rows) if first_text(r).isdigit()), 2)
+            start = header_len  # the header repeated on this page
+        if start < len(page_rows) and not page_rows[start][0].lines and rows and len(page_rows[start]) == len(rows[-1]):
+            for prev, cont in zip(rows[-1], page_rows[start]):
+                prev.parts.append((prev.lines, prev.right))
+                prev.lines, prev.right = cont.lines, cont.right
+            start += 1
+    rows.extend(page_rows[start:])
