@@ -28,6 +28,8 @@ TARGETS = {
 }
 
 TIMEOUT_ENV = "POWERLIST_SOFFICE_TIMEOUT"
+# LibreOffice prints this on every run where no Java is installed; it says nothing about the file.
+JAVA_WARNING = "Warning: failed to launch javaldx - java may not function correctly"
 DEFAULT_TIMEOUT = 120.0  # seconds; a 200-item list converts in a few seconds, a cold first start takes longer
 
 
@@ -48,35 +50,40 @@ def timeout_seconds() -> float:
     return value
 
 
-def convert(path: Path, target: str, workdir: Path, *, package: str = "libreoffice",
-            timeout: float | None = None) -> Path:
-    """Convert `path` to `target` ("docx", "xlsx", "pdf") in `workdir`; the converted file's path."""
+def run_soffice(files: list[Path], target: str, outdir: Path, workdir: Path, *, package: str,
+                timeout: float | None = None) -> subprocess.CompletedProcess:
+    """One LibreOffice run converting `files` to `target` into `outdir`, with a profile of its own
+    under `workdir`. Raises the one-line errors: LibreOffice missing, time limit passed."""
     exe = soffice()
     if exe is None:
         raise PowerlistError(
-            f"{path}: reading {path.suffix.lower()} needs LibreOffice, which is not installed; "
+            f"{files[0]}: reading {files[0].suffix.lower()} needs LibreOffice, which is not installed; "
             f"install it with `apt-get install {package}` (or convert the file to .{target} yourself)"
         )
     limit = timeout_seconds() if timeout is None else timeout
-    profile = workdir / "profile"
-    outdir = workdir / "out"
+    cmd = [exe, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={(workdir / 'profile').as_uri()}",
+           "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
+                              env={**os.environ, "HOME": str(workdir)}, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        raise PowerlistError(
+            f"{files[0]}: LibreOffice did not convert the file to .{target} within {limit:g} s "
+            f"(set {TIMEOUT_ENV} to allow longer); the file may be damaged or ask for a password"
+        ) from None
+
+
+def convert(path: Path, target: str, workdir: Path, *, package: str = "libreoffice",
+            timeout: float | None = None) -> Path:
+    """Convert `path` to `target` ("docx", "xlsx") in `workdir`; the converted file's path."""
     # LibreOffice names its output after the input; a copy with an ASCII name keeps it predictable
     # whatever the document is called, and the user's file is never opened for writing.
     src = workdir / f"document{path.suffix.lower()}"
     shutil.copyfile(path, src)
-    cmd = [exe, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.as_uri()}",
-           "--convert-to", target, "--outdir", str(outdir), str(src)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
-                              env={**os.environ, "HOME": str(workdir)}, start_new_session=True)
-    except subprocess.TimeoutExpired:
-        raise PowerlistError(
-            f"{path}: LibreOffice did not convert the file to .{target} within {limit:g} s "
-            f"(set {TIMEOUT_ENV} to allow longer); the file may be damaged or ask for a password"
-        ) from None
-    out = outdir / f"document.{target}"
+    proc = run_soffice([src], target, workdir / "out", workdir, package=package, timeout=timeout)
+    out = workdir / "out" / f"document.{target}"
     if proc.returncode != 0 or not out.is_file():
-        said = " ".join((proc.stderr or proc.stdout or "").replace("Warning: failed to launch javaldx - java may not function correctly", "").split())
+        said = " ".join((proc.stderr or proc.stdout or "").replace(JAVA_WARNING, "").split())
         detail = f" ({said[:160]})" if said else ""
         raise PowerlistError(
             f"{path}: LibreOffice could not convert the file to .{target}{detail}; "

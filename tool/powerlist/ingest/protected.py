@@ -33,9 +33,9 @@ def check_not_protected(path: Path) -> None:
             return
         fh.seek(0)
         data = fh.read()
-    if ENCRYPTED_PACKAGE in data:
-        refuse(path, "document")
     suffix = path.suffix.lower()
+    if ENCRYPTED_PACKAGE in data:
+        refuse(path, "workbook" if suffix in (".xlsx", ".xls", ".et") else "document")
     if suffix in (".docx", ".xlsx"):
         # An OLE file under an OOXML name without EncryptedPackage is a legacy file renamed.
         raise PowerlistError(
