@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -51,26 +52,34 @@ def timeout_seconds() -> float:
 
 
 def run_soffice(files: list[Path], target: str, outdir: Path, workdir: Path, *, package: str,
-                timeout: float | None = None) -> subprocess.CompletedProcess:
+                timeout: float | None = None, name: Path | None = None) -> subprocess.CompletedProcess:
     """One LibreOffice run converting `files` to `target` into `outdir`, with a profile of its own
-    under `workdir`. Raises the one-line errors: LibreOffice missing, time limit passed."""
+    under `workdir`. Raises the one-line errors, naming `name` (default: the first file):
+    LibreOffice missing, time limit passed."""
+    name = name or files[0]
     exe = soffice()
     if exe is None:
         raise PowerlistError(
-            f"{files[0]}: reading {files[0].suffix.lower()} needs LibreOffice, which is not installed; "
+            f"{name}: reading {name.suffix.lower()} needs LibreOffice, which is not installed; "
             f"install it with `apt-get install {package}` (or convert the file to .{target} yourself)"
         )
     limit = timeout_seconds() if timeout is None else timeout
     cmd = [exe, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={(workdir / 'profile').as_uri()}",
            "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+    # Its own session, so that on the time limit the whole LibreOffice process group (the
+    # launcher and soffice.bin) is ended, not only the launcher.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "HOME": str(workdir)}, start_new_session=True)
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
-                              env={**os.environ, "HOME": str(workdir)}, start_new_session=True)
+        out, err = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         raise PowerlistError(
-            f"{files[0]}: LibreOffice did not convert the file to .{target} within {limit:g} s "
+            f"{name}: LibreOffice did not convert the file to .{target.split(':')[0]} within {limit:g} s "
             f"(set {TIMEOUT_ENV} to allow longer); the file may be damaged or ask for a password"
         ) from None
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def convert(path: Path, target: str, workdir: Path, *, package: str = "libreoffice",
@@ -80,7 +89,7 @@ def convert(path: Path, target: str, workdir: Path, *, package: str = "libreoffi
     # whatever the document is called, and the user's file is never opened for writing.
     src = workdir / f"document{path.suffix.lower()}"
     shutil.copyfile(path, src)
-    proc = run_soffice([src], target, workdir / "out", workdir, package=package, timeout=timeout)
+    proc = run_soffice([src], target, workdir / "out", workdir, package=package, timeout=timeout, name=path)
     out = workdir / "out" / f"document.{target}"
     if proc.returncode != 0 or not out.is_file():
         said = " ".join((proc.stderr or proc.stdout or "").replace(JAVA_WARNING, "").split())
@@ -93,6 +102,23 @@ def convert(path: Path, target: str, workdir: Path, *, package: str = "libreoffi
     return out
 
 
+# How each kind of file begins. LibreOffice reads anything it cannot recognise as plain text, so a
+# damaged or mislabelled file would come back as a sheet of garbage: refuse it here instead.
+# Word files saved as RTF or web pages under .doc are common and LibreOffice reads them.
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+STARTS = {".doc": (OLE_MAGIC, b"{\\rtf", b"<"), ".wps": (OLE_MAGIC, b"{\\rtf", b"<"),
+          ".xls": (OLE_MAGIC, b"<"), ".et": (OLE_MAGIC, b"<"), ".odt": (b"PK\x03\x04",), ".ods": (b"PK\x03\x04",)}
+
+
+def check_content(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(16).lstrip()
+    if not head.startswith(STARTS[path.suffix.lower()]):
+        kind = "OpenDocument (zip)" if path.suffix.lower() in (".odt", ".ods") else "Office (OLE compound)"
+        raise PowerlistError(f"{path}: not a {path.suffix.lower()} file: it does not begin like an {kind} file; "
+                             "the file may be damaged or have the wrong ending")
+
+
 def read_converted_grid(path: Path):
     """Convert a .doc/.wps/.odt/.xls/.et/.ods document and read it with the .docx/.xlsx reader.
 
@@ -100,6 +126,7 @@ def read_converted_grid(path: Path):
     are those of the converted table, which LibreOffice keeps in the document's own order.
     """
     target, package = TARGETS[path.suffix.lower()]
+    check_content(path)
     with tempfile.TemporaryDirectory(prefix="powerlist-convert-") as tmp:
         out = convert(path, target, Path(tmp), package=package)
         if target == "docx":
