@@ -62,3 +62,24 @@ def print_item(console: Console, r: dict) -> None:
         p("免责事项", style="bold")
         for e in r["exemptions"]:
             p(f"  {e['text']}")
+
+
+def list_rows(pkg: Package) -> list[dict]:
+    """One row per list: id, kind, jurisdiction, 文号 and date (marked when inferred), item count, title."""
+    counties = {c["code"]: c for c in pkg.read_table("counties")}
+    counts: dict[str, int] = {}
+    for item in pkg.read_table("items"):
+        counts[item["list_id"]] = counts.get(item["list_id"], 0) + 1
+    rows = []
+    for l in pkg.read_table("lists"):
+        county = counties.get(l.get("county_code") or "")
+        rows.append({
+            "list_id": l["list_id"],
+            "kind": l["kind"],
+            "jurisdiction": f"{county['city_name']} {county['name']} {county['code']}" if county else "广西（全区）",
+            "doc no": l.get("doc_no") or (f"{l['doc_no_inferred']} (inferred)" if l.get("doc_no_inferred") else ""),
+            "date": l.get("issued_on") or (f"{l['issued_on_inferred']} (inferred)" if l.get("issued_on_inferred") else ""),
+            "items": counts.get(l["list_id"], 0),
+            "title": l["title"],
+        })
+    return rows

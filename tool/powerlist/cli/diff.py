@@ -11,8 +11,10 @@ from typing import Optional
 
 import typer
 
-from .cli import TextOrJson, app, err, format_option, out, root, run
-from .errors import PowerlistError
+from ..errors import PowerlistError
+from .app import check_format, command, err, format_option, out, output_option, root, say
+
+HISTORY_FORMATS = ("text", "json")
 
 
 def write_atomically(path: Path, data) -> None:
@@ -41,66 +43,63 @@ def write_stdout(write) -> None:
     sys.stdout.buffer.flush()
 
 
-@app.command()
-def diff(from_target: str = typer.Argument(..., metavar="FROM", help="Release tag, 'working' or a package folder."),
+@command()
+def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FROM", help="Release tag, 'working' or a package folder."),
          to_target: str = typer.Argument(..., metavar="TO", help="Release tag, 'working' or a package folder."),
          fmt: str = typer.Option("text", "--format", "-f",
                                  help="text | json | markdown | html | csv | xlsx (xlsx needs --output)."),
-         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+         output: Optional[Path] = output_option("Write the report to this file."),
          show_all: bool = typer.Option(False, "--all", help="Also show cosmetic changes (文字修正)."),
          exit_code: bool = typer.Option(False, "--exit-code",
                                         help="Exit 1 when there are substantive changes (like git diff --exit-code).")):
     """What changed between two versions of the package, by list and item."""
-    from .diff import open_diff, render_diff
-    from .diff.formats import BINARY, FORMATS
-    from .progress import table_progress
+    from ..diff import open_diff, render_diff
+    from ..diff.formats import BINARY, FORMATS
+    from ..progress import table_progress
 
-    def go():
-        if fmt not in FORMATS:
-            raise PowerlistError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-        if fmt in BINARY and output is None:
-            raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
-        with table_progress(err, "diff") as step, open_diff(root(), from_target, to_target, progress=step) as report:
-            if fmt == "json":  # streamed: the changes are never all in memory
-                from .diff.formats.json_format import write_json
+    check_format(fmt, FORMATS)
+    if fmt in BINARY and output is None:
+        raise PowerlistError(f"--format {fmt} writes a binary file: give --output PATH")
+    with table_progress(err, "diff") as step, open_diff(root(ctx), from_target, to_target, progress=step) as report:
+        if fmt == "json":  # streamed: the changes are never all in memory
+            from ..diff.formats.json_format import write_json
 
-                def write(fh):
-                    write_json(report.fields(), fh, report.change_texts())
-                if output is None:
-                    write_stdout(write)
-                else:
-                    write_atomically(output, write)
-                    out.print(f"wrote {output} ({report.substantive} change(s))", markup=False, highlight=False)
-                return report.substantive
+            def write(fh):
+                write_json(report.fields(), fh, report.change_texts())
+            if output is None:
+                write_stdout(write)
+            else:
+                write_atomically(output, write)
+                say(f"wrote {output} ({report.substantive} change(s))")
+            substantive = report.substantive
+        else:
             result = report.to_dict()
+            substantive = result["substantive"]
+    if fmt != "json":
         if output is not None:
             write_atomically(output, render_diff(result, fmt, show_all=show_all))
-            out.print(f"wrote {output} ({result['substantive']} change(s))", markup=False, highlight=False)
+            say(f"wrote {output} ({result['substantive']} change(s))")
         elif fmt == "text" and out.is_terminal:
-            from .diff.formats.text import build
+            from ..diff.formats.text import build
             for line in build(result, show_all=show_all, markers=False):
                 out.print(line)
         else:
             typer.echo(render_diff(result, fmt, show_all=show_all), nl=False)
-        return result["substantive"]
-
-    substantive = run(go)
     if exit_code and substantive:
         raise typer.Exit(1)
 
 
-@app.command()
-def history(item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi-004."),
-            fmt: TextOrJson = format_option("the history")):
+@command()
+def history(ctx: typer.Context, item_id: str = typer.Argument(..., help="The item, e.g. 450325-baomi-004."),
+            fmt: str = format_option("text", HISTORY_FORMATS, "the history")):
     """One item in every release (in release order) and the working state, with what changed at each step."""
-    from .diff.history import item_history
-    from .diff.formats.text import history_lines
+    from ..diff.formats.text import history_lines
+    from ..diff.history import item_history
 
-    def go():
-        h = item_history(root(), item_id)
-        if fmt is TextOrJson.json:
-            typer.echo(json.dumps(h, ensure_ascii=False, indent=2))
-        else:
-            for line in history_lines(h, markers=not out.is_terminal):
-                out.print(line)
-    run(go)
+    check_format(fmt, HISTORY_FORMATS)
+    h = item_history(root(ctx), item_id)
+    if fmt == "json":
+        typer.echo(json.dumps(h, ensure_ascii=False, indent=2))
+    else:
+        for line in history_lines(h, markers=not out.is_terminal):
+            out.print(line)

@@ -1,18 +1,18 @@
-"""Commands about documents beyond ingest/render: `conform` (a jurisdiction list against its catalog)."""
+"""`powerlist conform`: a jurisdiction list against the catalog for its level."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 from collections import Counter
-from typing import Optional
 
 import typer
 from rich.text import Text
 
-from .cli import TextOrJson, app, format_option, out, root, run
-from .package import open_target
+from ..package import open_target
+from .app import check_format, command, format_option, out, release_option, root, say
 
+FORMATS = ("text", "json")
 STYLES = {"delete": ("[-", "-]", "red strike"), "insert": ("{+", "+}", "green underline")}
 
 
@@ -32,43 +32,41 @@ def diff_text(segments: list[tuple[str, str]], context: int = 12) -> Text:
     return text
 
 
-@app.command("conform")
-def conform_cmd(list_id: str = typer.Argument(..., help="A jurisdiction list, e.g. 450325-baomi."),
-                release: str = typer.Option("working", "--release", "-r", help="Release tag, 'working' or a package folder."),
-                fmt: TextOrJson = format_option("the findings"),
+@command("conform")
+def conform_cmd(ctx: typer.Context, list_id: str = typer.Argument(..., help="A jurisdiction list, e.g. 450325-baomi."),
+                release: str = release_option(),
+                fmt: str = format_option("text", FORMATS, "the findings"),
                 exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are findings.")):
     """Compare a jurisdiction list with the catalog for its level: missing and extra items, wording deviations."""
-    from .conform import conform
+    from ..conform import conform
 
-    def go():
-        report = conform(open_target(root(), release), list_id)
-        if fmt is TextOrJson.json:
-            typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
-        else:
-            print_report(report)
-        if exit_code and not report.conforms:
-            raise typer.Exit(1)
-    run(go)
+    check_format(fmt, FORMATS)
+    report = conform(open_target(root(ctx), release), list_id)
+    if fmt == "json":
+        typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    if exit_code and not report.conforms:
+        raise typer.Exit(1)
 
 
 def print_report(report) -> None:
-    p = lambda *a, **k: out.print(*a, markup=False, highlight=False, **k)  # noqa: E731
-    p(f"{report.list_id} 对照 {report.catalog_list_id}（{report.level}）")
-    p(f"目录中{report.level}事项 {len(report.expected)} 项；清单事项 {len(report.pairs)} 项对应目录事项")
+    say(f"{report.list_id} 对照 {report.catalog_list_id}（{report.level}）")
+    say(f"目录中{report.level}事项 {len(report.expected)} 项；清单事项 {len(report.pairs)} 项对应目录事项")
     for c in report.not_for_level:
-        p(f"不要求：目录第 {c['seq']} 项《{c['name']}》实施层级为{c['levels']}")
+        say(f"不要求：目录第 {c['seq']} 项《{c['name']}》实施层级为{c['levels']}")
     counts = Counter(f.label for f in report.findings)
-    p(f"发现 {len(report.findings)} 处" + (f"：{'，'.join(f'{k} {v}' for k, v in counts.items())}" if counts else "：与目录一致"))
+    say(f"发现 {len(report.findings)} 处" + (f"：{'，'.join(f'{k} {v}' for k, v in counts.items())}" if counts else "：与目录一致"))
     current = None
     for f in report.findings:
         if f.kind in ("missing_item", "extra_item"):
             what = f"目录第 {f.catalog_seq} 项《{f.catalog_text}》" if f.kind == "missing_item" else f"序号 {f.seq}《{f.list_text}》"
-            p(f"{f.label}：{what}")
+            say(f"{f.label}：{what}")
             continue
         if f.item_id != current:
             current = f.item_id
-            p("")
-            p(f"序号 {f.seq} {f.name}（{f.item_id} ↔ 目录第 {f.catalog_seq} 项）")
+            say("")
+            say(f"序号 {f.seq} {f.name}（{f.item_id} ↔ 目录第 {f.catalog_seq} 项）")
         line = Text(f"  {f.label}  {f.column}" + (f" {f.key}" if f.key else "") + "：")
         if f.diff:
             line.append_text(diff_text(f.diff))
