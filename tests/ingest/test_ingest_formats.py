@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import CATALOG_TXT, ROOT, XINGAN_TXT, snapshot
+from conftest import CATALOG_TXT, ROOT, XINGAN_TXT, list_rows, snapshot
 from powerlist.cli import app
 from powerlist.diff.report import diff_packages
 from powerlist.errors import PowerlistError
@@ -28,7 +28,7 @@ from powerlist.ingest.readers import read_grid
 from powerlist.ingest.run import ingest_document
 from powerlist.package import Package, open_target
 from powerlist.render import ListView
-from test_office_roundtrip import list_rows
+
 
 TXT = {"catalog-baomi": CATALOG_TXT, "450325-baomi": XINGAN_TXT}
 CONVERTED = ["doc", "wps", "odt", "xls", "et", "ods"]
@@ -205,9 +205,10 @@ def test_refused_documents_say_why_in_one_line_and_write_nothing(package_copy: P
 def test_missing_libreoffice_names_the_debian_package(package_copy: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(convert, "soffice", lambda: None)
     before = snapshot(package_copy)
+    starts = {".doc": convert.OLE_MAGIC, ".ods": b"PK\x03\x04"}  # how the files begin; never opened further
     for suffix, package in ((".doc", "libreoffice-writer-nogui"), (".ods", "libreoffice-calc-nogui")):
         doc = tmp_path / f"清单{suffix}"
-        doc.write_bytes(b"synthetic: never opened")
+        doc.write_bytes(starts[suffix] + b"synthetic")
         res = CliRunner().invoke(app, ["-p", str(package_copy), "ingest", str(doc)])
         assert res.exit_code == 2
         assert res.output == (f"error: {doc}: reading {suffix} needs LibreOffice, which is not installed; "
