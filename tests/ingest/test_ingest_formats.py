@@ -32,7 +32,7 @@ from powerlist.render import ListView
 
 TXT = {"catalog-baomi": CATALOG_TXT, "450325-baomi": XINGAN_TXT}
 CONVERTED = ["doc", "wps", "odt", "xls", "et", "ods"]
-FORMATS = CONVERTED + ["pdf", "html"]
+FORMATS = CONVERTED + ["pdf", "no-lines.pdf", "html"]
 SOURCE_FIELDS = {"source_file", "source_sha256"}
 
 
@@ -251,11 +251,19 @@ def test_pdf_error_names_the_page(formats: Path, tmp_path: Path):
     d = Document(str(formats / "450325-baomi.docx"))
     d.tables[0].cell(4, 1).paragraphs[0].runs[0].text = "行政命令"  # 序号 3's 权力分类 (synthetic edit)
     d.save(str(tmp_path / "edited.docx"))
-    soffice([tmp_path / "edited.docx"], "pdf", tmp_path)
+    d = Document(str(formats / "450325-baomi.docx"))
+    d.add_paragraph("注：synthetic text after the table, as a second list's rows could stand")
+    d.save(str(tmp_path / "after.docx"))
+    soffice([tmp_path / "edited.docx", tmp_path / "after.docx"], "pdf", tmp_path)
     with pytest.raises(PowerlistError) as err:
         parse_grid(read_grid(tmp_path / "edited.pdf"))
     assert str(err.value).startswith(f"{tmp_path / 'edited.pdf'}: page ")
     assert "column 2 (权力分类): unknown 权力分类 '行政命令'" in str(err.value)
+    with pytest.raises(PowerlistError) as err:
+        read_grid(tmp_path / "after.pdf")
+    assert str(err.value).startswith(f"{tmp_path / 'after.pdf'}: page ")
+    assert str(err.value).endswith(": text outside the list's table '注：synthetic text after the tab'; "
+                                   "expected only the table (and page numbers) after the title")
 
 
 def test_an_old_binary_file_named_docx_is_told_to_be_renamed(formats: Path, tmp_path: Path):

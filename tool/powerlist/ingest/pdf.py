@@ -194,20 +194,36 @@ def read_pdf_grid(path: Path) -> Grid:
             if found is None:
                 if not rows:
                     preamble += [l.text for l in _lines_of(page.chars)]
-                elif page.chars:
+                elif page.chars:  # a table with ruling lines, then a page of text without any
                     raise PowerlistError(
                         f"{name}: page {pageno}: text after the table without a table (ruling lines) "
                         "on the page; expected the list's table to continue or the document to end"
                     )
                 continue
             bbox, page_rows, outside = found
-            if not rows:
-                preamble += [l.text for l in _lines_of([c for c in outside if c["bottom"] <= bbox[1]])]
+            above = [c for c in outside if not rows and c["bottom"] <= bbox[1]]
+            preamble += [l.text for l in _lines_of(above)]
+            _refuse_stray([c for c in outside if c not in above], name, pageno)
             _add_page(rows, page_rows, name, pageno)
+        if not rows:
+            # No ruling lines anywhere: the table is laid out by column positions alone.
+            preamble, rows = _positional(pdf, name)
     grid_rows = [[Cell(c.text(), c.row, f"page {c.page} row {c.row} column {c.col}") for c in row] for row in rows]
-    if not grid_rows:
-        raise PowerlistError(f"{name}: no table with ruling lines found on any page; expected the list's table")
     return grid_from_rows(name, preamble, grid_rows, "page 1")
+
+
+PAGE_NUMBER = re.compile(r"[\s\-—－–第页共/\d]*")
+
+
+def _refuse_stray(chars: list[dict], name: str, pageno: int) -> None:
+    """Text beside, below or on later pages outside the table could be more of the list: refuse it
+    rather than drop it. Page numbers (- 3 -, 第3页/共9页) are the only text let pass."""
+    for line in _lines_of(chars):
+        if not PAGE_NUMBER.fullmatch(line.text):
+            raise PowerlistError(
+                f"{name}: page {pageno}: text outside the list's table {line.text[:30]!r}; expected only "
+                "the table (and page numbers) after the title"
+            )
 
 
 def _add_page(rows: list[list[_PdfCell]], page_rows: list[list[_PdfCell]], name: str, pageno: int) -> None:
@@ -226,3 +242,122 @@ def _add_page(rows: list[list[_PdfCell]], page_rows: list[list[_PdfCell]], name:
                 prev.lines, prev.right = cont.lines, cont.right
             start += 1
     rows.extend(page_rows[start:])
+
+
+# ---- Tables without ruling lines: columns from where the text stands ----------------------------
+
+# The first header row's labels over several columns: their text straddles the gaps between
+# columns, so they are left out when the gaps are found.
+MERGED_ACROSS = ("权力清单", "责任清单")
+
+
+def _header_line(chars: list[dict]) -> list[dict] | None:
+    """The characters of the printed line that starts with 序号, if the page has one."""
+    for line in _char_lines(chars):
+        text = "".join(c["text"] for c in line).replace(" ", "")
+        if text.startswith("序号"):
+            return line
+    return None
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) < ch["size"] * 0.5:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _words(line: list[dict]) -> list[list[dict]]:
+    """A printed line cut where the gap between characters is wider than half a character."""
+    words: list[list[dict]] = []
+    for ch in line:
+        if ch["text"].isspace():
+            continue
+        if words and ch["x0"] - words[-1][-1]["x1"] < ch["size"] * 0.5:
+            words[-1].append(ch)
+        else:
+            words.append([ch])
+    return words
+
+
+def _columns(header: list[dict], body: list[dict]) -> list[tuple[float, float]]:
+    """Column extents: the x ranges that text covers, merged where they touch (gaps separate)."""
+    keep = [c for w in _words(header) if "".join(ch["text"] for ch in w) not in MERGED_ACROSS for c in w]
+    spans = sorted((c["x0"], c["x1"]) for c in keep + body if not c["text"].isspace())
+    cols: list[list[float]] = []
+    for x0, x1 in spans:
+        if cols and x0 <= cols[-1][1] + 1.0:
+            cols[-1][1] = max(cols[-1][1], x1)
+        else:
+            cols.append([x0, x1])
+    return [(a, b) for a, b in cols]
+
+
+def _positional(pdf, name: str) -> tuple[list[str], list[list[_PdfCell]]]:
+    pages = []  # (pageno, page chars, header line chars)
+    for pageno, page in enumerate(pdf.pages, start=1):
+        header = _header_line(page.chars)
+        if header is None and not pages:
+            continue
+        pages.append((pageno, page.chars, header))
+    if not pages:
+        raise PowerlistError(f"{name}: no table found: no page has ruling lines or a line starting with 序号")
+    first_page, first_chars, first_header = pages[0]
+    top = min(c["top"] for c in first_header)
+    preamble = [l.text for p in pdf.pages[:first_page - 1] for l in _lines_of(p.chars)]
+    preamble += [l.text for l in _lines_of([c for c in first_chars if c["bottom"] <= top])]
+
+    def below_header(chars, header):
+        line_bottom = max(c["bottom"] for c in header) if header else -1
+        return [c for c in chars if c["top"] >= line_bottom - 0.5]
+
+    body_all = [c for _, chars, header in pages for c in below_header(chars, header)]
+    cols = _columns(first_header, body_all)
+    rights = [b for _, b in cols]
+
+    def column_of(ch) -> int:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        return next((i for i, (a, b) in enumerate(cols) if a - 1 <= cx <= b + 1), len(cols) - 1)
+
+    rows: list[list[_PdfCell]] = []
+    header_height = None
+    for pageno, chars, header in pages:
+        body = below_header(chars, header)
+        first_col = [line for line in _char_lines([c for c in body if column_of(c) == 0])]
+        starts = [min(c["top"] for c in line) for line in first_col
+                  if "".join(c["text"] for c in line).strip().isdigit()]
+        if header_height is None:
+            if not starts:
+                raise PowerlistError(f"{name}: page {pageno}: no 序号 below the header line")
+            header_height = starts[0] - max(c["bottom"] for c in header)
+        head_bottom = (max(c["bottom"] for c in header) + header_height) if header else None
+        bands: list[tuple[float, float]] = []
+        if header is not None:
+            bands.append((min(c["top"] for c in header) - 0.5, max(c["bottom"] for c in header)))
+            bands.append((max(c["bottom"] for c in header), head_bottom - 0.5))
+        body_top = head_bottom - 0.5 if header is not None else -1.0
+        cuts = [body_top] + [s - 0.5 for s in starts if s - 0.5 > body_top + 0.1] + [float("inf")]
+        bands += list(zip(cuts, cuts[1:]))
+        page_rows: list[list[_PdfCell]] = []
+        for r, (y0, y1) in enumerate(bands, start=1):
+            in_band = [c for c in chars if y0 <= c["top"] < y1]
+            if r == 1 and header is not None:
+                words = _words(header)
+                page_rows.append([_PdfCell([_Line(unify_radicals("".join(ch["text"] for ch in w)), w[0]["x0"], w[-1]["x1"],
+                                                  [ch["x1"] - ch["x0"] for ch in w])], float("inf"), 0.0, pageno, 1, i)
+                                  for i, w in enumerate(words, start=1)])
+                continue
+            if not in_band and (r > 2 or header is None) and y1 == float("inf"):
+                continue
+            by_col: list[list[dict]] = [[] for _ in cols]
+            for c in in_band:
+                by_col[column_of(c)].append(c)
+            page_rows.append([_PdfCell(_lines_of(cc), rights[i], cols[i][0], pageno, r, i + 1)
+                              for i, cc in enumerate(by_col)])
+        _add_page(rows, page_rows, name, pageno)
+    return preamble, rows
