@@ -1,7 +1,9 @@
 """A .pdf with a text layer → Grid: the table read from its ruling lines, page by page, as one table.
 
 pdfplumber finds each page's table from its drawn lines; each character goes to the cell holding
-its centre. A PDF keeps no paragraphs, only printed lines, so a cell's lines are joined back into
+its centre. A table drawn without lines is read by position instead (`_positional`): columns are
+the x ranges the text covers below the 序号 header line (the gaps between them are the cells'
+padding), rows start where a number stands in the first column. A PDF keeps no paragraphs, only printed lines, so a cell's lines are joined back into
 paragraphs by where they end: a line that runs to the column's right edge was wrapped by the
 layout and continues on the next line, a line ending short of it ended its paragraph.
 
@@ -107,24 +109,33 @@ def _open(path: Path):
         raise PowerlistError(f"{path}: not a readable PDF file ({type(cause).__name__}: {detail})") from None
 
 
-def _lines_of(chars: list[dict]) -> list[_Line]:
-    """Characters → printed lines, top to bottom, each left to right."""
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters → printed lines (characters of about the same top), each left to right."""
     lines: list[list[dict]] = []
     for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
         if lines and abs(ch["top"] - lines[-1][0]["top"]) < ch["size"] * 0.5:
             lines[-1].append(ch)
         else:
             lines.append([ch])
-    out = []
     for line in lines:
         line.sort(key=lambda c: c["x0"])
-        text = unify_radicals("".join(c["text"] for c in line))
-        out.append(_Line(text, line[0]["x0"], line[-1]["x1"], [c["x1"] - c["x0"] for c in line]))
-    return out
+    return lines
+
+
+def _line(chars: list[dict]) -> _Line:
+    """One printed line (characters left to right) with its ends and widths."""
+    text = unify_radicals("".join(c["text"] for c in chars))
+    return _Line(text, chars[0]["x0"], chars[-1]["x1"], [c["x1"] - c["x0"] for c in chars])
+
+
+def _lines_of(chars: list[dict]) -> list[_Line]:
+    """Characters → printed lines, top to bottom."""
+    return [_line(line) for line in _char_lines(chars)]
 
 
 def _page_table(page, pageno: int):
-    """(bbox, rows of _PdfCell) of the page's list table, or None when the page has none."""
+    """(bbox, rows of _PdfCell, characters outside the table) of the page's list table (its
+    largest ruled table), or None when the page has none."""
     tables = page.find_tables()
     if not tables:
         return None
@@ -204,7 +215,7 @@ def read_pdf_grid(path: Path) -> Grid:
             above = [c for c in outside if not rows and c["bottom"] <= bbox[1]]
             preamble += [l.text for l in _lines_of(above)]
             _refuse_stray([c for c in outside if c not in above], name, pageno)
-            _add_page(rows, page_rows, name, pageno)
+            _add_page(rows, page_rows)
         if not rows:
             # No ruling lines anywhere: the table is laid out by column positions alone.
             preamble, rows = _positional(pdf, name)
@@ -226,7 +237,7 @@ def _refuse_stray(chars: list[dict], name: str, pageno: int) -> None:
             )
 
 
-def _add_page(rows: list[list[_PdfCell]], page_rows: list[list[_PdfCell]], name: str, pageno: int) -> None:
+def _add_page(rows: list[list[_PdfCell]], page_rows: list[list[_PdfCell]]) -> None:
     """Append one page's table rows: its repeated header skipped, a row cut by the page joined."""
     def first_text(row):
         return header_key(row[0].text()) if row else ""
@@ -258,18 +269,6 @@ def _header_line(chars: list[dict]) -> list[dict] | None:
         if text.startswith("序号"):
             return line
     return None
-
-
-def _char_lines(chars: list[dict]) -> list[list[dict]]:
-    lines: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) < ch["size"] * 0.5:
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
-    for line in lines:
-        line.sort(key=lambda c: c["x0"])
-    return lines
 
 
 def _words(line: list[dict]) -> list[list[dict]]:
@@ -348,8 +347,7 @@ def _positional(pdf, name: str) -> tuple[list[str], list[list[_PdfCell]]]:
             in_band = [c for c in chars if y0 <= c["top"] < y1]
             if r == 1 and header is not None:
                 words = _words(header)
-                page_rows.append([_PdfCell([_Line(unify_radicals("".join(ch["text"] for ch in w)), w[0]["x0"], w[-1]["x1"],
-                                                  [ch["x1"] - ch["x0"] for ch in w])], float("inf"), 0.0, pageno, 1, i)
+                page_rows.append([_PdfCell([_line(w)], float("inf"), 0.0, pageno, 1, i)
                                   for i, w in enumerate(words, start=1)])
                 continue
             if not in_band and (r > 2 or header is None) and y1 == float("inf"):
@@ -359,5 +357,5 @@ def _positional(pdf, name: str) -> tuple[list[str], list[list[_PdfCell]]]:
                 by_col[column_of(c)].append(c)
             page_rows.append([_PdfCell(_lines_of(cc), rights[i], cols[i][0], pageno, r, i + 1)
                               for i, cc in enumerate(by_col)])
-        _add_page(rows, page_rows, name, pageno)
+        _add_page(rows, page_rows)
     return preamble, rows
