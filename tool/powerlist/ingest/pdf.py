@@ -123,9 +123,17 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
 
 
 def _line(chars: list[dict]) -> _Line:
-    """One printed line (characters left to right) with its ends and widths."""
-    text = unify_radicals("".join(c["text"] for c in chars))
-    return _Line(text, chars[0]["x0"], chars[-1]["x1"], [c["x1"] - c["x0"] for c in chars])
+    """One printed line (characters left to right) with its ends and widths. Office programs
+    print a space as a gap, not a character: a gap of a quarter character or more is a space."""
+    text, widths = "", []
+    for i, c in enumerate(chars):
+        if i and not c["text"].isspace() and not text.endswith(" ") and \
+                c["x0"] - chars[i - 1]["x1"] >= 0.25 * min(c["size"], chars[i - 1]["size"]):
+            text += " "
+            widths.append(c["x0"] - chars[i - 1]["x1"])
+        text += c["text"]
+        widths.append(c["x1"] - c["x0"])
+    return _Line(unify_radicals(text), chars[0]["x0"], chars[-1]["x1"], widths)
 
 
 def _lines_of(chars: list[dict]) -> list[_Line]:
