@@ -1,5 +1,5 @@
 """Ingest speed by document format, on a SYNTHETIC 200-item list (the five Xing'an 2022 items
-repeated 40 times, renumbered, names suffixed "（synthetic 副本 k）").
+repeated 40 times, renumbered, names suffixed "（合成副本k）").
 
     python benchmarks/formats.py [--items 200] [--json out.json]
 
@@ -50,7 +50,7 @@ def synthetic_text(n: int) -> str:
         cell_starts = [i for i, line in enumerate(lines) if line.startswith("\t")]
         lines[cell_starts[0]] = f"\t{seq}"
         name = cell_starts[2]
-        lines[name] += f"（synthetic 副本 {(seq - 1) // len(blocks) + 1}）"
+        lines[name] += f"（合成副本{(seq - 1) // len(blocks) + 1}）"
         out.append("\n".join(lines))
     return join(head, out)
 
