@@ -3,7 +3,7 @@
     python benchmarks/generate.py --items 100000 --out /tmp/scale [--seed 7]
 
 Writes DIR/base and DIR/next (complete data packages with the real schemas and counties table),
-DIR/expected.json (the diff `summary` the changes between them must produce, by DESIGN's summary
+DIR/expected.json (the diff `summary` the changes between them must produce, by docs/diff-json.md's summary
 rules), DIR/changes.csv (the generator's own log of what it changed) and DIR/README.md.
 
 Every list, item, step, case, exemption and citation text is synthetic: made from a fixed
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tool"))
 
 from powerlist.descriptor import build_descriptor  # noqa: E402
-from powerlist.package import atomic_write_json, atomic_write_text  # noqa: E402
+from powerlist.files import write_file, write_json  # noqa: E402
 from powerlist.schema import load_schemas  # noqa: E402
 
 # Share of base items that each kind of change touches (disjoint sets of items).
@@ -391,11 +391,11 @@ def generate(n_items: int, out: Path, seed: int = 1, progress: bool = False) -> 
         descriptor["description"] = SYNTHETIC_DESCRIPTION
         # One synthetic placeholder per list would bloat the descriptor; the tables say it all.
         descriptor["sources"] = [s for s in descriptor["sources"] if not s.get("path", "").startswith("synthetic/")]
-        atomic_write_json(folder / "datapackage.json", descriptor)
-    atomic_write_json(out / "expected.json", {
+        write_json(folder / "datapackage.json", descriptor)
+    write_json(out / "expected.json", {
         "synthetic": True, "items": n_items, "seed": seed,
         "from": "base", "to": "next", "summary": expected})
-    atomic_write_text(out / "README.md", README.format(n=n_items, seed=seed, lists=len(lists)))
+    write_file(out / "README.md", README.format(n=n_items, seed=seed, lists=len(lists)))
     return expected
 
 

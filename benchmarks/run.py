@@ -13,6 +13,12 @@ Runs each tool as a child process (wall time and peak RSS from /usr/bin/time):
   5. frictionless validate (every error reported) against powerlist validate, on a corrupted copy
      of base; their findings are compared (measured at a smaller N above --frictionless-max)
 Prints a markdown table and appends it, with the machine description, to benchmarks/RESULTS.md.
+
+    python benchmarks/run.py --workflow 10000,100000
+
+The "workflow" sitting instead: at each N, the one-list workflow of workflow.py (a package with a
+release; render one list to .docx, edit one step, ingest, diff, validate, release, render, first
+sql), the whole-package first diff and the DuckDB floor; growth factors from the smallest N.
 """
 
 from __future__ import annotations
@@ -217,9 +223,70 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+WORKFLOW_ROWS = [("ingest", "`ingest` the list's .docx (one step edited)"),
+                 ("diff", "`diff RELEASE working` after it"),
+                 ("validate", "`validate working`"),
+                 ("release", "`release`"),
+                 ("render", "`render` the list (text)"),
+                 ("sql", "first `sql` query after the release")]
+
+
+def workflow_sitting(args) -> str:
+    """The one-list workflow (workflow.py) at each N, the whole-package first diff and the floor
+    at each N, as one markdown section with growth factors from the smallest N to each larger."""
+    import workflow
+
+    ns = sorted(args.workflow)
+    runs: dict[int, dict] = {}
+    for n in ns:
+        print(f"workflow at N = {n:,}", file=sys.stderr)
+        res = workflow.workflow(args.data, n, args.seed)
+        data = args.data / f"n{n}-s{args.seed}"
+        base, nxt = data / "base", data / "next"
+        measure(powerlist_cmd("-p", str(base), "cache-clear"))
+        res["whole_diff"] = measure(powerlist_cmd("-p", str(base), "diff", str(base), str(nxt), "--format", "json",
+                                                  "--output", str(data / "diff.json")))
+        res["floor"] = measure([sys.executable, str(HERE / "floor.py"), str(base), str(nxt), "--threads",
+                                str(args.threads), "--memory-limit", args.memory_limit], stdout_path=data / "floor.json")
+        res["floor_unlimited"] = measure([sys.executable, str(HERE / "floor.py"), str(base), str(nxt), "--threads",
+                                          str(args.threads), "--memory-limit", "100GB"], stdout_path=data / "floor.json")
+        runs[n] = res
+        for k, v in res.items():
+            if isinstance(v, dict) and "wall" in v:
+                print(f"  {k}: {v['wall']:.2f} s, {v['rss_mib']:.0f} MiB", file=sys.stderr)
+    head = "| step, one list changed | " + " | ".join(f"{n:,} items" for n in ns) + " | " + \
+        " | ".join(f"growth {ns[0] // 1000}k→{n // 1000}k" for n in ns[1:]) + " |"
+    lines = [head, "|---|" + "---:|" * (2 * len(ns) - 1)]
+
+    def row(label, get):
+        cells = [get(runs[n]) for n in ns]
+        walls = [c[0] for c in cells]
+        shown = [f"{w:.2f} s / {r:,.0f} MiB" for w, r in cells]
+        growth = [f"{walls[i] / walls[0]:.2f}×" for i in range(1, len(ns))]
+        lines.append(f"| {label} | " + " | ".join(shown + growth) + " |")
+
+    for key, label in WORKFLOW_ROWS:
+        row(label, lambda r, k=key: (r[k]["wall"], r[k]["rss_mib"]))
+    row("**ingest + diff + validate**", lambda r: (sum(r[k]["wall"] for k in ("ingest", "diff", "validate")),
+                                                   max(r[k]["rss_mib"] for k in ("ingest", "diff", "validate"))))
+    row("first ingest of a one-file package (moves it to one file per list)", lambda r: (r["migrate"]["wall"], r["migrate"]["rss_mib"]))
+    row("whole-package `diff base next`, first run (cache cleared)", lambda r: (r["whole_diff"]["wall"], r["whole_diff"]["rss_mib"]))
+    row(f"DuckDB floor, memory limit {args.memory_limit}", lambda r: (r["floor"]["wall"], r["floor"]["rss_mib"]))
+    row("DuckDB floor, no memory limit", lambda r: (r["floor_unlimited"]["wall"], r["floor_unlimited"]["rss_mib"]))
+    ratios = ", ".join(f"{n:,}: {runs[n]['whole_diff']['wall'] / runs[n]['floor']['wall']:.2f}× the limited floor, "
+                       f"{runs[n]['whole_diff']['wall'] / runs[n]['floor_unlimited']['wall']:.2f}× the unlimited"
+                       for n in ns)
+    notes = [f"whole-package first diff: {ratios}",
+             "the edited list: " + "; ".join(f"{n:,}: {runs[n]['list_id']}, {runs[n]['diff_changes']} changes"
+                                               for n in ns)]
+    return "\n".join(lines) + "\n\n" + "\n".join(f"- {x}" for x in notes) + "\n"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--items", type=int, required=True)
+    ap.add_argument("--items", type=int, default=None, help="the tool comparison sitting at N items")
+    ap.add_argument("--workflow", type=lambda v: [int(x) for x in v.split(",")], default=None,
+                    help="the one-list workflow sitting at these N, e.g. 10000,100000")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "powerlist-bench")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2, help="DuckDB threads for the floor and powerlist alike")
@@ -236,6 +303,21 @@ def main(argv=None) -> int:
     # powerlist reads these (compiled.duckdb_settings), so its children run like the floor.
     os.environ["POWERLIST_MEMORY_LIMIT"] = args.memory_limit
     os.environ["POWERLIST_THREADS"] = str(args.threads)
+    if args.workflow:
+        md = workflow_sitting(args)
+        when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        load = os.getloadavg()
+        section = (f"\n## Workflow: one list changed, N = {', '.join(f'{n:,}' for n in sorted(args.workflow))} — {when}\n\n"
+                   f"Machine: {machine()}. DuckDB threads {args.threads}, memory limit {args.memory_limit}. "
+                   f"Taken under load (the machine is shared; load average at the end "
+                   f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}): read the growth factors and ratios, "
+                   f"not the seconds. Wall seconds / peak RSS.\n\n{md}")
+        print(section)
+        with open(args.results, "a", encoding="utf-8") as fh:
+            fh.write(section)
+        return 0
+    if args.items is None:
+        ap.error("give --items N (tool comparison) or --workflow N,N (one-list workflow)")
     results, notes = bench(args)
     md = table(results)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

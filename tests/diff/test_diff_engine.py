@@ -189,16 +189,16 @@ def test_rows_of_a_removed_item_read_plainly_when_name_responsible_and_ref_are_b
     # must fall back the way the reviewer's text does: bare step text, no brackets, seq for ref.
     import shutil
     item = f"{X}-005"
-    tables = package_copy / "tables"
-    _edit_csv(tables / "steps.csv", lambda r: {**r, "name": "", "responsible": ""}
+    tables = package_copy / "tables"  # one file per list: X's files
+    _edit_csv(tables / "steps" / f"{X}.csv", lambda r: {**r, "name": "", "responsible": ""}
               if (r["item_id"], r["step_no"]) == (item, "1") else r)
-    _edit_csv(tables / "bases.csv", lambda r: {**r, "ref": ""}
+    _edit_csv(tables / "bases" / f"{X}.csv", lambda r: {**r, "ref": ""}
               if (r["item_id"], r["role"], r["seq"]) == (item, "setting", "1") else r)
-    step1 = next(r for r in csv_rows(tables / "steps.csv") if (r["item_id"], r["step_no"]) == (item, "1"))
+    step1 = next(r for r in csv_rows(tables / "steps" / f"{X}.csv") if (r["item_id"], r["step_no"]) == (item, "1"))
     without = tmp_path / "without-item-5"
     shutil.copytree(package_copy, without, ignore=shutil.ignore_patterns(".powerlist-cache", "releases"))
     for name in ("items", "steps", "accountability", "exemptions", "bases"):
-        _edit_csv(without / "tables" / f"{name}.csv", lambda r: None if r["item_id"] == item else r)
+        _edit_csv(without / "tables" / name / f"{X}.csv", lambda r: None if r["item_id"] == item else r)
 
     changes = diff_packages(package_copy, "working", str(without))["changes"]
     step = next(c for c in changes if c["table"] == "steps" and c["key"] == {"step_no": 1})

@@ -203,9 +203,9 @@ def test_a_removed_items_step_is_reported_whole_with_its_item_and_list(removed):
 
 
 def test_diff_json_written_to_a_file_is_the_rendered_json(tmp_path, typo):
-    from powerlist.cli.diff import write_atomically
+    from powerlist.files import write_file
     from powerlist.diff.formats.json_format import write_json
     target = tmp_path / "out" / "diff.json"
-    write_atomically(target, lambda fh: write_json(typo, fh))
+    write_file(target, lambda fh: write_json(typo, fh))
     assert target.read_bytes() == render_diff(typo, "json").encode("utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["diff.json"]  # no temporary file left

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import powerlist.ingest.run as run
-import powerlist.package as package
+import powerlist.files as files
 from conftest import XINGAN_TXT, snapshot
 from powerlist.errors import PowerlistError
 from powerlist.ingest.run import ingest_document
@@ -28,31 +28,31 @@ def outside_doc(tmp_path: Path) -> Path:
     return doc
 
 
-def test_failure_while_writing_the_third_table_leaves_everything(package_copy, outside_doc, monkeypatch):
+def test_failure_while_writing_the_third_file_leaves_everything(package_copy, outside_doc, monkeypatch):
     before = state(package_copy)
-    real, calls = package.write_csv, []
+    real, calls = files._fill, []
 
-    def flaky(path, schema, rows):
-        calls.append(path.name)
+    def flaky(fh, data):
+        calls.append(fh.name)
         if len(calls) == 3:
             raise OSError("disk full (simulated)")
-        real(path, schema, rows)
+        real(fh, data)
 
-    monkeypatch.setattr(package, "write_csv", flaky)
+    monkeypatch.setattr(files, "_fill", flaky)
     with pytest.raises(OSError, match="simulated"):
         ingest_document(package_copy, outside_doc)
-    assert len(calls) == 3
+    assert len(calls) >= 3  # the third write failed, then the two written files were put back
     assert state(package_copy) == before
-    assert [p.name for p in package_copy.iterdir() if p.name.startswith(".")] == []
+    assert sorted(p.name for p in package_copy.iterdir() if p.name.startswith(".")) == [".gitignore", ".powerlist-cache", ".powerlist.lock"]
 
 
-def test_failure_after_tables_were_replaced_puts_them_back(package_copy, outside_doc, monkeypatch):
+def test_failure_while_building_the_descriptor_leaves_everything(package_copy, outside_doc, monkeypatch):
     before = state(package_copy)
 
-    def broken(root):
-        raise PowerlistError("descriptor write failed (simulated)")
+    def broken(root, lists=None, paths=None):
+        raise PowerlistError("descriptor build failed (simulated)")
 
-    monkeypatch.setattr(run, "write_descriptor", broken)
+    monkeypatch.setattr(run, "descriptor_bytes", broken)
     with pytest.raises(PowerlistError, match="simulated"):
         ingest_document(package_copy, outside_doc)
     assert state(package_copy) == before

@@ -65,4 +65,5 @@ def test_list_option_overrides_detection(package_copy: Path):
 def test_list_option_must_be_an_id(package_copy: Path):
     res = CliRunner().invoke(app, ["-p", str(package_copy), "ingest", str(XINGAN_TXT), "--list", "兴安 list"])
     assert (res.exit_code, res.stderr.strip()) == (
-        2, "error: --list '兴安 list': a list id is lowercase ASCII letters, digits and '-'")
+        2, "error: invalid list id (--list) '兴安 list': 1 to 64 ASCII letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit")

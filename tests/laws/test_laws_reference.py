@@ -115,7 +115,7 @@ def test_an_unknown_instrument_still_ingests_with_an_empty_law_id_and_is_reporte
 def test_working_and_2022_validate_and_a_dangling_law_id_does_not(package_copy):
     assert validate_package(Package(ROOT, "working")).valid
     assert validate_package(open_target(ROOT, "2022")).valid
-    path = package_copy / "tables" / "bases.csv"
+    path = package_copy / "tables" / "bases" / "450325-baomi.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",baomi-fa,", ",no-such-law,", 1), encoding="utf-8")
     result = validate_package(Package(package_copy, "working"))

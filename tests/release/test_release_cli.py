@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from conftest import snapshot
 from powerlist.cli import app
-from powerlist.package import sha256_file as sha256
+from powerlist.files import sha256_file as sha256
 
 
 def cli(root: Path, *args: str):
@@ -23,14 +23,16 @@ def test_release_writes_a_verified_self_contained_folder(package_copy: Path):
     manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
     assert (manifest["tag"], manifest["date"]) == ("2023", "2023-07-01")
     # Every table, schema and source document is inside the folder, each with its checksum.
-    assert {"tables/items.csv", "schemas/items.json", "datapackage.json",
+    assert {"tables/items/450325-baomi.csv", "tables/items/catalog-baomi.csv", "schemas/items.json", "datapackage.json",
             "sources/2022/xingan-baomi-2022.txt", "sources/2022/gx-catalog-2022.txt"} <= set(manifest["files"])
     for rel, digest in manifest["files"].items():
         assert sha256(folder / rel) == digest
-    assert (folder / "tables" / "items.csv").read_bytes() == (package_copy / "tables" / "items.csv").read_bytes()
+    for rel in ("tables/items/450325-baomi.csv", "tables/lists.csv"):
+        assert (folder / rel).read_bytes() == (package_copy / rel).read_bytes()
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["version"] == "2023"
-    assert all(not r["path"].startswith("..") for r in descriptor["resources"])
+    assert all(not p.startswith("..") for r in descriptor["resources"]
+               for p in (r["path"] if isinstance(r["path"], list) else [r["path"]]))
     res = cli(package_copy, "verify", "2023")
     assert (res.exit_code, res.stdout.strip()) == (0, "2023: ok")
 
@@ -45,7 +47,7 @@ def test_release_refuses_an_existing_tag_and_writes_nothing(package_copy: Path):
 
 
 def test_release_refuses_an_invalid_working_state_and_writes_nothing(package_copy: Path):
-    items = package_copy / "tables" / "items.csv"
+    items = package_copy / "tables" / "items" / "450325-baomi.csv"
     # Synthetic damage: the first item's 权力分类 becomes a value outside the schema's enum.
     items.write_text(items.read_text(encoding="utf-8").replace(",行政强制,", ",行政命令,", 1), encoding="utf-8")
     before = snapshot(package_copy / "releases")

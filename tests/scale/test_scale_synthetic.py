@@ -79,7 +79,7 @@ def test_same_seed_gives_identical_bytes_and_another_seed_does_not(synthetic, tm
 
 
 def test_expected_counts_follow_the_change_log_by_design_rules(synthetic):
-    """Recount DESIGN's summary rules from changes.csv, independently of the generator's counters."""
+    """Recount the summary rules of docs/diff-json.md from changes.csv, independently of the generator's counters."""
     want = {t: Counter(added=0, removed=0, modified=0) for t in TABLES}
     kinds = Counter()
     with open(synthetic / "changes.csv", encoding="utf-8", newline="") as fh:

@@ -66,10 +66,10 @@ def test_a_column_added_later_is_null_in_older_releases(package_copy):
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["fields"].append({"name": "note", "type": "string", "title": "备注（合成测试列）"})
     schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
-    table = package_copy / "tables" / "exemptions.csv"
-    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))
-    table.write_text("\n".join(",".join(f'"{c}"' for c in r + (["note"] if i == 0 else ["synthetic"]))
-                               for i, r in enumerate(rows)) + "\n", encoding="utf-8")
+    for table in (package_copy / "tables" / "exemptions").glob("*.csv"):  # one file per list
+        rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))
+        table.write_text("\n".join(",".join(f'"{c}"' for c in r + (["note"] if i == 0 else ["synthetic"]))
+                                   for i, r in enumerate(rows)) + "\n", encoding="utf-8")
     got = dict(run_query(package_copy, "select release, count(note) from all_exemptions group by 1").rows)
     assert got == {"2022": 0, "working": 5}
     assert "note" not in run_query(package_copy, "select * from r2022.exemptions").columns
@@ -174,7 +174,7 @@ def test_syntax_error_is_duckdbs_message(pkg):
 def test_compiled_database_is_cached_and_follows_edits(package_copy):
     first = compile_database(package_copy)
     assert compile_database(package_copy) == first
-    table = package_copy / "tables" / "exemptions.csv"
+    table = package_copy / "tables" / "exemptions" / "450325-baomi.csv"
     table.write_text(table.read_text(encoding="utf-8").rsplit("\n", 2)[0] + "\n", encoding="utf-8")
     second = compile_database(package_copy)
     assert second != first and not first.exists()

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-from .package import Package
+from .layout import paths_of
+from .package import Package, joined_parts
+from .sqltext import ident, literal
 
 CACHE_DIR = ".powerlist-cache"
 FORMAT_VERSION = "2"  # bump when the compiled layout changes
@@ -41,8 +43,8 @@ def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path) -> None:
     """Bound the connection's memory and let it spill to a folder inside the cache (never releases/)."""
     spill_dir.mkdir(parents=True, exist_ok=True)
     for name, value in duckdb_settings().items():
-        con.execute(f"SET {name} = '{value}'")
-    con.execute(f"SET temp_directory = '{str(spill_dir).replace(chr(39), chr(39) * 2)}'")
+        con.execute(f"SET {name} = {literal(value)}")
+    con.execute(f"SET temp_directory = {literal(spill_dir)}")
 
 
 DUCK_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
@@ -53,14 +55,23 @@ def duck_type(field: dict) -> str:
 
 
 def cache_dir(root: Path) -> Path:
-    return root / CACHE_DIR
+    """<root>/.powerlist-cache, made on first use with a .gitignore of its own, so it never shows
+    in `git status` (nor gets committed by `release`) even where the package has no .gitignore."""
+    folder = root / CACHE_DIR
+    if not (folder / ".gitignore").is_file():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / ".gitignore").write_text("# made by powerlist: everything here is a cache\n*\n", encoding="utf-8")
+        except OSError:
+            pass  # a read-only package: the commands that need the cache say so when they write
+    return folder
 
 
 def package_files(pkg: Package) -> list[Path]:
     """The files whose content the compiled form depends on: descriptor, tables, schemas."""
     files = [pkg.descriptor_path]
     for res in pkg.descriptor["resources"]:
-        files.append(pkg.path / res["path"])
+        files.extend(pkg.path / p for p in paths_of(res))
         if isinstance(res.get("schema"), str):
             files.append(pkg.path / res["schema"])
     return files
@@ -79,12 +90,18 @@ def package_key(pkg: Package) -> str:
     return h.hexdigest()[:32]
 
 
-def csv_relation_sql(path: Path, fields: list[dict]) -> str:
-    """A DuckDB read_csv over one table with the types its schema declares."""
-    columns = ", ".join(f"'{f['name']}': '{duck_type(f)}'" for f in fields)
-    quoted = str(path).replace("'", "''")
-    return (f"read_csv('{quoted}', header=true, columns={{{columns}}}, delim=',', quote='\"', "
+def csv_relation_sql(path: Path | list[Path], fields: list[dict]) -> str:
+    """A DuckDB read_csv over one table (one file, or its files in order) with the types its schema declares."""
+    columns = ", ".join(f"{literal(f['name'])}: {literal(duck_type(f))}" for f in fields)
+    paths = path if isinstance(path, list) else [path]
+    return (f"read_csv([{', '.join(literal(p) for p in paths)}], header=true, columns={{{columns}}}, delim=',', quote='\"', "
             f"escape='\"', nullstr='', auto_detect=false)")
+
+
+def _scratch(con: duckdb.DuckDBPyConnection) -> Path:
+    """Where joined copies of multi-file tables go while they load: the connection's spill folder
+    (inside the cache, which every connection may read; never inside a package)."""
+    return Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
 
 
 def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "main") -> None:
@@ -92,14 +109,53 @@ def load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, schema: str = "mai
     for name, ts in pkg.schemas.items():
         if not pkg.has_table(name):
             continue
-        path = pkg.table_path(name)
-        con.execute(f'CREATE TABLE "{schema}"."{name}" AS SELECT * FROM {csv_relation_sql(path, ts.fields)}')
+        with joined_parts(pkg.table_files(name), _scratch(con)) as path:
+            con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS SELECT * FROM {csv_relation_sql(path, ts.fields)}")
 
 
-def build_atomically(target: Path, build) -> Path:
+def load_lists(con: duckdb.DuckDBPyConnection, pkg: Package, db: str, list_ids: set[str]) -> None:
+    """Like compiling the package (tables and row hashes, in database `db` of an open connection),
+    but with only the given lists' rows of the per-list tables; other tables whole.
+
+    A diff of two packages whose other lists' files are equal on both sides compares these
+    instead: an equal file holds equal rows, so it can hold no change.
+    """
+    from .layout import PARTITIONED, part_path
+
+    for name, ts in pkg.schemas.items():
+        if not pkg.has_table(name):
+            continue
+        if name in PARTITIONED and pkg.partitioned(name):
+            files = [pkg.path / part_path(name, l) for l in sorted(list_ids)]
+            files = [f for f in files if f.exists()]
+        else:
+            files = pkg.table_files(name)
+        table = f"{ident(db)}.main.{ident(name)}"
+        if files:
+            with joined_parts(files, _scratch(con)) as path:
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM {csv_relation_sql(path, ts.fields)}")
+        else:
+            cols = ", ".join(f"{ident(f['name'])} {duck_type(f)}" for f in ts.fields)
+            con.execute(f"CREATE TABLE {table} ({cols})")
+    add_row_hashes(con, pkg, db)
+
+
+def lock_down(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> None:
+    """Switch external access off except for these folders (the packages read, the cache).
+
+    Every value reaching SQL is quoted by sqltext, so this is the second wall: even an injected
+    COPY or ATTACH could touch nothing outside them, and no extension or URL can be loaded.
+    """
+    allowed = ", ".join(literal(str(Path(f).resolve()) + os.sep) for f in folders)
+    con.execute(f"SET allowed_directories = [{allowed}]")
+    con.execute("SET enable_external_access = false")
+
+
+def build_atomically(target: Path, build, reads: list[Path]) -> Path:
     """Create the DuckDB file `target` by calling build(connection) on a temporary file, then rename.
 
-    A failed build leaves no file behind, so a cached file is always a complete one.
+    The connection may read files only inside `reads` (and the cache). A failed build leaves no
+    file behind, so a cached file is always a complete one.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
@@ -108,6 +164,7 @@ def build_atomically(target: Path, build) -> Path:
         con = duckdb.connect(str(tmp))
         try:
             configure(con, target.parent / "spill")
+            lock_down(con, [*reads, target.parent])
             build(con)
         finally:
             con.close()
@@ -117,18 +174,20 @@ def build_atomically(target: Path, build) -> Path:
     return target
 
 
-def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package) -> None:
+def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package, db: str | None = None) -> None:
     """For each table, one hash of every column of each row, stored in the table's row order.
 
     A diff joins two packages on keys and compares these instead of hashing every text column
     of both again: releases never change, so the hashing is paid once, when compiling. Read
     them beside their table with POSITIONAL JOIN (CREATE TABLE AS keeps insertion order).
     """
-    con.execute(f'CREATE SCHEMA "{ROW_HASHES}"')
+    at = f"{ident(db)}." if db else ""
+    con.execute(f"CREATE SCHEMA {at}{ident(ROW_HASHES)}")
     for name, ts in pkg.schemas.items():
         if pkg.has_table(name):
-            columns = ", ".join(f'"{f["name"]}"' for f in ts.fields)
-            con.execute(f'CREATE TABLE "{ROW_HASHES}"."{name}" AS SELECT hash({columns}) AS h FROM main."{name}"')
+            columns = ", ".join(ident(f["name"]) for f in ts.fields)
+            con.execute(f"CREATE TABLE {at}{ident(ROW_HASHES)}.{ident(name)} AS SELECT hash({columns}) AS h "
+                        f"FROM {at}main.{ident(name)}")
 
 
 def compile_package(pkg: Package, root: Path) -> Path:
@@ -140,7 +199,7 @@ def compile_package(pkg: Package, root: Path) -> Path:
     def build(con: duckdb.DuckDBPyConnection) -> None:
         load_tables(con, pkg)
         add_row_hashes(con, pkg)
-    return build_atomically(target, build)
+    return build_atomically(target, build, [pkg.path])
 
 
 def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:
@@ -150,9 +209,12 @@ def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:
 
 def clear_cache(root: Path) -> int:
     """Remove every compiled file; returns how many there were."""
+    from .lock import locked  # lock imports files, which compiled's importers load first
+
     folder = cache_dir(root)
-    if not folder.is_dir():
-        return 0
-    count = sum(1 for p in folder.glob("*.duckdb"))
-    shutil.rmtree(folder)
+    with locked(root, exclusive=True):
+        if not folder.is_dir():
+            return 0
+        count = sum(1 for p in folder.glob("*.duckdb"))
+        shutil.rmtree(folder)
     return count

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .package import DESCRIPTOR, atomic_write_json, read_csv
+from .files import json_bytes, write_file
+from .layout import detect_paths
+from .package import DESCRIPTOR, read_csv
 from .schema import load_schemas
 
 NAME = "guangxi-baomi-powerlists"
@@ -23,11 +25,14 @@ LICENSES = [{
 CONTRIBUTORS = [{"title": "powerlist maintainers", "roles": ["creator"]}]
 
 
-def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict:
+def resource(name: str, schema: dict, sources: list[dict] | None = None,
+             path: str | list[str] | None = None) -> dict:
     res = {
         "name": name,
         "type": "table",
-        "path": f"tables/{name}.csv",
+        # A list of files (one per list) is a Frictionless multi-file resource: read in order,
+        # each file with its header (layout.py).
+        "path": path or f"tables/{name}.csv",
         "scheme": "file",
         "format": "csv",
         "mediatype": "text/csv",
@@ -43,25 +48,33 @@ def resource(name: str, schema: dict, sources: list[dict] | None = None) -> dict
     return res
 
 
-def document_sources(root: Path) -> list[dict]:
-    lists_csv = root / "tables" / "lists.csv"
-    if not lists_csv.exists():
-        return []
-    schemas = load_schemas(root / "schemas")
+def document_sources(root: Path, lists: list[dict] | None = None) -> list[dict]:
+    """One source per list document; `lists` are the lists rows (default: read from tables/lists.csv)."""
+    if lists is None:
+        lists_csv = root / "tables" / "lists.csv"
+        if not lists_csv.exists():
+            return []
+        lists = list(read_csv(lists_csv, load_schemas(root / "schemas")["lists"]))
     out = []
-    for row in read_csv(lists_csv, schemas["lists"]):
+    for row in lists:
         out.append({"title": row["title"], "path": row["source_file"], "sha256": row["source_sha256"],
                     **({"doc_no": row["doc_no"]} if row.get("doc_no") else {})})
     return out
 
 
 def build_descriptor(root: Path, previous: dict | None, version: str = "working",
-                     created: str | None = None) -> dict:
-    """Resources follow schemas/; resource-level sources (the counties' vintage) are kept."""
+                     created: str | None = None, paths: dict | None = None,
+                     lists: list[dict] | None = None) -> dict:
+    """Resources follow schemas/; resource-level sources (the counties' vintage) are kept.
+
+    Each resource's path is the file(s) the folder holds (layout.detect_paths) unless `paths`
+    gives them (a write that has not happened yet); `lists` likewise stands for tables/lists.csv.
+    """
     previous = previous or {}
     old_sources = {r["name"]: r.get("sources") for r in previous.get("resources", [])}
     schemas = load_schemas(root / "schemas")
-    resources = [resource(name, s.descriptor, old_sources.get(name)) for name, s in schemas.items()]
+    paths = {**detect_paths(root, schemas), **(paths or {})}
+    resources = [resource(name, s.descriptor, old_sources.get(name), paths[name]) for name, s in schemas.items()]
     vintage = [s for r in resources for s in r.get("sources", [])]
     return {
         "name": NAME,
@@ -72,17 +85,21 @@ def build_descriptor(root: Path, previous: dict | None, version: str = "working"
         "created": created or previous.get("created") or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "licenses": LICENSES,
         "contributors": CONTRIBUTORS,
-        "sources": document_sources(root) + vintage,
+        "sources": document_sources(root, lists) + vintage,
         "resources": resources,
     }
 
 
-def write_descriptor(root: Path) -> dict:
+def descriptor_bytes(root: Path, lists: list[dict] | None = None, paths: dict | None = None) -> bytes:
+    """The working state's datapackage.json as it should be written (for `files.commit_state`);
+    `lists` and `paths` stand for what the same commit writes (see build_descriptor)."""
     path = root / DESCRIPTOR
     previous = None
     if path.exists():
         import json
         previous = json.loads(path.read_text(encoding="utf-8"))
-    descriptor = build_descriptor(root, previous)
-    atomic_write_json(path, descriptor)
-    return descriptor
+    return json_bytes(build_descriptor(root, previous, lists=lists, paths=paths))
+
+
+def write_descriptor(root: Path) -> None:
+    write_file(root / DESCRIPTOR, descriptor_bytes(root))

@@ -1,4 +1,6 @@
-"""The one exception type the CLI turns into a one-line error and a non-zero exit."""
+"""The one exception type the CLI turns into a one-line error and a non-zero exit, and how messages name paths."""
+
+from pathlib import Path
 
 
 class PowerlistError(Exception):
@@ -12,3 +14,11 @@ class PowerlistError(Exception):
         if isinstance(message, str):
             message = message.replace("\r", "\\r").replace("\n", "\\n")
         super().__init__(message, *args)
+
+
+def shown_path(path) -> str:
+    """A path as a user should read it in a message: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve())) or "."
+    except (ValueError, OSError):
+        return str(path)

@@ -1,9 +1,9 @@
-"""Find and open data packages (the working state, a release, any folder) and write them atomically."""
+"""Find and open data packages (the working state, a release, any folder); tables as typed CSV."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
+import io
 import json
 import os
 import shutil
@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import PowerlistError
+from .errors import PowerlistError, shown_path
+from .files import commit_state, write_file
+from .manifest import MANIFEST, check_release
+from .layout import PARTITIONED, part_path, paths_of, resource_path, single_path
+from .names import is_name
 from .schema import TableSchema, load_schemas
 
 DESCRIPTOR = "datapackage.json"
@@ -33,28 +37,82 @@ class Package:
 
     @property
     def descriptor(self) -> dict:
-        with open(self.descriptor_path, encoding="utf-8") as fh:
-            return json.load(fh)
+        return _read_descriptor(self.descriptor_path)
 
     @property
     def schemas(self) -> dict[str, TableSchema]:
         return load_schemas(self.path / "schemas")
 
-    def table_path(self, name: str) -> Path:
+    def resource(self, name: str) -> dict:
         for res in self.descriptor["resources"]:
             if res["name"] == name:
-                return self.path / res["path"]
+                return res
         raise PowerlistError(f"{self.label}: no table named {name!r} in {self.descriptor_path}")
+
+    def table_files(self, name: str) -> list[Path]:
+        """The table's file(s) in reading order: one per list (partitioned) or one per table."""
+        return [self.path / p for p in paths_of(self.resource(name))]
+
+    def table_path(self, name: str) -> Path:
+        """The one file of a table stored in one file (lists, counties, the law tables …)."""
+        files = self.table_files(name)
+        if len(files) != 1 or self.partitioned(name):
+            raise PowerlistError(f"{self.label}: table {name!r} is stored one file per list; read it with table_files")
+        return files[0]
+
+    def partitioned(self, name: str) -> bool:
+        return isinstance(self.resource(name)["path"], list)
 
     def has_table(self, name: str) -> bool:
         return any(r["name"] == name for r in self.descriptor["resources"])
 
     def read_table(self, name: str) -> list[dict]:
         """Rows as dicts with values typed by the table schema (None for empty cells)."""
-        if not self.has_table(name) or not self.table_path(name).exists():
+        if not self.has_table(name):
             return []
         schema = self.schemas[name]
-        return list(read_csv(self.table_path(name), schema))
+        return [row for path in self.table_files(name) if path.exists() for row in read_csv(path, schema)]
+
+    def read_lists(self, list_ids: set[str] | None, names=PARTITIONED) -> dict[str, list[dict]]:
+        """The rows of `names` (items and tables hanging off an item) that belong to the given
+        lists; every list when list_ids is None. Per-list files are read only for those lists; a
+        table in one file (a release made before the per-list layout) is read whole and filtered."""
+        schemas = self.schemas
+        out: dict[str, list[dict]] = {}
+        item_ids: set[str] | None = None
+        for name in names:
+            if not self.has_table(name):
+                out[name] = []
+                continue
+            if list_ids is None:
+                out[name] = self.read_table(name)
+            elif self.partitioned(name):
+                files = [self.path / part_path(name, l) for l in sorted(list_ids)]
+                out[name] = [row for p in files if p.exists() for row in read_csv(p, schemas[name])]
+            elif name == "items":
+                out[name] = [r for r in self.read_table(name) if r["list_id"] in list_ids]
+            else:
+                if item_ids is None:
+                    items = out["items"] if "items" in out else self.read_lists(list_ids, ["items"])["items"]
+                    item_ids = {i["item_id"] for i in items}
+                out[name] = [r for r in self.read_table(name) if r["item_id"] in item_ids]
+        return out
+
+
+_DESCRIPTORS: dict[tuple, dict] = {}
+
+
+def _read_descriptor(path: Path) -> dict:
+    """Parsed once per file state (a province-scale descriptor lists tens of thousands of files);
+    callers only read the returned dict."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _DESCRIPTORS:
+        if len(_DESCRIPTORS) > 16:
+            _DESCRIPTORS.clear()
+        with open(path, encoding="utf-8") as fh:
+            _DESCRIPTORS[key] = json.load(fh)
+    return _DESCRIPTORS[key]
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -76,14 +134,17 @@ def open_target(root: Path, target: str) -> Package:
     if target == WORKING:
         return Package(root, WORKING)
     release_dir = root / "releases" / target
-    if release_dir.is_dir():
+    if is_name(target) and (release_dir / MANIFEST).is_file():
+        check_release(root, release_dir, target)
         return Package(release_dir, target)
     as_path = Path(target)
     if (as_path / DESCRIPTOR).is_file():
+        if (as_path / MANIFEST).is_file():  # a release folder named by its path is checked the same
+            check_release(root, as_path, target)
         return Package(as_path.resolve(), target)
     known = ", ".join(release_tags(root)) or "none"
     raise PowerlistError(
-        f"unknown release {target!r}: not 'working', not a tag in {root / 'releases'} "
+        f"unknown release {target!r}: not 'working', not a tag in {shown_path(root / 'releases')}/ "
         f"(known: {known}), not a folder with {DESCRIPTOR}"
     )
 
@@ -92,15 +153,18 @@ def release_tags(root: Path) -> list[str]:
     rel = root / "releases"
     if not rel.is_dir():
         return []
-    return sorted(p.name for p in rel.iterdir() if (p / "release.json").is_file())
+    # A folder whose name is not a tag (`.2023.staging-…` left by a killed release, or anything
+    # else) is never a release, whatever it holds.
+    return sorted(p.name for p in rel.iterdir() if is_name(p.name) and (p / "release.json").is_file())
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def not_releases(root: Path) -> list[str]:
+    """Entries of releases/ that no command reads as a release (for `verify` to point out)."""
+    rel = root / "releases"
+    if not rel.is_dir():
+        return []
+    tags = set(release_tags(root))
+    return sorted(p.name for p in rel.iterdir() if p.name not in tags)
 
 
 # ---- CSV with schema types -------------------------------------------------------------
@@ -134,58 +198,97 @@ def read_csv(path: Path, schema: TableSchema) -> Iterator[dict]:
             yield {k: _parse(v, types.get(k, "string")) for k, v in row.items()}
 
 
-def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
+def csv_bytes(schema: TableSchema, rows: Iterable[dict]) -> bytes:
+    """A table's CSV file as written: header, then one line per row, values spelled per the schema."""
     types = {f["name"]: f["type"] for f in schema.fields}
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(schema.columns)
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(schema.columns)
+    for row in rows:
+        writer.writerow([_format(row.get(c), types[c]) for c in schema.columns])
+    return buf.getvalue().encode("utf-8")
+
+
+def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
+                 list_ids: set[str] | None = None) -> dict[str, bytes]:
+    """{path under the package: CSV bytes} for the given tables in the per-list layout.
+
+    Partitioned tables are split by list (a child row goes with its item's list) and written for
+    `list_ids` (default: every list in `lists` and in `items`); every other table given is one
+    file. A child row whose item is not among the given items cannot be placed and is refused.
+    """
+    files: dict[str, bytes] = {}
+    items = tables.get("items", [])
+    if list_ids is None:
+        list_ids = {l["list_id"] for l in tables.get("lists", [])} | {i["list_id"] for i in items}
+    owner = {i["item_id"]: i["list_id"] for i in items}
+    for name, schema in schemas.items():
+        if name not in tables:
+            continue
+        rows = tables[name]
+        if name not in PARTITIONED:
+            files[single_path(name)] = csv_bytes(schema, rows)
+            continue
+        if not list_ids:
+            files[resource_path(name, ())] = csv_bytes(schema, rows)
+            continue
+        by_list: dict[str, list[dict]] = {l: [] for l in list_ids}
         for row in rows:
-            writer.writerow([_format(row.get(c), types[c]) for c in schema.columns])
-
-
-# ---- atomic writes ---------------------------------------------------------------------
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_json(path: Path, data) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            lid = row["list_id"] if name == "items" else owner.get(row["item_id"])
+            if lid not in by_list:
+                raise PowerlistError(f"{name}: row of item {row.get('item_id')!r} belongs to no list being written")
+            by_list[lid].append(row)
+        for lid, part in by_list.items():
+            files[part_path(name, lid)] = csv_bytes(schema, part)
+    return files
 
 
 @contextmanager
-def staged_dir(final: Path) -> Iterator[Path]:
-    """Yield a temporary sibling folder; on success it replaces `final` in one rename.
+def joined_parts(paths: list[Path], folder: Path) -> Iterator[Path]:
+    """The files of a multi-file table as one CSV, as frictionless reads them: every file's
+    lines in order, the header of each file after the first dropped. One file is itself.
 
-    On any error the temporary folder is removed and `final` is left exactly as it was.
+    DuckDB pays a fixed cost per file it opens (~0.4 ms, far more with a serial reader), which
+    tens of thousands of per-list files turn into seconds; one joined copy in `folder` costs a
+    sequential write instead. The copy is removed when the block ends.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.staging-"))
+    if len(paths) == 1:
+        yield paths[0]
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".joined-", suffix=".csv")
     try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if final.exists():
-        old = final.parent / f".{final.name}.old-{os.getpid()}"
-        os.replace(final, old)
-    os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        with os.fdopen(fd, "wb") as out:
+            for i, p in enumerate(paths):
+                with open(p, "rb") as fh:
+                    if i:
+                        fh.readline()
+                    shutil.copyfileobj(fh, out)
+        yield Path(tmp)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:
+    write_file(path, csv_bytes(schema, rows))
+
+
+# ---- the working state's tables ------------------------------------------------------
+
+def table_writes(root: Path, tables: dict[str, list[dict]]) -> tuple[dict[str, bytes], set[str]]:
+    """(files to write, files to remove) that make tables/ hold exactly these tables, in the
+    per-list layout (layout_files: every list's files).
+
+    For `files.commit_state`, which writes them together with whatever else the caller changes.
+    """
+    schemas = load_schemas(root / "schemas")
+    writes = layout_files(schemas, {name: tables.get(name, []) for name in schemas})
+    existing = {p.relative_to(root).as_posix() for p in (root / "tables").rglob("*.csv")
+                if p.is_file()} if (root / "tables").is_dir() else set()
+    return writes, existing - set(writes)
 
 
 def write_tables(root: Path, tables: dict[str, list[dict]]) -> None:
-    """Replace the whole tables/ folder of the working state atomically."""
-    schemas = load_schemas(root / "schemas")
-    with staged_dir(root / "tables") as tmp:
-        for name, schema in schemas.items():
-            write_csv(tmp / f"{name}.csv", schema, tables.get(name, []))
+    """Replace the tables of the working state, all or nothing."""
+    writes, deletes = table_writes(root, tables)
+    commit_state(root, writes, deletes)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
-from .package import DESCRIPTOR, Package, sha256_file, staged_dir
+from .digests import table_digests
+from .files import fault, json_bytes, sha256_file, staged_dir, write_file
+from .lock import locked
+from .names import check_tag, schema_name
+from .manifest import MANIFEST, note_release_written, verify_release
+from .package import DESCRIPTOR, Package, release_tags
 from .validate import validate_package
 
-TAG = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
-MANIFEST = "release.json"
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -40,14 +43,28 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
     """Write releases/TAG atomically: tables, schemas, sources, datapackage.json, release.json.
 
     Refuses a malformed or existing tag and an invalid working state. Returns the manifest.
+    When releases/TAG exists, verifies and lacks only its git commit or tag (a run killed or
+    stopped by git after the folder was written), finishes those instead.
     """
-    if not TAG.match(tag) or tag == "working":
-        raise PowerlistError(f"invalid release tag {tag!r}: use letters, digits, '.', '_' or '-' (not 'working')")
+    check_tag(tag)
+    with locked(root, exclusive=True):
+        return _create_release(root, tag, on)
+
+
+def _create_release(root: Path, tag: str, on: str | None) -> dict:
     final = root / "releases" / tag
+    for other in release_tags(root):
+        if other != tag and schema_name(other) == schema_name(tag):
+            raise PowerlistError(
+                f"release tag {tag!r} would be queried as SQL schema {schema_name(tag)}, which release "
+                f"{other} already has; choose another tag (e.g. with '-' or '.' spelled the same way)")
     git = in_git_checkout(root)
     if final.exists():
+        if git and not _git_tagged(root, tag) and verify_release(root, tag).ok:
+            _tag_in_git(root, tag, resumed=True)
+            return json.loads((final / MANIFEST).read_text(encoding="utf-8"))
         raise PowerlistError(f"release {tag} already exists in releases/{tag}; releases are never overwritten")
-    if git and _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{git_tag_name(tag)}").returncode == 0:
+    if git and _git_tagged(root, tag):
         raise PowerlistError(f"git tag {git_tag_name(tag)} already exists; releases are never overwritten")
     on = on or Date.today().isoformat()
     try:
@@ -56,7 +73,7 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
         raise PowerlistError(f"invalid release date {on!r}: expected YYYY-MM-DD") from None
 
     working = Package(root, "working")
-    result = validate_package(working)
+    result = validate_package(working, cache_root=root)
     if not result.valid:
         first = result.findings[0]
         raise PowerlistError(
@@ -64,75 +81,92 @@ def create_release(root: Path, tag: str, on: str | None = None) -> dict:
             f"row {first.row}: {first.message}); run `powerlist validate`"
         )
     lists = working.read_table("lists")
+    known: dict[str, str] = {}  # file → SHA-256, for files linked from an earlier release
+    tags = release_tags(root)
+    prev = root / "releases" / tags[-1] if tags else None
     with staged_dir(final) as tmp:
-        shutil.copytree(root / "tables", tmp / "tables", ignore=shutil.ignore_patterns(".*"))
+        shutil.copytree(root / "tables", tmp / "tables", ignore=shutil.ignore_patterns(".*"),
+                        copy_function=_link_unchanged(root, working, prev, tmp, known))
         shutil.copytree(root / "schemas", tmp / "schemas")
         for l in lists:
             dest = tmp / l["source_file"]
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / l["source_file"], dest)
         descriptor = build_descriptor(tmp, working.descriptor, version=tag, created=f"{on}T00:00:00Z")
-        (tmp / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_file(tmp / DESCRIPTOR, json_bytes(descriptor))
         manifest = {
             "tag": tag,
             "date": on,
             "powerlist_version": __version__,
             "sources": [{"list_id": l["list_id"], "path": l["source_file"], "sha256": l["source_sha256"]}
                         for l in lists],
-            "files": {p.relative_to(tmp).as_posix(): sha256_file(p)
-                      for p in sorted(tmp.rglob("*")) if p.is_file()},
+            "files": {rel: known.get(rel) or sha256_file(p)
+                      for p in sorted(tmp.rglob("*")) if p.is_file() for rel in [p.relative_to(tmp).as_posix()]},
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_file(tmp / MANIFEST, json_bytes(manifest))
+    note_release_written(root, final, set(manifest["files"]) - set(known), set(known), prev)
     if git:
+        fault("release:before-git")
         _tag_in_git(root, tag)
     return manifest
 
 
-def _tag_in_git(root: Path, tag: str) -> None:
+def _link_unchanged(root: Path, working: Package, prev: Path | None, tmp: Path, known: dict[str, str]):
+    """A copytree copy function: a table file equal (by SHA-256) to the same file of the newest
+    release is hard-linked from it, not copied; only the files that changed since are written.
+
+    Each release folder stays complete on its own; its linked files are the earlier release's
+    immutable files, and `verify` checks them against this release's manifest like any other.
+    """
+    prev_files = json.loads((prev / MANIFEST).read_text(encoding="utf-8")).get("files", {}) if prev else {}
+    digests = table_digests(working, root) if prev_files else {}
+
+    def copy(src: str, dst: str) -> None:
+        rel = Path(dst).relative_to(tmp).as_posix()
+        digest = digests.get(rel)
+        if digest and prev_files.get(rel) == digest and (prev / rel).is_file():
+            try:
+                os.link(prev / rel, dst)
+                known[rel] = digest
+                return
+            except OSError:
+                pass  # a file system without hard links: copy
+        shutil.copy2(src, dst)
+    return copy
+
+
+def _git_tagged(root: Path, tag: str) -> bool:
+    return _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{git_tag_name(tag)}").returncode == 0
+
+
+def _tag_in_git(root: Path, tag: str, resumed: bool = False) -> None:
     """Commit the released state (the new release folder with the working state and sources it was
-    made from) and tag that commit; a git failure leaves the release in place and says so."""
-    paths = [p for p in (f"releases/{tag}", "tables", "schemas", "sources", "datapackage.json")
-             if (root / p).exists()]
-    steps = [("add", "--", *paths), ("commit", "-q", "-m", f"Release {tag}", "--", *paths),
-             ("tag", "-a", git_tag_name(tag), "-m", f"powerlist release {tag}")]
-    for args in steps:
-        done = _git(root, *args)
-        if done.returncode != 0:
-            raise PowerlistError(
-                f"release {tag} written to releases/{tag}, but `git {args[0]}` failed: "
-                f"{(done.stderr.strip().splitlines() or [''])[-1]}"
-            )
+    made from) and tag that commit; a git failure leaves the release in place and says so.
+
+    resumed: finishing a release whose folder was written earlier; only releases/TAG is committed
+    (the working state may have moved on since) and the tag goes on the commit holding it.
+    """
+    names = (f"releases/{tag}",) if resumed else (f"releases/{tag}", "tables", "schemas", "sources", "datapackage.json")
+    paths = [p for p in names if (root / p).exists()]
+    run_git(root, tag, "add", "--", *paths)
+    if _git(root, "diff", "--cached", "--quiet", "--", *paths).returncode != 0:
+        run_git(root, tag, "commit", "-q", "-m", f"Release {tag}", "--", *paths)
+    commit = _git(root, "log", "-n", "1", "--format=%H", "--", f"releases/{tag}").stdout.strip() or "HEAD"
+    run_git(root, tag, "tag", "-a", git_tag_name(tag), "-m", f"powerlist release {tag}", commit)
 
 
-@dataclass
-class VerifyResult:
-    tag: str
-    ok: bool
-    problems: list[str] = field(default_factory=list)
-
-
-def verify_release(root: Path, tag: str) -> VerifyResult:
-    folder = root / "releases" / tag
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        raise PowerlistError(f"release {tag}: {manifest_path} is missing; not a release folder")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = manifest["files"]
-        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-            raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
-    except (ValueError, KeyError, TypeError) as exc:
-        detail = " ".join(str(exc).split())
-        raise PowerlistError(f"release {tag}: {manifest_path} is not a valid manifest ({detail})") from None
-    problems = []
-    for rel, digest in files.items():
-        path = folder / rel
-        if not path.is_file():
-            problems.append(f"{rel}: missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{rel}: changed (SHA-256 differs from {MANIFEST})")
-    listed = set(files) | {MANIFEST}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.relative_to(folder).as_posix() not in listed:
-            problems.append(f"{path.relative_to(folder).as_posix()}: not in {MANIFEST}")
-    return VerifyResult(tag, not problems, problems)
+def run_git(root: Path, tag: str, *args: str) -> None:
+    done = _git(root, *args)
+    if done.returncode == 0:
+        return
+    stderr = done.stderr.strip()
+    again = f"run `powerlist release {tag}` again to commit and tag it"
+    locked_index = re.search(r"'([^']*index\.lock)'", stderr)
+    if locked_index:
+        raise PowerlistError(
+            f"release {tag} written to releases/{tag}, but git could not lock its index: "
+            f"{locked_index.group(1)} exists (another git command is running, or one was killed: "
+            f"remove that file if none is running); then {again}")
+    raise PowerlistError(
+        f"release {tag} written to releases/{tag}, but `git {args[0]}` failed: "
+        f"{(stderr.splitlines() or [''])[-1]}; {again}")

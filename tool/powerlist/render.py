@@ -49,12 +49,13 @@ class ListView:
             known = ", ".join(sorted(lists)) or "none"
             raise PowerlistError(f"{pkg.label}: unknown list {list_id!r} (known: {known})")
         self.list = lists[list_id]
-        self.items = sorted((i for i in pkg.read_table("items") if i["list_id"] == list_id), key=lambda i: i["seq"])
+        rows = pkg.read_lists({list_id})  # only this list's files where the package stores one per list
+        self.items = sorted(rows["items"], key=lambda i: i["seq"])
         ids = {i["item_id"] for i in self.items}
         self.children: dict[str, dict[str, list[dict]]] = {i: {} for i in ids}
         order = {"steps": "step_no", "accountability": "case_no", "exemptions": "seq", "bases": "seq"}
         for table, key in order.items():
-            for row in sorted(pkg.read_table(table), key=lambda r: r[key]):
+            for row in sorted(rows[table], key=lambda r: r[key]):
                 if row["item_id"] in ids:
                     self.children[row["item_id"]].setdefault(table, []).append(row)
 

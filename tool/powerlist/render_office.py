@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 from .errors import PowerlistError
+from .files import write_file
+from .spreadsheet import text_cells
 from .render import ListView
 
 # Relative column widths (characters of CJK text) by column: legal text gets the room.
@@ -51,21 +51,6 @@ def header_spans(view: ListView) -> list[tuple[str, int, int]]:
 
 def second_row(view: ListView) -> list[str]:
     return ["\n".join(p for p in label.split("\n") if p) for label in view.layout.header_row2]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a rendered file is for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---- docx ------------------------------------------------------------------------------
@@ -174,8 +159,6 @@ def xlsx_bytes(view: ListView) -> bytes:
 
     def put(r: int, c: int, value, align=wrap_top, bold=False, boxed=True, size=10):
         cell = ws.cell(row=r, column=c, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
         cell.alignment = align
         cell.font = Font(bold=bold, size=size)
         if boxed:
@@ -218,6 +201,7 @@ def xlsx_bytes(view: ListView) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     buf = io.BytesIO()
+    text_cells(wb)
     wb.save(buf)
     return buf.getvalue()
 
@@ -231,5 +215,5 @@ def render_office(view: ListView, fmt: str, path: Path) -> Path:
         data = WRITERS[fmt](view)
     except ValueError as exc:  # lxml/openpyxl refuse control characters that XML cannot hold
         raise PowerlistError(f"{view.list['list_id']}: cannot write {fmt}: {' '.join(str(exc).split())[:120]}") from None
-    write_atomic(path, data)
+    write_file(path, data)
     return path

@@ -13,16 +13,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import signal
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, load_tables, package_key
+from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duck_type, duckdb_settings, load_tables, package_key
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
+from .names import schema_name
 from .schema import load_schemas
+from .sqltext import ident, literal
 
+DEFAULT_TIMEOUT = 60.0  # seconds a query may run (sql --timeout)
 SQL_FORMAT = "1"  # bump when the layout of the compiled SQL database changes
 WORKING_SCHEMA = "working"
 # Statement types that only read. PRAGMA is checked by name because IMPORT DATABASE parses as one.
@@ -42,11 +48,6 @@ class QueryResult:
     rows: list[tuple]
 
 
-def release_schema(tag: str) -> str:
-    """r2022 for release 2022: SQL identifiers cannot start with a digit unquoted."""
-    return "r" + re.sub(r"[^0-9A-Za-z_]", "_", tag)
-
-
 def sources(root: Path) -> list[Package]:
     """Every release (oldest tag first), then the working state."""
     return [open_target(root, t) for t in release_tags(root)] + [Package(root, WORKING)]
@@ -60,14 +61,25 @@ def database_key(packages: list[Package]) -> str:
 
 
 def _schema_of(pkg: Package) -> str:
-    return WORKING_SCHEMA if pkg.label == WORKING else release_schema(pkg.label)
+    return WORKING_SCHEMA if pkg.label == WORKING else schema_name(pkg.label)
+
+
+def check_schemas(packages: list[Package]) -> None:
+    """Refuse two releases queried under one schema name (made before `release` refused that)."""
+    seen: dict[str, str] = {}
+    for pkg in packages:
+        schema = _schema_of(pkg)
+        if schema in seen:
+            raise SqlError(f"releases {seen[schema]} and {pkg.label} would both be SQL schema {schema}; "
+                           f"rename one of releases/{seen[schema]} and releases/{pkg.label}")
+        seen[schema] = pkg.label
 
 
 def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
     tables: dict[str, list[str]] = {}  # table → schemas holding it, oldest first
     for pkg in packages:
         schema = _schema_of(pkg)
-        con.execute(f'CREATE SCHEMA "{schema}"')
+        con.execute(f"CREATE SCHEMA {ident(schema)}")
         load_tables(con, pkg, schema)
         for name in pkg.schemas:
             if pkg.has_table(name):
@@ -75,13 +87,13 @@ def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
     working = packages[-1]
     for name in working.schemas:
         if working.has_table(name):
-            con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM "{WORKING_SCHEMA}"."{name}"')
+            con.execute(f"CREATE VIEW main.{ident(name)} AS SELECT * FROM {ident(WORKING_SCHEMA)}.{ident(name)}")
     labels = {_schema_of(p): p.label for p in packages}
     for name, schemas in tables.items():
         # BY NAME: a column added in a later release is NULL in the older ones.
         union = " UNION ALL BY NAME ".join(
-            f"SELECT '{labels[s]}' AS release, * FROM \"{s}\".\"{name}\"" for s in schemas)
-        con.execute(f'CREATE VIEW main."all_{name}" AS {union}')
+            f"SELECT {literal(labels[s])} AS release, * FROM {ident(s)}.{ident(name)}" for s in schemas)
+        con.execute(f"CREATE VIEW main.{ident('all_' + name)} AS {union}")
     con.execute("CREATE TABLE main.releases (release VARCHAR, schema_name VARCHAR, date DATE)")
     for pkg in packages:
         date = None
@@ -93,12 +105,13 @@ def _build(con: duckdb.DuckDBPyConnection, packages: list[Package]) -> None:
 def compile_database(root: Path) -> Path:
     """The compiled SQL database for the package at root, built atomically when not cached."""
     packages = sources(root)
+    check_schemas(packages)
     folder = cache_dir(root)
     target = folder / f"sql-{database_key(packages)}.duckdb"
     if target.exists():
         return target
     try:
-        build_atomically(target, lambda con: _build(con, packages))
+        build_atomically(target, lambda con: _build(con, packages), [p.path for p in packages])
     except duckdb.Error as exc:
         raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
     for stale in folder.glob("sql-*.duckdb"):
@@ -108,8 +121,12 @@ def compile_database(root: Path) -> Path:
 
 
 def open_readonly(root: Path) -> duckdb.DuckDBPyConnection:
-    """A connection that cannot change any file: read_only, no external access, locked config."""
+    """A connection that cannot change any file: read_only, no external access, locked config,
+    and the same memory limit (POWERLIST_MEMORY_LIMIT) and threads as diff."""
     con = duckdb.connect(str(compile_database(root)), read_only=True)
+    for name, value in duckdb_settings().items():
+        con.execute(f"SET {name} = {literal(value)}")
+    con.execute("SET enable_progress_bar = false")  # the CLI prints results, not DuckDB's bar
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
@@ -147,18 +164,55 @@ def check_read_only(query: str) -> None:
     )
 
 
-def run_query(root: Path, query: str) -> QueryResult:
+def run_query(root: Path, query: str, timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    """Run one read-only statement; stopped (SqlError) after `timeout` seconds or at Ctrl-C.
+
+    DuckDB runs the query in a worker thread while this thread waits in short joins: DuckDB
+    ignores SIGINT while it executes on the main thread, and a KeyboardInterrupt raised beside a
+    running query aborts the process. So SIGINT gets a handler that only interrupts the
+    connection, and the deadline does the same.
+    """
     check_read_only(query)
     con = open_readonly(root)
+    outcome: dict = {}
+    stopped: list[str] = []
+
+    def work() -> None:
+        try:
+            rel = con.execute(query)
+            columns = [d[0] for d in rel.description] if rel.description else []
+            types = [str(d[1]) for d in rel.description] if rel.description else []
+            outcome["result"] = QueryResult(columns, types, rel.fetchall())
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+
+    def stop(why: str) -> None:
+        if not stopped:
+            stopped.append(why)
+            con.interrupt()
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop("query interrupted (Ctrl-C)")) if main else None
+    worker = threading.Thread(target=work, name="powerlist-sql", daemon=True)
+    deadline = None if not timeout else time.monotonic() + timeout
     try:
-        rel = con.execute(query)
-        columns = [d[0] for d in rel.description] if rel.description else []
-        types = [str(d[1]) for d in rel.description] if rel.description else []
-        return QueryResult(columns, types, rel.fetchall())
-    except duckdb.Error as exc:
-        raise SqlError(one_line(exc)) from None
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.05)
+            if deadline is not None and time.monotonic() > deadline:
+                stop(f"query stopped after {timeout:g} s (--timeout SECONDS, 0 for none)")
     finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
         con.close()
+    if stopped:
+        raise SqlError(stopped[0])
+    exc = outcome.get("error")
+    if isinstance(exc, duckdb.Error):
+        raise SqlError(one_line(exc)) from None
+    if exc is not None:
+        raise exc
+    return outcome["result"]
 
 
 def schema_rows(root: Path) -> list[dict]:
@@ -170,7 +224,7 @@ def schema_rows(root: Path) -> list[dict]:
     for name, ts in schemas.items():
         if not working.has_table(name):
             continue
-        where = f"working state; per release: {', '.join(f'{release_schema(t)}.{name}' for t in tags) or 'none'}; all releases: all_{name}"
+        where = f"working state; per release: {', '.join(f'{schema_name(t)}.{name}' for t in tags) or 'none'}; all releases: all_{name}"
         rows.append({"table": name, "column": "", "type": "", "title": "",
                      "description": f"{ts.descriptor.get('description', '')} ({where})"})
         for f in ts.fields:

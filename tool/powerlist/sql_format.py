@@ -8,6 +8,8 @@ import decimal
 import io
 import json
 
+from .spreadsheet import csv_cell
+
 
 def plain(value):
     """A JSON-friendly value: dates as ISO text, decimals as numbers, everything else as is."""
@@ -38,9 +40,9 @@ def cell_text(value) -> str:
 def to_csv(columns: list[str], rows: list) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([csv_cell(c) for c in columns])
     for row in rows:
-        writer.writerow([cell_text(v) for v in row])
+        writer.writerow([csv_cell(cell_text(v)) if isinstance(v, str) else cell_text(v) for v in row])
     return buf.getvalue()
 
 

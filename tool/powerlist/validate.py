@@ -12,6 +12,7 @@ whole package is validated by frictionless instead, so findings never differ.
 from __future__ import annotations
 
 import csv
+import json
 import mmap
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Callable, Optional
 
 from .errors import PowerlistError
 from .package import Package
+from .sqltext import ident, literal
 
 ENGINES = ("duckdb", "frictionless")
 
@@ -45,16 +47,36 @@ class ValidationResult:
 Progress = Optional[Callable[[str, int, int], None]]  # (table, index, total) before each table
 
 
-def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = None) -> ValidationResult:
-    """Validate every table of the package; every error becomes a Finding."""
-    if engine == "frictionless":
-        return validate_frictionless(pkg)
-    if engine != "duckdb":
+def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = None,
+                     cache_root: Path | None = None) -> ValidationResult:
+    """Validate every table of the package; every error becomes a Finding.
+
+    With cache_root, a package found valid is remembered under its files' identity (paths,
+    sizes, modification times: compiled.package_key) in cache_root's .powerlist-cache, so
+    `release` right after `validate` does not read the package again.
+    """
+    if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r} (known: {', '.join(ENGINES)})")
-    try:
-        return _FastValidator(pkg, progress).run()
-    except _Unsupported:
-        return validate_frictionless(pkg)
+    mark = None
+    if cache_root is not None and engine == "duckdb":  # the reference engine always runs
+        from .compiled import cache_dir, package_key
+        mark = cache_dir(cache_root) / f"valid-{package_key(pkg)}.json"
+        if mark.is_file():
+            remembered = json.loads(mark.read_text(encoding="utf-8"))
+            return ValidationResult(pkg.label, True, remembered["rows"], [], remembered["engine"])
+    if engine == "frictionless":
+        result = validate_frictionless(pkg)
+    else:
+        try:
+            result = _FastValidator(pkg, progress).run()
+        except _Unsupported:
+            result = validate_frictionless(pkg)
+    if mark is not None and result.valid:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        tmp = mark.with_name(f".{mark.name}.tmp")
+        tmp.write_text(json.dumps({"rows": result.rows, "engine": result.engine}), encoding="utf-8")
+        tmp.replace(mark)
+    return result
 
 
 def validate_frictionless(pkg: Package) -> ValidationResult:
@@ -98,12 +120,6 @@ _KNOWN_CONSTRAINTS = {"required", "enum", "pattern", "minimum", "maximum"}
 _SLACK = 8  # extra columns read beyond the schema, so surplus cells show up instead of failing
 
 
-def _q(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _count_lines(path: Path) -> int:
@@ -125,14 +141,21 @@ def _count_lines(path: Path) -> int:
     return lines + (last != b"\n")
 
 
+def _labels(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh), [])
+
+
 def _has_blank_line(path: Path) -> bool:
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         return mm.find(b"\n\n") != -1
 
 
 class _Table:
-    def __init__(self, name: str, path: Path, fschema, index: int):
-        self.name, self.path, self.fschema, self.index = name, path, fschema, index
+    def __init__(self, name: str, paths: list[Path], fschema, index: int):
+        # A multi-file resource (one file per list) reads as frictionless reads it: the files one
+        # after another, each file's first line (its header) skipped after the first file's.
+        self.name, self.paths, self.fschema, self.index = name, paths, fschema, index
         self.fields = list(fschema.fields)
         self.sql = f"t{index}"
         self.key_fields: set[str] = set(fschema.primary_key)
@@ -151,14 +174,24 @@ class _FastValidator:
         import duckdb
         from frictionless import FrictionlessException, Package as FPackage, system
 
+        # frictionless checks a descriptor in time that grows with its paths (seconds for tens of
+        # thousands of per-list files): it is given each resource with its first file only, and
+        # the files are taken from the descriptor here, where each must be a plain relative path.
+        descriptor = json.loads(json.dumps(self.pkg.descriptor))
+        self.files: dict[str, list[str]] = {}
+        for res in descriptor.get("resources", []):
+            if isinstance(res, dict) and isinstance(res.get("path"), list) and res["path"]:
+                self.files[res.get("name")] = res["path"]
+                res["path"] = res["path"][0]
         try:
             with system.use_context(trusted=False):
-                fpkg = FPackage(str(self.pkg.descriptor_path))
+                fpkg = FPackage(descriptor, basepath=str(self.pkg.path))
                 tables = self._tables(fpkg)
         except FrictionlessException:
             raise _Unsupported()
         result = ValidationResult(self.pkg.label, True, engine="duckdb")
         spill = tempfile.TemporaryDirectory(prefix="powerlist-validate-")
+        self.spill = spill.name
         con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
         try:
             headers = {}
@@ -168,7 +201,7 @@ class _FastValidator:
                 headers[t.name] = self._header(t)
                 self._load(con, t)
                 rows = con.execute(f"SELECT count(*) FROM {t.sql}").fetchone()[0]
-                if rows + 1 != t.lines and _has_blank_line(t.path):
+                if rows + 1 != t.lines and _has_blank_line(t.joined):
                     raise _Unsupported()  # frictionless counts blank lines as rows; DuckDB skips them
                 result.rows[t.name] = rows
             for t in tables:  # rows after all loads: foreign keys look into other tables
@@ -186,10 +219,14 @@ class _FastValidator:
             if res.format != "csv" or (res.encoding or "utf-8").lower() not in ("utf-8", "utf8") \
                     or not isinstance(res.path, str) or res.dialect.to_descriptor():
                 raise _Unsupported()
-            path = self.pkg.path / res.path
-            if not path.is_file() or res.schema is None:
+            rels = self.files.get(res.name, [res.path])
+            if not all(isinstance(r, str) and r and not r.startswith("/") and ".." not in r.split("/")
+                       for r in rels):
                 raise _Unsupported()
-            t = _Table(res.name, path, res.schema, i)
+            paths = [self.pkg.path / r for r in rels]
+            if not all(p.is_file() for p in paths) or res.schema is None:
+                raise _Unsupported()
+            t = _Table(res.name, paths, res.schema, i)
             for f in t.fields:
                 unknown = set(f.constraints) - _KNOWN_CONSTRAINTS
                 if unknown or (f.name in t.key_fields and f.type not in ("string", "integer")):
@@ -212,14 +249,39 @@ class _FastValidator:
         """Header errors exactly as frictionless reports them; a wrong-length header is not modelled."""
         from frictionless.table import Header
 
-        t.lines = _count_lines(t.path)
-        with open(t.path, encoding="utf-8", newline="") as fh:
-            labels = next(csv.reader(fh), [])
+        labels = _labels(t.paths[0])
         if len(labels) != len(t.fields):
             raise _Unsupported()
+        if len(t.paths) == 1:
+            t.joined, t.lines = t.paths[0], _count_lines(t.paths[0])
+        else:
+            t.joined, t.lines = self._join(t)
         header = Header(labels, fields=t.fields, row_numbers=[1], ignore_case=False)
         return [Finding(t.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, e.message)
                 for e in header.errors]
+
+    def _join(self, t: _Table) -> tuple[Path, int]:
+        """The table's files as one CSV in the spill folder (frictionless's reading of them: a
+        later file's first line skipped), and its line count, in one pass over the bytes.
+
+        frictionless skips a later file's first line unread; a file whose first line differs
+        from the first file's, or that ends without a newline (two lines would join), or that
+        the single-file path would refuse (BOM, CR line ends) is left to frictionless.
+        """
+        first = t.paths[0].read_bytes()
+        head = first[:first.find(b"\n") + 1]
+        lines = 0
+        joined = Path(self.spill) / f"{t.sql}.csv"
+        with open(joined, "wb") as out:
+            for i, p in enumerate(t.paths):
+                data = first if i == 0 else p.read_bytes()
+                if not data.endswith(b"\n") or b"\r" in data or data.startswith(b"\xef\xbb\xbf") \
+                        or not data.startswith(head):
+                    raise _Unsupported()
+                body = data if i == 0 else data[len(head):]
+                lines += body.count(b"\n")
+                out.write(body)
+        return joined, lines
 
     # ---- loading -----------------------------------------------------------------------
 
@@ -234,7 +296,7 @@ class _FastValidator:
             type_ok = _INT.format(c=c)
         elif f.type == "boolean":
             values = list(f.true_values) + list(f.false_values)
-            type_ok = f"{c} IN ({', '.join(_q(v) for v in values)})"
+            type_ok = f"{c} IN ({', '.join(literal(v) for v in values)})"
         elif f.type == "date" and plain:
             type_ok = (f"(regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {c} >= '0001' "
                        f"AND try_cast({c} AS DATE) IS NOT NULL)")
@@ -244,44 +306,47 @@ class _FastValidator:
         if "enum" in cons:
             if f.type != "string":
                 return "false"
-            checks.append(f"{c} IN ({', '.join(_q(v) for v in cons['enum'])})")
+            checks.append(f"{c} IN ({', '.join(literal(v) for v in cons['enum'])})")
         if "pattern" in cons:
             if f.type != "string":
                 return "false"
-            checks.append(f"regexp_full_match({c}, {_q(cons['pattern'])})")
+            checks.append(f"regexp_full_match({c}, {literal(cons['pattern'])})")
         for name, op in (("minimum", ">="), ("maximum", "<=")):
             if name in cons:
                 if f.type != "integer":
                     return "false"
                 checks.append(f"try_cast({c} AS BIGINT) {op} {int(cons[name])}")
         present = " AND ".join(f"({x})" for x in checks)
-        missing_sql = ", ".join(_q(m) for m in missing)
+        missing_sql = ", ".join(literal(m) for m in missing)
         when_missing = "false" if cons.get("required") else "true"
         return (f"coalesce({c} IS NOT NULL AND CASE WHEN {c} IN ({missing_sql}) THEN {when_missing} "
                 f"ELSE {present} END, false)")
 
     def _key_sql(self, f, c: str, missing: list[str]) -> str:
         """The cell's typed value as text (NULL when frictionless would read None or fail)."""
-        missing_sql = ", ".join(_q(m) for m in missing)
+        missing_sql = ", ".join(literal(m) for m in missing)
         if f.type == "integer":
             return f"CASE WHEN {_INT.format(c=c)} THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) END"
         return f"CASE WHEN {c} IS NULL OR {c} IN ({missing_sql}) THEN NULL ELSE {c} END"
 
     def _load(self, con, t: _Table) -> None:
-        import duckdb
-
         n = len(t.fields)
         cols = [f"c{i}" for i in range(1, n + _SLACK + 1)]
         missing = list(t.fschema.missing_values) or [""]
         oks = [self._ok_sql(f, cols[i], missing) for i, f in enumerate(t.fields)]
         suspect = " OR ".join([f"NOT ({ok})" for ok in oks] + [f"{cols[n]} IS NOT NULL"])
-        keys = [f"{self._key_sql(f, cols[i], missing)} AS {_ident('k_' + f.name)}"
+        keys = [f"{self._key_sql(f, cols[i], missing)} AS {ident('k_' + f.name)}"
                 for i, f in enumerate(t.fields) if f.name in t.key_fields]
         raw = f"CASE WHEN {suspect} THEN [{', '.join(cols)}] END AS raw"
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+        self._create(con, t, keys, raw, columns, t.joined)
+
+    def _create(self, con, t: _Table, keys, raw, columns, path: Path) -> None:
+        import duckdb
+
         # The serial reader: row numbers come from insertion order, and DuckDB's parallel CSV
         # scan does not keep file order under this projection (seen with DuckDB 2.0, 2 threads).
-        reader = (f"read_csv({_q(t.path)}, header=false, skip=1, columns={columns}, delim=',', "
+        reader = (f"read_csv({literal(path)}, header=false, skip=1, columns={columns}, delim=',', "
                   f"quote='\"', escape='\"', nullstr='\x01', null_padding=true, strict_mode=true, "
                   f"auto_detect=false, parallel=false)")
         try:
@@ -314,9 +379,9 @@ class _FastValidator:
         if overrides:
             # Integers Python reads but the fast pattern does not (" 7", "+7", "٧") keep their value.
             names = [t.fields[i].name for i in int_keys]
-            con.execute(f"CREATE OR REPLACE TEMP TABLE ov (rid BIGINT, {', '.join(_ident('k_' + x) + ' VARCHAR' for x in names)})")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE ov (rid BIGINT, {', '.join(ident('k_' + x) + ' VARCHAR' for x in names)})")
             con.executemany(f"INSERT INTO ov VALUES ({', '.join('?' * (len(names) + 1))})", overrides)
-            sets = ", ".join(f"{_ident('k_' + x)} = ov.{_ident('k_' + x)}" for x in names)
+            sets = ", ".join(f"{ident('k_' + x)} = ov.{ident('k_' + x)}" for x in names)
             con.execute(f"UPDATE {t.sql} SET {sets} FROM ov WHERE {t.sql}.rowid = ov.rid")
         for rid, err in self._primary_key(con, t, errors):
             by_row.setdefault(rid, []).append(err)
@@ -362,7 +427,7 @@ class _FastValidator:
         pk = list(t.fschema.primary_key)
         if not pk:
             return []
-        ks = [_ident("k_" + x) for x in pk]
+        ks = [ident("k_" + x) for x in pk]
         all_null = " AND ".join(f"{k} IS NULL" for k in ks)
         out = []
         for (rid,) in con.execute(f"SELECT rowid FROM {t.sql} WHERE {all_null}").fetchall():
@@ -385,8 +450,8 @@ class _FastValidator:
     def _foreign_key(self, con, t: _Table, fk: dict, tables: list[_Table], errors):
         ref = fk["reference"]["resource"]
         source = t if not ref or ref == t.name else next(x for x in tables if x.name == ref)
-        tk = [_ident("k_" + x) for x in fk["fields"]]
-        sk = [_ident("k_" + x) for x in fk["reference"]["fields"]]
+        tk = [ident("k_" + x) for x in fk["fields"]]
+        sk = [ident("k_" + x) for x in fk["reference"]["fields"]]
         lookup = (f"SELECT DISTINCT {', '.join(f'{s} AS s{i}' for i, s in enumerate(sk))} FROM {source.sql} "
                   f"WHERE NOT ({' AND '.join(f'{s} IS NULL' for s in sk)})")
         on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM l.s{i}" for i, k in enumerate(tk))

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from .. import __version__
 from ..errors import PowerlistError
+from ..lock import acquire, release_all
 from ..package import find_root
 
 app = typer.Typer(
@@ -56,12 +57,19 @@ def main(ctx: typer.Context,
          version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                       help="Print the version and exit.")):
     ctx.obj = {"package": package}
+    ctx.call_on_close(release_all)
 
 
 def root(ctx: typer.Context) -> Path:
-    """The package root of this invocation: --package, else found upward from the current folder."""
+    """The package root of this invocation: --package, else found upward from the current folder.
+
+    The package is read-locked for the rest of the command (a writer inside raises the lock to
+    exclusive); what a killed run left is repaired first, with one notice line per repair."""
     given = (ctx.find_root().obj or {}).get("package")
-    return find_root(given) if given else find_root()
+    found = find_root(given) if given else find_root()
+    for note in acquire(found, exclusive=False):
+        warn(note)
+    return found
 
 
 def command(name: Optional[str] = None, **kwargs) -> Callable:

@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from ..errors import PowerlistError
+from ..files import write_file
 from .app import check_format, command, err, format_option, out, output_option, root, say
 
 HISTORY_FORMATS = ("text", "json")
-
-
-def write_atomically(path: Path, data) -> None:
-    """Write a report so that readers see the old file or the whole new one, never a part.
-
-    data is text, bytes, or a function writing UTF-8 to an open binary file (streamed reports)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if callable(data):
-                data(fh)
-            else:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_stdout(write) -> None:
@@ -69,7 +49,7 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
             if output is None:
                 write_stdout(write)
             else:
-                write_atomically(output, write)
+                write_file(output, write)
                 say(f"wrote {output} ({report.substantive} change(s))")
             substantive = report.substantive
         else:
@@ -77,7 +57,7 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
             substantive = result["substantive"]
     if fmt != "json":
         if output is not None:
-            write_atomically(output, render_diff(result, fmt, show_all=show_all))
+            write_file(output, render_diff(result, fmt, show_all=show_all))
             say(f"wrote {output} ({result['substantive']} change(s))")
         elif fmt == "text" and out.is_terminal:
             from ..diff.formats.text import build

@@ -7,7 +7,8 @@ from typing import Optional
 import typer
 
 from ..errors import PowerlistError
-from ..package import release_tags
+from ..names import is_name
+from ..package import not_releases, release_tags
 from .app import command, root, say
 
 
@@ -24,13 +25,16 @@ def release(ctx: typer.Context, tag: str = typer.Argument(..., help="The release
 @command()
 def verify(ctx: typer.Context, tag: Optional[str] = typer.Argument(None, help="The release to verify (default: every release).")):
     """Check every file of a release against the SHA-256 sums in its release.json."""
-    from ..release import verify_release
+    from ..manifest import verify_release
 
     r = root(ctx)
     tags = [tag] if tag else release_tags(r)
-    if tag and not (r / "releases" / tag).is_dir():
+    if tag and (not is_name(tag) or not (r / "releases" / tag).is_dir()):
         raise PowerlistError(f"unknown release {tag!r} (known: {', '.join(release_tags(r)) or 'none'})")
     bad = False
+    for name in ([] if tag else not_releases(r)):
+        say(f"releases/{name}: not a release (its name is not a tag, or it has no release.json); no command reads it")
+        bad = True
     for t in tags:
         res = verify_release(r, t)
         say(f"{t}: {'ok' if res.ok else 'MODIFIED'}")

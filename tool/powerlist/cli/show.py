@@ -63,8 +63,8 @@ def render(ctx: typer.Context, list_id: str = typer.Argument(..., help="The list
         if output is None:
             typer.echo(render_text(view))
             return
-        from ..package import atomic_write_text
-        atomic_write_text(output, render_text(view) + "\n")
+        from ..files import write_file
+        write_file(output, render_text(view) + "\n")
     else:
         from ..render_office import render_office
         render_office(view, fmt, output)

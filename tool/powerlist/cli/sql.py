@@ -19,7 +19,8 @@ def sql(ctx: typer.Context, query: Optional[str] = typer.Argument(
             None, help="One read-only SQL statement. Tables: items, steps, … (working state), "
                        "r2022.items (a release), all_items (every release, with a release column)."),
         fmt: str = format_option("text", FORMATS, "the rows"),
-        schema: bool = typer.Option(False, "--schema", help="List the tables and columns with their descriptions.")):
+        schema: bool = typer.Option(False, "--schema", help="List the tables and columns with their descriptions."),
+        timeout: float = typer.Option(60.0, "--timeout", help="Stop the query after this many seconds (0: no limit).")):
     """Run a read-only SQL query (DuckDB) over the working state and every release."""
     from ..sql import run_query, schema_rows
     from ..sql_format import cell_text, to_csv, to_json, to_markdown
@@ -32,7 +33,7 @@ def sql(ctx: typer.Context, query: Optional[str] = typer.Argument(
     elif query is None:
         raise PowerlistError("give a query, e.g. powerlist sql \"select count(*) from items\", or --schema")
     else:
-        res = run_query(root(ctx), query)
+        res = run_query(root(ctx), query, timeout=timeout)
         columns, values = res.columns, res.rows
     if fmt == "csv":
         sys.stdout.write(to_csv(columns, values))

@@ -27,7 +27,7 @@ def validate(ctx: typer.Context, target: Optional[str] = typer.Argument(
     results = []
     for t in targets:
         with table_progress(err, f"validating {t}") as step:
-            results.append(validate_package(open_target(r, t), engine=engine, progress=step))
+            results.append(validate_package(open_target(r, t), engine=engine, progress=step, cache_root=r))
     table = Table(title="powerlist validate")
     for col in ("package", "result", "rows"):
         table.add_column(col)

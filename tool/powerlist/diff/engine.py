@@ -14,7 +14,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ..compiled import ROW_HASHES
 from ..laws.update import LABEL as UPDATE_LABEL
@@ -24,7 +23,8 @@ from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAME
 from .describe import describe_row
 from .normalize import fold_sql, number_style_sql
 from .spec import CHILDREN, ITEM_NAME, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
-from .sqltext import ident as _q
+from ..sqltext import ident as _q, literal
+from .spool import drop_strings, register_strings
 from .whole_rows import describe_sql, key_sql, place_sql, solo_sql, column_sql
 
 
@@ -48,7 +48,7 @@ class _Session:
         self.dates: set[tuple[str, str, str]] = set()  # (db, table, column) of DATE type
         self.list_titles: dict[str, str] | None = None  # looked up with the first changes
         if self.filtered:
-            con.register("_wanted", pa.table({"item_id": pa.array(item_ids, pa.string())}))
+            register_strings(con, "_wanted", "item_id", list(item_ids))
         self.typed: dict[str, dict[str, list[tuple[str, str]]]] = {db: self._columns(db) for db in ("f", "t")}
         self.columns = {db: {t: [c for c, _ in cols] for t, cols in tables.items()} for db, tables in self.typed.items()}
         self.hashed = {db: self._hashed(db) for db in ("f", "t")}
@@ -352,14 +352,14 @@ def _item_context(s: _Session, ids: set[str]) -> dict[str, dict[str, dict]]:
     out: dict[str, dict[str, dict]] = {"f": {}, "t": {}}
     if not ids:
         return out
-    s.con.register("_ctx", pa.table({"item_id": pa.array(sorted(ids), pa.string())}))
+    register_strings(s.con, "_ctx", "item_id", sorted(ids))
     for db in ("f", "t"):
         if "items" not in s.columns[db]:
             continue
         for item_id, list_id, seq, name in s.con.execute(
                 f"SELECT item_id, list_id, seq, name FROM {db}.main.items SEMI JOIN _ctx USING (item_id)").fetchall():
             out[db][item_id] = {"list_id": list_id, "seq": seq, "name": name}
-    s.con.unregister("_ctx")
+    drop_strings(s.con, "_ctx")
     return out
 
 
@@ -403,7 +403,7 @@ def sort_key(c: dict) -> tuple:
 
 
 def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -> dict:
-    """The DESIGN summary from {(table, change): rows}: renamed and moved also count as modified."""
+    """The summary of docs/diff-json.md from {(table, change): rows}: renamed and moved also count as modified."""
     def empty() -> dict:
         return {"added": 0, "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
 
@@ -417,7 +417,7 @@ def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -
 
 
 def attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
-    con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
+    con.execute(f"ATTACH {literal(path)} AS {_q(alias)} (READ_ONLY)")
 
 
 def plan_tables(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .sqltext import literal
+from ..sqltext import literal
 
 # Full-width forms U+FF01..U+FF5E are the ASCII characters U+0021..U+007E at another width;
 # dashes printed in numbering (2—1．, 4－2．) differ only in style.

@@ -1,4 +1,4 @@
-"""Run a diff and hand over its report: the DESIGN.md JSON contract, streamed or as one dict."""
+"""Run a diff and hand over its report: the JSON contract of docs/diff-json.md, streamed or as one dict."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..compiled import cache_dir, compile_package, configure
+from ..compiled import cache_dir, compile_package, configure, load_lists
+from ..digests import differing_lists
 from ..laws.reference import load_reference
 from ..laws.update import DiffCitations
 from ..package import open_target
@@ -61,10 +62,14 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
     try:
         configure(con, cache_dir(root) / "spill")
         report = progress or (lambda what, done, total: None)
-        report(f"compiling {from_target}", 0, 0)
-        attach(con, "f", compile_package(src, root))
-        report(f"compiling {to_target}", 0, 0)
-        attach(con, "t", compile_package(dst, root))
+        subset = _lists_to_compare(src, dst, root) if item_ids is None else None
+        for alias, pkg, target in (("f", src, from_target), ("t", dst, to_target)):
+            report(f"compiling {target}", 0, 0)
+            if subset is None:
+                attach(con, alias, compile_package(pkg, root))
+            else:
+                con.execute(f"ATTACH ':memory:' AS {alias}")
+                load_lists(con, pkg, alias, subset)
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
         compared, skipped = plan_tables(con, keys, item_ids)
@@ -89,7 +94,24 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         con.close()
 
 
+# Beyond this share of lists differing, compiling both packages whole (and caching them) is cheaper.
+SUBSET_SHARE = 0.2
+
+
+def _lists_to_compare(src, dst, root: Path) -> set[str] | None:
+    """The lists whose files differ, when few enough to compare them alone; None: compare whole.
+
+    Every other list's files have the same SHA-256 on both sides, so they hold the same rows and
+    no change: leaving them out gives the same report (tests/diff check it against the whole).
+    """
+    found = differing_lists(src, dst, root)
+    if found is None:
+        return None
+    differ, every = found
+    return differ if len(differ) <= SUBSET_SHARE * max(len(every), 1) else None
+
+
 def diff_packages(root: Path, from_target: str, to_target: str, *, item_ids: list[str] | None = None) -> dict:
-    """Every change from one package to another, as the DESIGN.md JSON contract (one dict)."""
+    """Every change from one package to another, as the JSON contract of docs/diff-json.md (one dict)."""
     with open_diff(root, from_target, to_target, item_ids=item_ids) as report:
         return report.to_dict()

@@ -14,22 +14,42 @@ from collections.abc import Callable, Iterator
 
 import duckdb
 import orjson
-import pyarrow as pa
 
 from .formats.json_format import encode_change
 
 # The sort key's parts (engine.sort_key), arrival (Python's sort was stable), what the summary
-# counts, and the text.
-_SCHEMA = pa.schema([
-    ("has_list", pa.bool_()), ("list_id", pa.string()), ("seq", pa.int64()), ("item_id", pa.string()),
-    ("table_rank", pa.int64()), ("part", pa.int64()), ("number", pa.int64()), ("key_text", pa.string()),
-    ("field", pa.string()), ("arrival", pa.int64()), ("tbl", pa.string()), ("change", pa.string()),
-    ("body", pa.string()),
-])
-COLUMNS = _SCHEMA.names
-_DUCK_TYPES = {pa.bool_(): "BOOLEAN", pa.string(): "VARCHAR", pa.int64(): "BIGINT"}
+# counts, and the text, with their DuckDB types. pyarrow (and with its first array, pandas:
+# ~1 s) is imported only for batches of _SMALL_BATCH changes or more.
+_FIELDS = [
+    ("has_list", "BOOLEAN"), ("list_id", "VARCHAR"), ("seq", "BIGINT"), ("item_id", "VARCHAR"),
+    ("table_rank", "BIGINT"), ("part", "BIGINT"), ("number", "BIGINT"), ("key_text", "VARCHAR"),
+    ("field", "VARCHAR"), ("arrival", "BIGINT"), ("tbl", "VARCHAR"), ("change", "VARCHAR"),
+    ("body", "VARCHAR"),
+]
+COLUMNS = [name for name, _ in _FIELDS]
+
+
+def _arrow_schema():
+    import pyarrow as pa
+    types = {"BOOLEAN": pa.bool_(), "VARCHAR": pa.string(), "BIGINT": pa.int64()}
+    return pa.schema([(name, types[t]) for name, t in _FIELDS])
 _ORDER = ", ".join(COLUMNS[:COLUMNS.index("arrival") + 1])
 _READ_CHUNK = 20_000
+_SMALL_BATCH = 5_000  # below this many changes a batch goes in without pyarrow
+
+
+def register_strings(con: duckdb.DuckDBPyConnection, name: str, column: str, values: list[str]) -> None:
+    """A one-column relation `name` of the given strings (dropped with drop_strings)."""
+    if len(values) < _SMALL_BATCH:  # as _spool's small batches: no pyarrow, so no pandas import
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT unnest(?::VARCHAR[]) AS "{column}"', [values])
+    else:
+        import pyarrow as pa
+        con.register(name, pa.Table.from_arrays([pa.array(values, pa.string())], names=[column]))
+
+
+def drop_strings(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.unregister(name)
+    con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
 
 
 class ChangeSpool:
@@ -37,20 +57,28 @@ class ChangeSpool:
         self.con = con
         self.sort_key = sort_key
         self.arrived = 0
-        cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in _SCHEMA)
+        cols = ", ".join(f"{name} {t}" for name, t in _FIELDS)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _spool ({cols})")
 
     def add(self, changes: list[dict]) -> None:
         """Append change dicts (complete, context included)."""
         if not changes:
             return
-        columns: list[list] = [[] for _ in _SCHEMA]
+        columns: list[list] = [[] for _ in _FIELDS]
         for c in changes:
             values = (*self.sort_key(c), self.arrived, c["table"], c["change"], encode_change(c))
             for column, v in zip(columns, values):
                 column.append(v)
             self.arrived += 1
-        batch = pa.Table.from_arrays([pa.array(col, f.type) for col, f in zip(columns, _SCHEMA)], schema=_SCHEMA)
+        if len(changes) < _SMALL_BATCH:
+            # Python lists go in as DuckDB list parameters: pyarrow would import pandas on its
+            # first array (~1 s, more than a one-list diff takes).
+            unnest = ", ".join(f"unnest(?::{t}[])" for _, t in _FIELDS)
+            self.con.execute(f"INSERT INTO _spool SELECT {unnest}", columns)
+            return
+        import pyarrow as pa
+        schema = _arrow_schema()
+        batch = pa.Table.from_arrays([pa.array(col, f.type) for col, f in zip(columns, schema)], schema=schema)
         self.con.register("_spool_batch", batch)
         try:
             self.con.execute("INSERT INTO _spool SELECT * FROM _spool_batch")

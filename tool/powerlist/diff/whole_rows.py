@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .classify import ADDED, LABELS, REMOVED
 from .spec import ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
-from .sqltext import ident as _q, literal
+from ..sqltext import ident as _q, literal
 
 
 def column_sql(s, alias: str, db: str, table: str, column: str) -> str:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..descriptor import write_descriptor
+from ..descriptor import descriptor_bytes
+from ..digests import remember_written
 from ..errors import PowerlistError
-from ..package import DESCRIPTOR, Package, open_target, release_tags, sha256_file, staged_dir, write_tables
-from ..schema import TABLES
+from ..files import commit_state, sha256_file
+from ..layout import PARTITIONED, list_of_part, paths_of, resource_path
+from ..lock import locked
+from ..names import check_name
+from ..package import DESCRIPTOR, Package, layout_files, open_target, release_tags
+from ..schema import REFERENCE_TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
 from .parse import ParsedList, parse_grid
@@ -49,9 +51,6 @@ def store_source(root: Path, doc: Path) -> Path:
     return target
 
 
-LIST_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
 def detect_county(meta: ListMeta, items: list, counties: list[dict]) -> tuple[dict | None, str | None]:
     """(county, where it was named): the title first, then the issuer, then the 实施主体 cells."""
     places = [("title", meta.title), ("issuer", meta.issuer or "")]
@@ -66,8 +65,7 @@ def detect_county(meta: ListMeta, items: list, counties: list[dict]) -> tuple[di
 def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict], override: str | None):
     """(list_id, is_new, how). Same title, else same kind+jurisdiction+domain, else a new id."""
     if override:
-        if not LIST_ID.match(override):
-            raise PowerlistError(f"--list {override!r}: a list id is lowercase ASCII letters, digits and '-'")
+        check_name("list id (--list)", override)
         return override, not any(l["list_id"] == override for l in lists), "--list"
     code = county["code"] if county else None
     for l in lists:
@@ -91,20 +89,33 @@ def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict
     return f"{code}-{meta.domain_slug}", True, "new jurisdiction"
 
 
-def used_item_ids(root: Path) -> set[str]:
-    """Every item id in the working state and in every release: ids are never reused."""
-    ids = {r["item_id"] for r in Package(root, "working").read_table("items")}
-    for tag in release_tags(root):
-        ids |= {r["item_id"] for r in open_target(root, tag).read_table("items")}
+def used_item_ids(root: Path, list_id: str) -> set[str]:
+    """Every id the list's items had in the working state and in any release: ids are never
+    reused (an item id is its list's id and a number, so other lists' files are not read)."""
+    ids = set()
+    for pkg in [Package(root, "working"), *(open_target(root, t) for t in release_tags(root))]:
+        ids |= {r["item_id"] for r in pkg.read_lists({list_id}, ["items"])["items"]}
     return ids
 
 
+# Tables read whole by ingest: small, and needed to choose the list and resolve citations.
+WHOLE_TABLES = ["counties", *REFERENCE_TABLES, "lists"]
+
+
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
+    """Read doc and write it into the working state, holding the package's exclusive lock."""
     grid = read_grid(doc)
+    with locked(root, exclusive=True) as notes:
+        report = _ingest(root, doc, grid, list_id)
+    report.notes[:0] = notes
+    return report
+
+
+def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     parsed = parse_grid(grid)
     meta = read_meta(grid.preamble, parsed.kind)
     working = Package(root, "working")
-    tables = {name: working.read_table(name) for name in TABLES}
+    tables = {name: working.read_table(name) for name in WHOLE_TABLES}
     county, county_where = (detect_county(meta, parsed.items, tables["counties"])
                             if parsed.kind == "jurisdiction" else (None, None))
     chosen, is_new, how = choose_list(meta, parsed.kind, county, tables["lists"], list_id)
@@ -122,9 +133,13 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
             f"新清单 new list {chosen}: no existing list has this title or this jurisdiction and field of work; "
             "it is added beside the others (use --list LIST_ID to update an existing list instead)"
         )
+    # Only this list's rows are read and rewritten, unless the working state still stores a table
+    # in one file: then this write moves every list to its own files (the layout migration).
+    migrate = not all(working.partitioned(t) for t in PARTITIONED if working.has_table(t))
+    tables.update(working.read_lists(None if migrate else {chosen}))
     catalog = _catalog_for(tables["lists"], meta) if parsed.kind == "jurisdiction" else None
     if catalog:
-        catalog_items = [i for i in tables["items"] if i["list_id"] == catalog["list_id"]]
+        catalog_items = working.read_lists({catalog["list_id"]}, ["items"])["items"]
         for item in parsed.items:
             item.fields["catalog_item_id"] = link_catalog(item, catalog_items)
 
@@ -132,7 +147,7 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
     old_steps: dict[str, list[str]] = {}
     for s in tables["steps"]:
         old_steps.setdefault(s["item_id"], []).append(s["text"])
-    report.matches = match_items(chosen, parsed.items, old_items, old_steps, used_item_ids(root))
+    report.matches = match_items(chosen, parsed.items, old_items, old_steps, used_item_ids(root, chosen))
     kept = {m.item_id for m in report.matches}
     report.removed = [i for i in old_items if i["item_id"] not in kept]
 
@@ -148,43 +163,38 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
     report.counts = {"items": len(kept), **{name: sum(1 for r in tables[name] if r["item_id"] in kept)
                                              for name in CHILD_TABLES}}
 
-    commit(root, tables, doc, stored)
+    commit(root, working, tables, None if migrate else {chosen}, doc, stored)
     return report
 
 
-def commit(root: Path, tables: dict[str, list[dict]], doc: Path, stored: Path) -> None:
-    """Write the source copy, tables/ and datapackage.json, or on any failure none of them.
+def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: set[str] | None,
+           doc: Path, stored: Path) -> None:
+    """Write the source copy, the changed tables' files and datapackage.json, or on any failure
+    none of them (one `files.commit_state`: a kill at any moment leaves the old state or the new one).
 
-    tables/ is replaced in one rename; if a later step fails, the previous tables/ and descriptor
-    are put back byte for byte and a source copy made here is removed.
+    `tables` holds the whole small tables and the partitioned tables' rows of the lists in
+    `scope` (every list when scope is None: then the files of tables still stored whole are
+    replaced by per-list files).
     """
-    before = {p.relative_to(root / "tables"): p.read_bytes() for p in (root / "tables").rglob("*") if p.is_file()}
-    descriptor = (root / DESCRIPTOR).read_bytes() if (root / DESCRIPTOR).exists() else None
-    copied, made_dir = None, not stored.parent.exists()
-    try:
-        if stored != doc.resolve() and not stored.exists():
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=stored.parent, prefix=f".{stored.name}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(doc.read_bytes())
-            os.replace(tmp, stored)
-            copied = stored
-        write_tables(root, tables)
-        write_descriptor(root)
-    except BaseException:
-        with staged_dir(root / "tables") as tmp_tables:
-            for rel, data in before.items():
-                (tmp_tables / rel).parent.mkdir(parents=True, exist_ok=True)
-                (tmp_tables / rel).write_bytes(data)
-        if descriptor is not None:
-            (root / DESCRIPTOR).write_bytes(descriptor)
-        if copied is not None:
-            copied.unlink(missing_ok=True)
-        for leftover in stored.parent.glob(f".{stored.name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
-        if made_dir and stored.parent.is_dir() and not any(stored.parent.iterdir()):
-            stored.parent.rmdir()
-        raise
+    schemas = working.schemas
+    old_parts = {list_of_part(p) for t in PARTITIONED if working.has_table(t)
+                 for p in paths_of(working.resource(t))} - {None}
+    all_ids = {l["list_id"] for l in tables["lists"]} | old_parts
+    if scope is None:
+        all_ids |= {i["list_id"] for i in tables["items"]}
+    files = layout_files(schemas, {n: tables[n] for n in ["lists", *PARTITIONED] if n in schemas},
+                         scope if scope is not None else all_ids)
+    writes = dict(files)
+    deletes = []
+    if scope is None:  # tables that were one file are now one file per list
+        deletes = [p for t in PARTITIONED if working.has_table(t) and not working.partitioned(t)
+                   for p in paths_of(working.resource(t)) if p not in writes]
+    if stored != doc.resolve() and not stored.exists():
+        writes[stored.resolve().relative_to(root.resolve()).as_posix()] = doc.read_bytes()
+    paths = {t: resource_path(t, all_ids) for t in PARTITIONED}
+    writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"], paths)
+    commit_state(root, writes, deletes)
+    remember_written(root, writes)
 
 
 def _catalog_for(lists: list[dict], meta: ListMeta) -> dict | None:

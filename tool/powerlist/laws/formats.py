@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..spreadsheet import csv_cell
 from .audit.model import RULES
 from .cites import HIT_COLUMNS
 
@@ -14,7 +15,7 @@ def to_csv(columns: list[str], rows: list[dict]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
     for r in rows:
-        w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+        w.writerow(["" if r.get(c) is None else csv_cell(r.get(c)) for c in columns])
     return buf.getvalue()
 
 

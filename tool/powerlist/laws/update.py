@@ -88,12 +88,12 @@ class DiffCitations:
     def prefetch(self, db: str, item_ids) -> None:
         """Look up the list dates of many items in one query (a point query per item scans the
         whole items table each time, which dominates a diff at scale)."""
-        import pyarrow as pa
+        from ..diff.spool import drop_strings, register_strings
         wanted = sorted({i for i in item_ids if i is not None and (db, i) not in self._dates})
         if not wanted:
             return
         try:
-            self.con.register("_date_ids", pa.table({"item_id": pa.array(wanted, pa.string())}))
+            register_strings(self.con, "_date_ids", "item_id", wanted)
             cols = ", ".join(f"l.{c}" for c in self.DATES)
             rows = self.con.execute(f"SELECT i.item_id, {cols} FROM {db}.main.items i JOIN {db}.main.lists l "
                                     "USING (list_id) SEMI JOIN _date_ids w ON i.item_id = w.item_id").fetchall()
@@ -101,7 +101,7 @@ class DiffCitations:
             return
         finally:
             try:
-                self.con.unregister("_date_ids")
+                drop_strings(self.con, "_date_ids")
             except Exception:
                 pass
         found = {r[0]: dict(zip(self.DATES, r[1:])) for r in rows}

@@ -6,13 +6,13 @@ error leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import PowerlistError
-from ..package import release_tags, staged_dir
+from ..files import staged_dir
+from ..package import release_tags
 from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
 from .checksums import NAME as SUMS, write_sha256sums
@@ -81,7 +81,6 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None) -> Publi
     report = PublishReport(out, tags)
     title = releases[-1].package.descriptor.get("title", releases[-1].name)
     with staged_dir(out) as tmp:
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; published files are for everyone
         for rel in releases:
             folder = tmp / rel.tag
             folder.mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..package import sha256_file
+from ..files import sha256_file
 
 NAME = "SHA256SUMS"
 

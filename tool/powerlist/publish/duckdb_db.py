@@ -7,11 +7,8 @@ from pathlib import Path
 import duckdb
 
 from ..compiled import load_tables
+from ..sqltext import ident, literal
 from .release_data import ReleaseData
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def write_duckdb(rel: ReleaseData, folder: Path) -> Path:
@@ -21,11 +18,11 @@ def write_duckdb(rel: ReleaseData, folder: Path) -> Path:
         load_tables(con, rel.package)
         for name, ts in rel.schemas.items():
             if ts.descriptor.get("description"):
-                con.execute(f'COMMENT ON TABLE "{name}" IS {_quote(ts.descriptor["description"])}')
+                con.execute(f'COMMENT ON TABLE {ident(name)} IS {literal(ts.descriptor["description"])}')
             for f in ts.fields:
                 text = " — ".join(x for x in (f.get("title"), f.get("description")) if x)
                 if text:
-                    con.execute(f'COMMENT ON COLUMN "{name}"."{f["name"]}" IS {_quote(text)}')
+                    con.execute(f'COMMENT ON COLUMN {ident(name)}.{ident(f["name"])} IS {literal(text)}')
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -6,13 +6,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ..sqltext import ident as _q
 from .release_data import ReleaseData
 
 SQLITE_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def create_sql(name: str, descriptor: dict) -> str:

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from .deterministic import restamp_zip
+from ..spreadsheet import text_cells
 from .layout import header_cells
 from .release_data import ReleaseData
 
@@ -131,6 +132,8 @@ def write_workbook(rel: ReleaseData, folder: Path) -> Path:
     path = folder / f"{rel.stem}.xlsx"
     buf = io.BytesIO()
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
-    ExcelWriter(build_workbook(rel), archive).save()
+    wb = build_workbook(rel)
+    text_cells(wb)
+    ExcelWriter(wb, archive).save()
     restamp_zip(buf.getvalue(), path, rel.zip_time())
     return path

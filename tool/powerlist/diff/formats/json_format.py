@@ -1,4 +1,4 @@
-"""The DESIGN.md JSON contract: every change, cosmetic ones included (readers filter by `change`).
+"""The JSON contract of docs/diff-json.md: every change, cosmetic ones included (readers filter by `change`).
 
 Layout: the top level indented by two spaces (as json.dumps(indent=2) writes it), and each change
 compact on a line of its own, so a report of half a million changes stays small, can be read

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ...spreadsheet import csv_cell, text_cells
 from ..view import rows_for_table
 
 COLUMNS = ["序号", "事项名称", "调整类型", "调整前", "调整后", "调整内容", "事项编号", "清单编号"]
@@ -16,7 +17,7 @@ def render_csv(result: dict, *, show_all: bool = False) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows_for_table(result, show_all))
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows_for_table(result, show_all))
     return buf.getvalue()
 
 
@@ -41,6 +42,7 @@ def render_xlsx(result: dict, *, show_all: bool = False) -> bytes:
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[name]
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    text_cells(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

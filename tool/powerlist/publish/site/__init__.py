@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from ..changes import PairDiff
-from ...package import sha256_file
+from ...files import sha256_file
 from ..release_data import ReleaseData
 from .assets import SEARCH, STYLE
 from .pages import index_page, list_page, list_url, redline_page, redline_url

@@ -1,0 +1,202 @@
+"""One file per list (layout.py): the incremental paths give exactly what a full rebuild gives.
+
+Every package here is SYNTHETIC (benchmarks/generate.py, ~20 items a list) except where the
+real package is named. Each test compares an incremental path (one list's files read or
+written, lists with equal files skipped, unchanged files linked) with the whole-package path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from powerlist.diff import report as diff_report
+from powerlist.diff.formats.json_format import write_json
+from powerlist.ingest.run import ingest_document
+from powerlist.layout import PARTITIONED
+from powerlist.package import Package, write_tables
+from powerlist.release import create_release, verify_release
+from powerlist.render import ListView
+from powerlist.render_office import render_office
+from powerlist.schema import TABLES
+from powerlist.validate import validate_package
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+import workflow  # noqa: E402
+
+N = 200  # 10 synthetic lists
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synthetic-layout") / "n200"
+    generate.generate(N, out, seed=3)
+    return out
+
+
+def one_file_package(synthetic: Path, dest: Path) -> Path:
+    """The generated base (each table one file) with a SYNTHETIC placeholder source per list."""
+    shutil.copytree(synthetic / "base", dest)
+    for l in Package(dest, "working").read_table("lists"):
+        (dest / l["source_file"]).parent.mkdir(parents=True, exist_ok=True)
+        (dest / l["source_file"]).write_text("SYNTHETIC placeholder\n", encoding="utf-8")
+    return dest
+
+
+def per_list_package(synthetic: Path, dest: Path) -> Path:
+    """The same package moved to one file per list by the writer every ingest uses."""
+    pkg = one_file_package(synthetic, dest)
+    working = Package(pkg, "working")
+    write_tables(pkg, {name: working.read_table(name) for name in TABLES})
+    from powerlist.descriptor import write_descriptor
+    write_descriptor(pkg)
+    return pkg
+
+
+def all_rows(root: Path) -> dict[str, list[dict]]:
+    pkg = Package(root, "working")
+    return {name: sorted(pkg.read_table(name), key=lambda r: json.dumps(r, sort_keys=True, default=str))
+            for name in TABLES}
+
+
+def edited_docx(root: Path, list_id: str, folder: Path) -> Path:
+    """The list rendered to Word with one step edited (workflow.edit_one_step)."""
+    rendered, edited = folder / f"{list_id}.docx", folder / f"{list_id}-edited.docx"
+    render_office(ListView(Package(root, "working"), list_id), "docx", rendered)
+    workflow.edit_one_step(rendered, edited)
+    return edited
+
+
+def diff_bytes(root: Path, a: str, b: str, share: float, monkeypatch) -> bytes:
+    monkeypatch.setattr(diff_report, "SUBSET_SHARE", share)
+    with diff_report.open_diff(root, a, b) as r:
+        buf = io.BytesIO()
+        write_json(r.fields(), buf, r.change_texts())
+    return buf.getvalue()
+
+
+def test_the_per_list_package_holds_the_same_rows_and_validates_under_both_engines(synthetic, tmp_path):
+    whole = one_file_package(synthetic, tmp_path / "whole")
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    assert all_rows(parts) == all_rows(whole)
+    lists = {l["list_id"] for l in Package(parts, "working").read_table("lists")}
+    assert len(lists) == 10
+    for name in PARTITIONED:
+        assert {p.stem for p in (parts / "tables" / name).glob("*.csv")} == lists
+        assert not (parts / "tables" / f"{name}.csv").exists()
+    pkg = Package(parts, "working")
+    assert pkg.partitioned("items") and not pkg.partitioned("lists")
+    for engine in ("duckdb", "frictionless"):
+        result = validate_package(pkg, engine=engine)
+        assert result.valid, result.findings[:3]
+        assert result.rows["steps"] == len(all_rows(whole)["steps"])
+
+
+def test_reading_one_list_gives_the_rows_a_whole_read_filtered_to_it_gives(synthetic, tmp_path):
+    whole = Package(one_file_package(synthetic, tmp_path / "whole"), "working")
+    parts = Package(per_list_package(synthetic, tmp_path / "parts"), "working")
+    list_id = sorted(l["list_id"] for l in whole.read_table("lists"))[4]
+    assert parts.read_lists({list_id}) == whole.read_lists({list_id})
+    ids = {i["item_id"] for i in whole.read_table("items") if i["list_id"] == list_id}
+    assert {r["item_id"] for r in parts.read_lists({list_id})["steps"]} == ids
+
+
+def test_ingesting_one_list_rewrites_its_files_only_and_gives_a_full_rebuilds_rows(synthetic, tmp_path):
+    whole = one_file_package(synthetic, tmp_path / "whole")      # first ingest migrates it whole
+    parts = per_list_package(synthetic, tmp_path / "parts")      # ingest reads and writes one list
+    list_id = sorted(l["list_id"] for l in Package(parts, "working").read_table("lists"))[6]
+    doc = edited_docx(parts, list_id, tmp_path)
+    before = {p.relative_to(parts).as_posix(): p.read_bytes() for p in (parts / "tables").rglob("*.csv")}
+    ingest_document(whole, doc)
+    ingest_document(parts, doc)
+    assert all_rows(parts) == all_rows(whole)
+    after = {p.relative_to(parts).as_posix(): p.read_bytes() for p in (parts / "tables").rglob("*.csv")}
+    changed = {rel for rel in after if before.get(rel) != after[rel]}
+    assert changed <= {f"tables/{t}/{list_id}.csv" for t in PARTITIONED} | {"tables/lists.csv"}
+    assert f"tables/steps/{list_id}.csv" in changed
+    # The migrated package is laid out exactly as the one that was per-list all along.
+    assert sorted((whole / "tables").rglob("*.csv")) and \
+        {p.relative_to(whole).as_posix() for p in (whole / "tables").rglob("*.csv")} == set(after)
+    assert json.loads((whole / "datapackage.json").read_text())["resources"] == \
+        json.loads((parts / "datapackage.json").read_text())["resources"]
+
+
+def test_a_diff_of_the_lists_whose_files_differ_is_byte_for_byte_the_whole_diff(synthetic, tmp_path, monkeypatch):
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    create_release(parts, "base", "2026-01-01")
+    list_id = sorted(l["list_id"] for l in Package(parts, "working").read_table("lists"))[2]
+    ingest_document(parts, edited_docx(parts, list_id, tmp_path))
+    by_list = diff_bytes(parts, "base", "working", 1.0, monkeypatch)
+    whole = diff_bytes(parts, "base", "working", -1.0, monkeypatch)
+    assert by_list == whole
+    report = json.loads(by_list)
+    assert {c["list_id"] for c in report["changes"]} == {list_id}
+    assert any(c["table"] == "steps" and workflow.EDIT_MARK in (c["new"] or "") for c in report["changes"])
+
+
+def test_the_real_package_diff_is_the_same_by_list_and_whole(tmp_path, monkeypatch):
+    # Release 2022 stores each table in one file, the working state one file per list: nothing
+    # to skip by, and the diff reads both layouts.
+    from conftest import copy_package
+    (tmp_path / "pkg").mkdir()
+    root = copy_package(tmp_path / "pkg")
+    assert diff_bytes(root, "2022", "working", 1.0, monkeypatch) == diff_bytes(root, "2022", "working", -1.0, monkeypatch)
+    assert json.loads(diff_bytes(root, "2022", "working", 1.0, monkeypatch))["changes"] == []
+
+
+def test_a_release_links_the_files_unchanged_since_the_last_release_and_verifies(synthetic, tmp_path):
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    create_release(parts, "base", "2026-01-01")
+    list_id = sorted(l["list_id"] for l in Package(parts, "working").read_table("lists"))[1]
+    ingest_document(parts, edited_docx(parts, list_id, tmp_path))
+    create_release(parts, "next", "2026-02-01")
+    base, nxt = parts / "releases" / "base", parts / "releases" / "next"
+    other = sorted(l for l in (nxt / "tables" / "items").glob("*.csv") if l.stem != list_id)[0]
+    assert other.stat().st_ino == (base / "tables" / "items" / other.name).stat().st_ino
+    changed = nxt / "tables" / "steps" / f"{list_id}.csv"
+    assert changed.stat().st_ino != (base / "tables" / "steps" / f"{list_id}.csv").stat().st_ino
+    assert changed.read_bytes() == (parts / "tables" / "steps" / f"{list_id}.csv").read_bytes()
+    assert verify_release(parts, "base").ok and verify_release(parts, "next").ok
+    assert validate_package(Package(nxt, "next")).valid
+    # The link moved the shared inode's change time: both releases' verified records follow it,
+    # so neither is hashed whole again on its next read (manifest.check_release).
+    verified = json.loads((parts / ".powerlist-cache" / "verified.json").read_text(encoding="utf-8"))
+    rel = f"tables/items/{other.name}"
+    st = other.stat()
+    for folder in (base, nxt):
+        assert verified[str(folder.resolve())]["files"][rel][:4] == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def test_findings_in_a_later_file_carry_frictionless_row_numbers(synthetic, tmp_path):
+    # A SYNTHETIC corruption in the third list's items file: a bad 序号, a duplicated id, a
+    # dangling step. Row numbers count every earlier file's rows, as frictionless reads them.
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    files = sorted((parts / "tables" / "items").glob("*.csv"))
+    first_id = next(csv.DictReader(open(files[0], encoding="utf-8")))["item_id"]
+    rows = list(csv.DictReader(open(files[2], encoding="utf-8")))
+    rows[1]["seq"] = "二"
+    rows[3]["item_id"] = first_id
+    with open(files[2], "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    steps = sorted((parts / "tables" / "steps").glob("*.csv"))[5]
+    with open(steps, "a", encoding="utf-8", newline="") as fh:
+        fh.write("no-such-item,1,1．,受理责任,合成,,,false\n")
+    pkg = Package(parts, "working")
+    fast, ref = validate_package(pkg, engine="duckdb"), validate_package(pkg, engine="frictionless")
+    assert not fast.valid and fast.engine == "duckdb"
+    assert [(f.table, f.row, f.field, f.type, f.message) for f in fast.findings] == \
+        [(f.table, f.row, f.field, f.type, f.message) for f in ref.findings]
+    earlier = sum(1 for p in files[:2] for _ in open(p, encoding="utf-8")) - 2  # data rows before
+    # Header = row 1, so the file's data row i (from 0) is row earlier + i + 2.
+    assert {(f.table, f.row, f.type) for f in fast.findings} >= {
+        ("items", earlier + 1 + 2, "type-error"), ("items", earlier + 3 + 2, "primary-key")}

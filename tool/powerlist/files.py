@@ -1,0 +1,278 @@
+"""The only way powerlist writes files: atomically, with the user's umask, and package states all-or-nothing.
+
+Three tools, one per need:
+
+- `write_file(path, data)` — one file (a report, a rendered list, the descriptor): readers see the
+  old file or the whole new one. Files get 0666 & ~umask (0644 under umask 022), never mkstemp's
+  0600, so a portal serving the folder or a colleague can read them.
+- `staged_dir(final)` — a folder built aside and renamed into place (a release, publish output);
+  folders get 0777 & ~umask.
+- `commit_state(root, writes, deletes)` — several files of a package's working state (tables,
+  datapackage.json, sources/working/…) replaced together through a journal, so a kill at any
+  instruction leaves either the old state or the new one once `recover(root)` has run (every
+  command runs it when it takes the package lock). It knows nothing of the storage layout: the
+  caller names the relative paths, so one CSV per table or one per list commit the same way.
+
+Fault injection for tests: POWERLIST_FAULT=<point> kills the process (SIGKILL, as `kill -9`) when
+it reaches the named point; `fault()` marks the points (see FAULT_POINTS).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator, Union
+
+from .errors import PowerlistError
+
+# A commit's journal folder in the package root (ignored by git; never inside tables/ or releases/).
+TXN_DIR = ".powerlist-txn"
+JOURNAL = "journal.json"
+# Named points where POWERLIST_FAULT can kill a run. commit:rename:N is after the N-th rename.
+FAULT_POINTS = ("commit:staged", "commit:journal", "commit:rename:N", "commit:applied",
+                "staged_dir:built", "staged_dir:moved-old", "release:before-git")
+
+Data = Union[str, bytes, Path, Callable[[BinaryIO], None]]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fault(point: str) -> None:
+    """Die here, as a kill -9 would, when POWERLIST_FAULT names this point (tests only)."""
+    if os.environ.get("POWERLIST_FAULT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """0644 under umask 022: what open() would have given a new file."""
+    return 0o666 & ~_umask()
+
+
+def dir_mode() -> int:
+    """0755 under umask 022: what mkdir would have given a new folder."""
+    return 0o777 & ~_umask()
+
+
+def _fill(fh: BinaryIO, data: Data) -> None:
+    if callable(data):
+        data(fh)
+    elif isinstance(data, Path):
+        with open(data, "rb") as src:
+            shutil.copyfileobj(src, fh, 1 << 20)
+    else:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+
+
+def write_file(path: Path, data: Data) -> Path:
+    """Write data (text as UTF-8, bytes, a file to copy, or a function writing to a binary file)
+    to path so that readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    fd, tmp = _temp_beside(path)
+    try:
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600
+        with os.fdopen(fd, "wb") as fh:
+            _fill(fh, data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def json_bytes(data) -> bytes:
+    """The JSON spelling of every file powerlist writes: UTF-8, indent 2, final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_json(path: Path, data) -> Path:
+    return write_file(path, json_bytes(data))
+
+
+def make_temp_dir(parent: Path, prefix: str) -> Path:
+    """mkdtemp with the user's umask instead of 0700."""
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    os.chmod(tmp, dir_mode())
+    return tmp
+
+
+def staging_prefix(final: Path) -> str:
+    return f".{final.name}.staging-"
+
+
+@contextmanager
+def staged_dir(final: Path) -> Iterator[Path]:
+    """Yield a temporary sibling folder; on success it replaces `final` by rename.
+
+    On any error the temporary folder is removed and `final` is left exactly as it was. When
+    `final` does not exist yet (a release) the swap is one rename; a kill before it leaves only a
+    `.NAME.staging-*` sibling, which no reader counts and `recover_staged` removes.
+    """
+    tmp = make_temp_dir(final.parent, staging_prefix(final))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    fault("staged_dir:built")
+    old = None
+    if final.exists():
+        old = final.parent / f".{final.name}.old-{os.getpid()}"
+        os.replace(final, old)
+        fault("staged_dir:moved-old")
+    os.replace(tmp, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_staged(final: Path) -> list[str]:
+    """Clean what a killed `staged_dir(final)` left: put a moved-away `final` back, drop staging folders."""
+    notes = []
+    parent = final.parent
+    if not parent.is_dir():
+        return notes
+    olds = sorted(parent.glob(f".{final.name}.old-*"))
+    for old in olds:
+        if not final.exists():
+            os.replace(old, final)
+            notes.append(f"restored {final.name}/ from {old.name} (left by a killed run)")
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+            notes.append(f"removed {old.name} (left by a killed run)")
+    for tmp in sorted(parent.glob(staging_prefix(final) + "*")):
+        shutil.rmtree(tmp, ignore_errors=True)
+        notes.append(f"removed {tmp.relative_to(parent.parent).as_posix() if parent.parent in tmp.parents else tmp.name} "
+                     "(an unfinished write left by a killed run)")
+    return notes
+
+
+# ---- package states: several files replaced together -----------------------------------
+
+def _inside(root: Path, rel: str) -> Path:
+    path = (root / rel)
+    if Path(rel).is_absolute() or ".." in Path(rel).parts:
+        raise PowerlistError(f"refusing to write {rel!r}: not a path inside the package {root}")
+    return path
+
+
+def commit_state(root: Path, writes: dict[str, Data], deletes: Iterable[str] = ()) -> None:
+    """Replace the files `writes` names (relative paths → new content) and remove `deletes`,
+    all together: after a kill at any instruction the package holds the old state or the new one
+    once `recover(root)` has run.
+
+    How: every new file is first written into <root>/.powerlist-txn/new/; then the journal
+    (journal.json, written by rename) records what moves where — that rename is the commit point;
+    then each file is renamed into place and each delete done; the journal is removed last. A
+    kill before the journal exists rolls back (the staging folder is dropped); after, recovery
+    rolls forward (each step can be repeated). Call it under the package's exclusive lock.
+    """
+    root = Path(root)
+    txn = root / TXN_DIR
+    if txn.exists():
+        recover(root)
+    deletes = sorted(set(deletes) - set(writes))
+    for rel in [*writes, *deletes]:
+        _inside(root, rel)
+    new = txn / "new"
+    new.mkdir(parents=True)
+    try:
+        moves = []
+        for i, (rel, data) in enumerate(sorted(writes.items())):
+            if isinstance(data, (str, bytes)) and _same(root / rel, data):
+                continue  # an unchanged file keeps its mtime, so caches keyed on it stay valid
+            staged = new / str(i)
+            with open(staged, "wb") as fh:
+                os.fchmod(fh.fileno(), file_mode())
+                _fill(fh, data)
+            moves.append([str(i), rel])
+        fault("commit:staged")
+        journal = {"moves": moves, "deletes": deletes}
+        tmp = txn / f".{JOURNAL}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(json_bytes(journal))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        shutil.rmtree(txn, ignore_errors=True)
+        raise
+    os.replace(tmp, txn / JOURNAL)  # the commit point
+    fault("commit:journal")
+    _apply(root, journal)
+
+
+def _apply(root: Path, journal: dict) -> None:
+    txn = root / TXN_DIR
+    for n, (name, rel) in enumerate(journal["moves"], 1):
+        staged = txn / "new" / name
+        if staged.exists():  # else moved before a kill
+            target = root / rel
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        fault(f"commit:rename:{n}")
+    for rel in journal["deletes"]:
+        (root / rel).unlink(missing_ok=True)
+    fault("commit:applied")
+    (txn / JOURNAL).unlink()
+    shutil.rmtree(txn, ignore_errors=True)
+
+
+def _same(path: Path, data: str | bytes) -> bool:
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def needs_recovery(root: Path) -> bool:
+    return (Path(root) / TXN_DIR).exists()
+
+
+def recover(root: Path) -> list[str]:
+    """Finish or undo a commit a killed run left; returns one-line notices (empty: nothing to do)."""
+    root = Path(root)
+    txn = root / TXN_DIR
+    if not txn.exists():
+        return []
+    journal_path = txn / JOURNAL
+    if journal_path.is_file():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+            moves = [(str(a), str(b)) for a, b in journal["moves"]]
+            deletes = [str(d) for d in journal["deletes"]]
+        except (ValueError, KeyError, TypeError):
+            raise PowerlistError(
+                f"{journal_path} is damaged: an interrupted write cannot be finished; restore the "
+                "package from git (git status, git checkout -- tables datapackage.json)") from None
+        for _, rel in moves:
+            _inside(root, rel)
+        for rel in deletes:
+            _inside(root, rel)
+        _apply(root, {"moves": moves, "deletes": deletes})
+        return [f"finished an interrupted write of {len(moves)} files left by a killed run ({TXN_DIR}/)"]
+    shutil.rmtree(txn, ignore_errors=True)
+    return [f"discarded an unfinished write left by a killed run ({TXN_DIR}/); the package is as before it"]

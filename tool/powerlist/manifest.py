@@ -1,0 +1,163 @@
+"""release.json: every file of a release with its size and SHA-256, checked before a release is read.
+
+`verify_release` hashes everything and lists each problem (the `verify` command). `check_release`
+runs before any command reads a release (diff, sql, validate, show, render, history, publish …)
+and refuses a release that does not match with one line naming the first bad file. It is cheap:
+a file whose size, mtime, ctime and inode are those recorded when it last matched is not hashed
+again. Those records live in .powerlist-cache/verified.json, outside releases/ (ctime cannot be
+set back by hand, so an edit that restores the mtime is still caught).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PowerlistError, shown_path
+from .files import sha256_file, write_json
+
+MANIFEST = "release.json"
+CACHE = Path(".powerlist-cache") / "verified.json"
+
+
+class ReleaseDamaged(PowerlistError):
+    """A release's files do not match its release.json."""
+
+
+@dataclass
+class VerifyResult:
+    tag: str
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def read_manifest(folder: Path, label: str) -> dict:
+    """The manifest of a release folder; one line naming the file when it is missing or malformed."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise PowerlistError(f"release {label}: {path} is missing; not a release folder")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest["files"]
+        if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
+        for rel in files:
+            if Path(rel).is_absolute() or ".." in Path(rel).parts or rel == MANIFEST:
+                raise ValueError(f"file {rel!r} is not a path inside the release")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        detail = " ".join(str(exc).split())
+        raise PowerlistError(f"release {label}: {shown_path(path)} is not a valid manifest ({detail})") from None
+    return manifest
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _problems(folder: Path, files: dict[str, str], known: dict[str, list] | None) -> tuple[list[str], dict]:
+    """(problems, records of the files that matched) — `known` records skip hashing unchanged files.
+
+    Walks with os.stat/os.walk on strings: a release stored one file per list holds tens of
+    thousands of files, and pathlib's per-path objects made this walk cost seconds.
+    """
+    problems, matched = [], {}
+    base = str(folder)
+    for rel, digest in sorted(files.items()):
+        path = os.path.join(base, rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            problems.append(f"{rel}: missing")
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            problems.append(f"{rel}: not a file")
+            continue
+        record = [*_stamp(st), digest]
+        if known is not None and known.get(rel) == record:
+            matched[rel] = record
+        elif sha256_file(Path(path)) == digest:
+            matched[rel] = record
+        else:
+            problems.append(f"{rel}: changed (SHA-256 differs from {MANIFEST})")
+    listed = set(files) | {MANIFEST}
+    extra = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        here = os.path.relpath(dirpath, base)
+        prefix = "" if here == "." else here.replace(os.sep, "/") + "/"
+        # files and symlinks (a symlinked folder is listed, not entered), as rglob("*") saw them
+        names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        extra.extend(prefix + n for n in names if prefix + n not in listed)
+    problems.extend(f"{rel}: not in {MANIFEST}" for rel in sorted(extra, key=lambda r: r.split("/")))
+    return problems, matched
+
+
+def verify_release(root: Path, tag: str) -> VerifyResult:
+    """Hash every file of releases/TAG against its manifest (no cache): the `verify` command."""
+    folder = root / "releases" / tag
+    manifest = read_manifest(folder, tag)
+    problems, _ = _problems(folder, manifest["files"], None)
+    return VerifyResult(tag, not problems, problems)
+
+
+def check_release(root: Path, folder: Path, label: str) -> None:
+    """Refuse (ReleaseDamaged, one line) a release folder whose files do not match its manifest."""
+    manifest = read_manifest(folder, label)
+    cache_path = root / CACHE
+    key = str(folder.resolve())
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        if not isinstance(cache, dict):
+            cache = {}
+    except (OSError, ValueError):
+        cache = {}
+    manifest_stamp = _stamp((folder / MANIFEST).stat())
+    entry = cache.get(key) if isinstance(cache.get(key), dict) else None
+    known = entry["files"] if entry and entry.get("manifest") == manifest_stamp else None
+    problems, matched = _problems(folder, manifest["files"], known)
+    if problems:
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        raise ReleaseDamaged(
+            f"release {label} does not match its {MANIFEST}: {problems[0]}{more}; refusing to read it "
+            f"(`powerlist verify {label}` lists every difference)")
+    if known != matched:
+        cache[key] = {"manifest": manifest_stamp, "files": matched}
+        try:
+            write_json(cache_path, cache)
+        except OSError:
+            pass  # a read-only package is checked in full every time
+
+
+def note_release_written(root: Path, folder: Path, hashed: set[str], linked: set[str], linked_from: Path | None) -> None:
+    """Record, for check_release, the files of a release just written: those in `hashed` were
+    hashed from the written bytes for its manifest; those in `linked` are hard links to files of
+    the release `linked_from`, whose change time the link moved (a link count is inode metadata).
+    A linked file counts as verified only if it was verified before with the same size, mtime and
+    inode; its earlier release's record gets the new change time too, so neither release is hashed
+    again on its next read because of the link."""
+    manifest = read_manifest(folder, folder.name)
+    cache_path = root / CACHE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        cache = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError):
+        cache = {}
+    prev_entry = cache.get(str(linked_from.resolve())) if linked_from else None
+    prev_known = prev_entry.get("files", {}) if isinstance(prev_entry, dict) else {}
+    records = {}
+    for rel, digest in manifest["files"].items():
+        rec = [*_stamp((folder / rel).stat()), digest]
+        if rel in hashed:
+            records[rel] = rec
+        elif rel in linked:
+            old = prev_known.get(rel)
+            if old and len(old) == 5 and [old[0], old[1], old[3], old[4]] == [rec[0], rec[1], rec[3], rec[4]]:
+                records[rel] = rec
+                prev_known[rel] = rec
+    cache[str(folder.resolve())] = {"manifest": _stamp((folder / MANIFEST).stat()), "files": records}
+    try:
+        write_json(cache_path, cache)
+    except OSError:
+        pass
