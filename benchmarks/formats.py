@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import copy_package  # noqa: E402
 from fixtures.make_formats import html_page, soffice  # noqa: E402
 from fixtures.make_synthetic import SOURCE, join, split  # noqa: E402
-from powerlist.ingest.cells import normalize_paragraphs  # noqa: E402
+from powerlist.document.cells import normalize_paragraphs  # noqa: E402
 from powerlist.ingest.convert import convert  # noqa: E402
 from powerlist.ingest.readers import read_grid  # noqa: E402
 from powerlist.ingest.run import ingest_document  # noqa: E402

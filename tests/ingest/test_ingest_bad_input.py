@@ -100,14 +100,17 @@ def test_xlsx_error_names_the_cell(package_copy: Path, tmp_path: Path):
         f"error: {doc}: cell B6 (权力分类): unknown 权力分类 '行政命令', expected one of {CATEGORIES}")
 
 
-def test_docx_row_with_merged_data_cells_names_the_table_row(package_copy: Path, tmp_path: Path):
+def test_docx_data_cell_merged_across_columns_is_refused_naming_the_cell(package_copy: Path, tmp_path: Path):
     doc = render_office(ListView(Package(package_copy, "working"), "450325-baomi"), "docx", tmp_path / "bad.docx")
     d = docx.Document(str(doc))
     table = d.tables[0]
     table.cell(3, 3).merge(table.cell(3, 4))  # 子项名称 and 实施主体 of 序号 2 become one cell
     d.save(str(doc))
-    line = ingest_fails(package_copy, doc)
-    assert line.startswith(f"error: {doc}: table row 4 column 1: data row 2 (序号 2) has 12 cells, expected 13 (")
+    # The merged cell holds the 实施主体 text in the 子项名称 position: which column it belongs to
+    # cannot be known, so the document is refused naming the cell and both columns.
+    assert ingest_fails(package_copy, doc) == (
+        f"error: {doc}: table row 4 column 4: a data cell merged across the columns 子项名称 and 实施主体 "
+        "('中共兴安县委员会办公室（兴安县国家保密局'); split it so each column has its own cell")
 
 
 def test_document_naming_no_list_is_refused(package_copy: Path, tmp_path: Path):

@@ -20,7 +20,7 @@ from powerlist.cli import app
 from powerlist.diff.report import diff_packages
 from powerlist.errors import PowerlistError
 from powerlist.ingest import convert
-from powerlist.ingest.cells import normalize_paragraphs
+from powerlist.document.cells import normalize_paragraphs
 from powerlist.ingest.listmeta import read_meta
 from powerlist.ingest.parse import parse_grid
 from powerlist.ingest.radicals import EQUIVALENT_IDEOGRAPH, unify_radicals

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import CATALOG_TXT, XINGAN_TXT, list_rows
 from powerlist.cli import app
-from powerlist.ingest.cells import normalize_paragraphs
+from powerlist.document.cells import normalize_paragraphs
 from powerlist.ingest.readers import read_grid
 from powerlist.ingest.run import ingest_document
 from powerlist.package import Package
@@ -79,19 +79,21 @@ def test_xlsx_header_is_two_rows_with_merged_cells(package_copy: Path, tmp_path:
     assert ws.column_dimensions["F"].width > ws.column_dimensions["A"].width
 
 
-def test_vertically_merged_docx_cell_is_read_once(package_copy: Path, tmp_path: Path):
+def test_docx_cell_merged_down_gives_each_row_its_value(package_copy: Path, tmp_path: Path):
     out = render_office(ListView(Package(package_copy, "working"), "450325-baomi"), "docx", tmp_path / "x.docx")
     document = docx.Document(str(out))
     table = document.tables[0]
     merged = table.cell(2, 12).merge(table.cell(3, 12))  # 备注 of 序号 1 and 2 (synthetic edit)
     merged.paragraphs[0].add_run("合并备注（synthetic）")
     document.save(str(out))
-    rows = read_grid(out).rows
-    assert rows[0][12].text == "合并备注（synthetic）"
-    assert rows[1][12].text == ""
+    grid = read_grid(out)
+    assert [r[12].text for r in grid.rows[:2]] == ["合并备注（synthetic）"] * 2
+    assert grid.rows[1][12].at == "table row 4 column 13"
+    # One merged cell in the document, placed in two rows: counted once.
+    assert grid.cells_read == grid.cells_placed
 
 
-def test_merged_xlsx_cells_are_read_once(package_copy: Path, tmp_path: Path):
+def test_xlsx_cell_merged_down_gives_each_row_its_value(package_copy: Path, tmp_path: Path):
     out = render_office(ListView(Package(package_copy, "working"), "catalog-baomi"), "xlsx", tmp_path / "x.xlsx")
     wb = openpyxl.load_workbook(out)
     ws = wb.active
@@ -99,7 +101,7 @@ def test_merged_xlsx_cells_are_read_once(package_copy: Path, tmp_path: Path):
     ws.merge_cells("I5:I6")  # 备注 of 序号 1 and 2
     wb.save(out)
     grid = read_grid(out)
-    assert [r[8].text for r in grid.rows[:2]] == ["合并备注（synthetic）", ""]
+    assert [r[8].text for r in grid.rows[:2]] == ["合并备注（synthetic）"] * 2
     assert grid.rows[1][8].at == "cell I6"
 
 

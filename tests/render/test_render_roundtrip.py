@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from conftest import CATALOG_TXT, ROOT, XINGAN_TXT
 from powerlist.cli import app
-from powerlist.ingest.cells import normalize_paragraphs
+from powerlist.document.cells import normalize_paragraphs
 from powerlist.ingest.grid import split_cells
 
 

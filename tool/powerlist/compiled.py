@@ -190,16 +190,51 @@ def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package, db: str | None 
                         f"FROM {at}main.{ident(name)}")
 
 
+# The compiled files of a province-scale package are hundreds of MB each: keep the cache under a
+# cap (POWERLIST_CACHE_MB overrides), dropping the least recently used first.
+CACHE_CAP_MB = 4096
+
+
+def cache_cap_bytes() -> int:
+    return int(float(os.environ.get("POWERLIST_CACHE_MB") or CACHE_CAP_MB) * 1024 * 1024)
+
+
+def evict(folder: Path, keep: Path) -> list[Path]:
+    """Remove what the cache no longer needs, after `keep` was built: the other compiled states
+    of the same target (an edited working state, a deleted and re-made folder) and, while the
+    cache is over its cap, the least recently used files. Returns the removed files."""
+    removed = []
+    label = keep.name.rsplit("-", 1)[0]
+    files = [p for p in folder.glob("*.duckdb") if p != keep]
+    for p in files:
+        if p.name.rsplit("-", 1)[0] == label:
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    rest = sorted((p for p in files if p not in removed and p.exists()), key=lambda p: p.stat().st_mtime_ns)
+    total = keep.stat().st_size + sum(p.stat().st_size for p in rest)
+    cap = cache_cap_bytes()
+    for p in rest:
+        if total <= cap:
+            break
+        total -= p.stat().st_size
+        p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
 def compile_package(pkg: Package, root: Path) -> Path:
     """Path of the package's compiled .duckdb file, building it (atomically) if not cached."""
     target = cache_dir(root) / f"{pkg.label.replace('/', '_')}-{package_key(pkg)}.duckdb"
     if target.exists():
+        os.utime(target)  # the eviction's "recently used"
         return target
 
     def build(con: duckdb.DuckDBPyConnection) -> None:
         load_tables(con, pkg)
         add_row_hashes(con, pkg)
-    return build_atomically(target, build, [pkg.path])
+    build_atomically(target, build, [pkg.path])
+    evict(target.parent, target)
+    return target
 
 
 def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:

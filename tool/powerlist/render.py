@@ -6,10 +6,12 @@ the proof that normalization lost nothing.
 
 from __future__ import annotations
 
+import json
+
 from .errors import PowerlistError
-from .ingest.cells import join_responsible
-from .ingest.citations import render_citations
-from .ingest.layout import CATALOG, HEADER_ROW1, JURISDICTION, Layout
+from .document.cells import join_responsible
+from .document.citations import render_citations
+from .document.layout import CATALOG, HEADER_ROW1, JURISDICTION, Layout
 from .package import Package
 
 
@@ -86,6 +88,19 @@ class ListView:
         }
         return [cells[c] for c in self.layout.columns]
 
+    @property
+    def extra_labels(self) -> list[str]:
+        """Columns the document had beyond the layout's (items.extra), in their first order."""
+        labels: dict[str, None] = {}
+        for item in self.items:
+            for label in json.loads(item.get("extra") or "{}"):
+                labels.setdefault(label)
+        return list(labels)
+
+    def extra_cells(self, item: dict) -> list[str]:
+        values = json.loads(item.get("extra") or "{}")
+        return [values.get(label, "") for label in self.extra_labels]
+
     def header_rows(self) -> list[list[str]]:
         return [list(HEADER_ROW1), list(self.layout.header_row2)]
 
@@ -95,6 +110,12 @@ class ListView:
 
 def render_text(view: ListView) -> str:
     """The sources' text layout: title, then each cell on a TAB line, paragraphs blank-line separated."""
+    if view.extra_labels:
+        # The text layout has the official columns only: printing it would drop these in silence.
+        raise PowerlistError(
+            f"{view.list['list_id']}: has columns beyond the official layout ({'、'.join(view.extra_labels)}); "
+            "render --format docx or xlsx writes them"
+        )
     lines = [view.list["title"], ""]
     for row in view.header_rows() + view.data_rows():
         for cell in row:

@@ -23,6 +23,7 @@ WIDTHS = {
     "undertaking_unit": 6, "setting_bases": 34, "steps": 30, "step_bases": 34, "cases": 28,
     "case_bases": 34, "exemptions": 14, "remark": 5,
 }
+EXTRA_WIDTH = 8
 
 
 def title_lines(lst: dict) -> list[str]:
@@ -42,11 +43,33 @@ def title_lines(lst: dict) -> list[str]:
     return lines
 
 
+# Columns whose equal values in consecutive rows are written as one cell merged down (a 项目名称
+# shared by its 子项 rows, a 实施依据 shared by several items); ingest gives each row the value.
+MERGE_DOWN = ("name", "setting_bases")
+
+
 def header_spans(view: ListView) -> list[tuple[str, int, int]]:
-    """First header row as (label, first column, last column), 0-based."""
-    cols = view.layout.columns
-    n, k = len(cols), cols.index("steps")
-    return [("序号", 0, 0), ("权力分类", 1, 1), ("权力清单", 2, k - 1), ("责任清单", k, n - 2), ("备注", n - 1, n - 1)]
+    """First header row as (label, first column, last column), 0-based; extra columns after 备注."""
+    n = len(view.layout.columns)
+    return view.layout.header_spans() + [(label, n + i, n + i) for i, label in enumerate(view.extra_labels)]
+
+
+def merge_runs(view: ListView, data: list[list[str]]) -> list[tuple[int, int, int]]:
+    """(column, first data row, last data row) of each run of equal non-empty cells to merge down."""
+    runs = []
+    for c in (view.layout.columns.index(name) for name in MERGE_DOWN if name in view.layout.columns):
+        start = 0
+        for i in range(1, len(data) + 1):
+            if i == len(data) or data[i][c] != data[start][c] or not data[start][c]:
+                if i - 1 > start:
+                    runs.append((c, start, i - 1))
+                start = i
+    return runs
+
+
+def office_rows(view: ListView) -> list[list[str]]:
+    """The data rows as written: the layout's cells, then the extra columns' cells."""
+    return [cells + view.extra_cells(item) for item, cells in zip(view.items, view.data_rows())]
 
 
 def second_row(view: ListView) -> list[str]:
@@ -79,6 +102,7 @@ def _repeat_header(row) -> None:
 def docx_bytes(view: ListView) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.table import _Cell
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
@@ -104,21 +128,24 @@ def docx_bytes(view: ListView) -> bytes:
         run.bold = is_title
         run.font.size = Pt(16 if is_title else 12)
 
-    cols = view.layout.columns
-    data = view.data_rows()
-    table = document.add_table(rows=2 + len(data), cols=len(cols))
+    cols = view.layout.columns + [f"extra:{label}" for label in view.extra_labels]
+    data = office_rows(view)
+    # The header is merged while the table has only its two rows, and data rows are added after:
+    # python-docx's table.cell() walks the whole table on every call.
+    table = document.add_table(rows=2, cols=len(cols))
     table.style = "Table Grid"
     table.autofit = False
     usable = section.page_width - section.left_margin - section.right_margin
-    total = sum(WIDTHS[c] for c in cols)
-    for j, c in enumerate(cols):
-        width = int(usable * WIDTHS[c] / total)
+    total = sum(WIDTHS.get(c, EXTRA_WIDTH) for c in cols)
+    widths = [int(usable * WIDTHS.get(c, EXTRA_WIDTH) / total) for c in cols]
+    for j, width in enumerate(widths):
+        table.columns[j].width = width  # the grid: rows added later take their widths from it
         for row in table.rows:
             row.cells[j].width = width
     for label, first, last in header_spans(view):
         top = table.cell(0, first)
         merged = top.merge(table.cell(0, last)) if last > first else top
-        if label in ("序号", "权力分类", "备注"):
+        if last == first:
             merged = merged.merge(table.cell(1, first))
         _fill(merged, label, bold=True, center=True)
     for j, label in enumerate(second_row(view)):
@@ -126,10 +153,18 @@ def docx_bytes(view: ListView) -> bytes:
             _fill(table.cell(1, j), label, bold=True, center=True)
     _repeat_header(table.rows[0])
     _repeat_header(table.rows[1])
-    for i, cells in enumerate(data, start=2):
-        row = table.rows[i]
+    runs = merge_runs(view, data)
+    covered = {(i, c) for c, first, last in runs for i in range(first + 1, last + 1)}
+    body = []
+    for i, cells in enumerate(data):
+        row = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
         for j, text in enumerate(cells):
-            _fill(row.cells[j], text, center=cols[j] == "seq")
+            row[j].width = widths[j]
+            if (i, j) not in covered:
+                _fill(row[j], text, center=cols[j] == "seq")
+        body.append(row)
+    for c, first, last in runs:
+        body[first][c].merge(body[last][c])
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
@@ -147,7 +182,7 @@ def xlsx_bytes(view: ListView) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    cols = view.layout.columns
+    cols = view.layout.columns + [f"extra:{label}" for label in view.extra_labels]
     n = len(cols)
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -187,13 +222,19 @@ def xlsx_bytes(view: ListView) -> bytes:
             put(h + 1, j, label, center, bold=True)
     ws.row_dimensions[h + 1].height = 45
     for j, c in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = WIDTHS[c] * 1.2
-    for i, cells in enumerate(view.data_rows(), start=h + 2):
-        for j, (c, text) in enumerate(zip(cols, cells), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = WIDTHS.get(c, EXTRA_WIDTH) * 1.2
+    data = office_rows(view)
+    runs = merge_runs(view, data)
+    covered = {(i, c) for c, first, last in runs for i in range(first + 1, last + 1)}
+    for i, cells in enumerate(data):
+        r = h + 2 + i
+        for j, (c, text) in enumerate(zip(cols, cells)):
             value = int(text) if c == "seq" and text.isdigit() else text
-            put(i, j, value, center if c in ("seq", "category") else wrap_top)
-        needed = max(_lines_needed(t, int(WIDTHS[c] * 1.2)) for c, t in zip(cols, cells))
-        ws.row_dimensions[i].height = min(409, 14 * needed)  # 409 pt is Excel's row height limit
+            put(r, j + 1, None if (i, j) in covered else value, center if c in ("seq", "category") else wrap_top)
+        needed = max(_lines_needed(t, int(WIDTHS.get(c, EXTRA_WIDTH) * 1.2)) for c, t in zip(cols, cells))
+        ws.row_dimensions[r].height = min(409, 14 * needed)  # 409 pt is Excel's row height limit
+    for c, first, last in runs:
+        ws.merge_cells(start_row=h + 2 + first, start_column=c + 1, end_row=h + 2 + last, end_column=c + 1)
     ws.freeze_panes = ws.cell(row=h + 2, column=1)
     ws.print_title_rows = f"{h}:{h + 1}"
     ws.page_setup.orientation = "landscape"

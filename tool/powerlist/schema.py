@@ -41,8 +41,20 @@ def load_schema(schemas_dir: Path, name: str) -> TableSchema:
         return TableSchema(name, json.load(fh))
 
 
+_SCHEMAS: dict[tuple, dict[str, TableSchema]] = {}
+
+
 def load_schemas(schemas_dir: Path) -> dict[str, TableSchema]:
-    """Every table schema in the folder, known tables first in dependency order."""
-    found = {p.stem for p in schemas_dir.glob("*.json")}
-    ordered = [t for t in TABLES if t in found] + sorted(found - set(TABLES))
-    return {name: load_schema(schemas_dir, name) for name in ordered}
+    """Every table schema in the folder, known tables first in dependency order.
+
+    Parsed once per state of the folder's files (a command asks for them many times; an edited
+    or replaced schema file has another size, mtime or inode, and is read again)."""
+    files = sorted(schemas_dir.glob("*.json"))
+    key = (str(schemas_dir), *((p.name, st.st_size, st.st_mtime_ns, st.st_ino) for p in files for st in [p.stat()]))
+    if key not in _SCHEMAS:
+        if len(_SCHEMAS) > 16:
+            _SCHEMAS.clear()
+        found = {p.stem for p in files}
+        ordered = [t for t in TABLES if t in found] + sorted(found - set(TABLES))
+        _SCHEMAS[key] = {name: load_schema(schemas_dir, name) for name in ordered}
+    return dict(_SCHEMAS[key])

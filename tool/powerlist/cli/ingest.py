@@ -34,3 +34,4 @@ def ingest(ctx: typer.Context, doc: Path = typer.Argument(..., help="The list do
     say(", ".join(f"{k} {v}" for k, v in report.counts.items()))
     for note in report.notes:
         say(note)
+    say(report.accounting)

@@ -10,14 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import PowerlistError
-from .layout import Layout, detect_layout
+from ..document.layout import Layout, detect_layout
 
 
-@dataclass
+@dataclass(eq=False)
 class Cell:
     text: str
     line: int  # 1-based line where the cell starts (docx/xlsx: the table or sheet row)
     locator: str | None = None  # docx/xlsx readers name the cell instead, e.g. "cell G12"
+    # A grid position covered by a merged cell: "down" (by the cell above) or "right" (by the
+    # cell to the left), with origin = the cell that holds the text. Such a position has text "".
+    covered: str = ""
+    origin: "Cell | None" = None
 
     @property
     def at(self) -> str:
@@ -27,12 +31,22 @@ class Cell:
 
 @dataclass
 class Grid:
-    """What every reader (text, docx, xlsx) produces."""
+    """What every reader (text, docx, xlsx) produces: rows in the layout's column order.
+
+    cells_read counts the non-empty cells of the document's list table(s) (header, data, a
+    summary table), cells_placed those that landed in a column (or the header, or were checked
+    as the summary); tabular.py refuses the document when they differ, so they are always equal.
+    """
 
     name: str
     layout: Layout
     preamble: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    extra_labels: list[str] = field(default_factory=list)   # columns no synonym knows, in order
+    extras: list[list[Cell]] = field(default_factory=list)  # per row, aligned to extra_labels
+    cells_read: int = 0
+    cells_placed: int = 0
+    notes: list[str] = field(default_factory=list)          # what the reader saw and did, in Chinese
 
 
 def split_cells(text: str) -> tuple[list[str], list[Cell]]:
@@ -67,6 +81,11 @@ def read_text_grid(text: str, name: str) -> Grid:
         rows.append(row)
     grid = Grid(name, layout, preamble, rows)
     check_rows(grid)
+    # Every cell after the preamble is a header cell or one of a row's cells, by construction.
+    grid.cells_read = sum(1 for c in cells if c.text)
+    grid.cells_placed = sum(1 for c in cells[:layout.header_cells] if c.text) + \
+        sum(1 for row in rows for c in row if c.text)
+    grid.extras = [[] for _ in rows]
     return grid
 
 

@@ -38,8 +38,15 @@ class CatalogCitation:
     quoted: str
 
 
+# A heading over one table per 权力分类 (一、行政强制): stands above the table, is not the title.
+CATEGORY_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*(行政|其他)[\u4e00-\u9fff]{2,6}$")
+
+
 def _lines(preamble: list[str]) -> list[tuple[int, str]]:
-    return [(i, line.strip()) for i, line in enumerate(preamble, start=1) if line.strip()]
+    lines = [(i, line.strip()) for i, line in enumerate(preamble, start=1) if line.strip()]
+    while lines and CATEGORY_HEADING.match(lines[-1][1]):
+        lines.pop()
+    return lines
 
 
 def read_meta(preamble: list[str], kind: str) -> ListMeta:

@@ -5,11 +5,12 @@ Nothing here knows about ids or files; match.py gives ids and tables.py flattens
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from ..errors import PowerlistError
-from .cells import normalize_paragraphs, split_entries, split_responsible, split_step_name
-from .citations import parse_citations
+from ..document.cells import normalize_paragraphs, split_entries, split_responsible, split_step_name
+from ..document.citations import parse_citations
 from .grid import Cell, Grid
 
 CATEGORIES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查",
@@ -38,6 +39,10 @@ def where(grid: Grid, cell: Cell, column: str) -> str:
 
 def parse_grid(grid: Grid) -> ParsedList:
     items = [parse_row(grid, dict(zip(grid.layout.columns, row))) for row in grid.rows]
+    for item, extra in zip(items, grid.extras):
+        # Columns no synonym knows are kept as printed, in the document's order; empty ones are not.
+        kept = {label: normalize_paragraphs(c.text) for label, c in zip(grid.extra_labels, extra) if c.text.strip()}
+        item.fields["extra"] = json.dumps(kept, ensure_ascii=False) if kept else None
     seen: dict[int, int] = {}
     for item, row in zip(items, grid.rows):
         seq = item.fields["seq"]
@@ -94,7 +99,14 @@ def parse_levels(grid: Grid, cell: Cell) -> dict:
 
 def parse_numbered(grid: Grid, cell: Cell, column: str, with_name: bool) -> list[dict]:
     """Steps (with a name before the colon) or accountability cases."""
-    _, entries = split_entries(cell.text)
+    intro, entries = split_entries(cell.text)
+    if intro and with_name:
+        # Only 追责情形 has a lead-in sentence (kept in accountability_intro); text before the
+        # first numbered 责任事项 would have nowhere to go.
+        raise PowerlistError(
+            f"{where(grid, cell, column)}: text {intro[:20]!r} before the first numbered entry (1．); "
+            "number it or move it to 备注"
+        )
     rows, seen = [], set()
     for e in entries:
         if e.sub is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import PowerlistError
 from .grid import Cell, Grid
-from .layout import header_key
+from ..document.columns import header_key
 from .protected import refuse
 from .radicals import unify_radicals
 from .tabular import grid_from_rows

@@ -34,6 +34,17 @@ class IngestReport:
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     how: str = ""   # how the list was chosen: same title, --list, new jurisdiction …
+    cells_read: int = 0      # non-empty cells of the document's list table(s)
+    cells_placed: int = 0    # of those, the cells that landed in a table (always all: see tabular.py)
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def accounting(self) -> str:
+        """The ingest's closing line: what was read and that all of it was placed."""
+        items = len(self.matches)
+        if self.cells_placed == self.cells_read:
+            return f"读取 {items} 项事项、{self.cells_read} 个非空单元格，全部入表"
+        return f"读取 {items} 项事项、{self.cells_read} 个非空单元格，入表 {self.cells_placed} 个"
 
 
 def store_source(root: Path, doc: Path) -> Path:
@@ -126,6 +137,9 @@ def _ingest(root: Path, doc: Path, grid, list_id: str | None) -> IngestReport:
     stored = store_source(root, doc)
     report = IngestReport(chosen, is_new, parsed.kind, meta.title, stored.relative_to(root.resolve()).as_posix())
     report.how = how
+    report.cells_read, report.cells_placed = grid.cells_read, grid.cells_placed
+    report.extra_columns = list(grid.extra_labels)
+    report.notes.extend(grid.notes)
     if county:
         report.notes.append(f"jurisdiction: {county['city_name']}{county['name']} {county['code']} (named in the {county_where})")
     if is_new:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import PowerlistError
 from .grid import Cell, Grid
-from .layout import header_key
+from ..document.columns import header_key
 from .tabular import grid_from_rows
 
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)

@@ -19,13 +19,10 @@ class HeaderCell:
 def header_cells(view: ListView) -> list[HeaderCell]:
     """序号, 权力分类 and 备注 span both rows; 权力清单 spans the power columns up to 责任事项,
     责任清单 the responsibility columns after it — as in the printed documents."""
-    top, second = view.header_rows()
-    columns = view.layout.columns
-    n = len(columns)
-    split = columns.index("steps")
-    spans = [(0, 1), (1, 1), (2, split - 2), (split, n - 1 - split), (n - 1, 1)]
+    second = view.header_rows()[1]
     cells = []
-    for label, (start, width) in zip(top, spans):
+    for label, start, last in view.layout.header_spans():
+        width = last - start + 1
         if width == 1 and not second[start]:
             cells.append(HeaderCell(0, start, 2, 1, label))
         else:

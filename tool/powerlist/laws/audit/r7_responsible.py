@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from ...ingest.layout import LAYOUTS, header_key
+from ...document.columns import header_key
+from ...document.layout import LAYOUTS
 from .data import AuditData
 from .model import Finding
 

@@ -16,7 +16,45 @@ from .cells import Entry, split_entries
 LAW_TYPES = ["法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "规范性文件"]
 
 CN_NUM = "〇零一二三四五六七八九十百千"
-HEADER = re.compile(r"^【(?P<type>[^】]*)】《(?P<title>[^》]+)》(?:（(?P<doc>[^（）]*)）)?")
+LAW_TYPE = re.compile(r"^【(?P<type>[^】]*)】")
+LAW_DOC = re.compile(r"（(?P<doc>[^（）]*)）")
+
+
+@dataclass
+class Header:
+    """`【type】《title》（doc）` at the start of a citation; end = where the provisions start."""
+
+    type: str
+    title: str
+    doc: str | None
+    end: int
+
+
+def book_title(text: str, start: int) -> int | None:
+    """End (after the closing 》) of the book title opening at text[start] == 《, nesting kept whole:
+    《广西壮族自治区实施《中华人民共和国保守国家秘密法》办法》 and 《…〈…〉…》 are one title each."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in "《〈":
+            depth += 1
+        elif ch in "》〉":
+            depth -= 1
+            if depth == 0:
+                return i + 1 if ch == "》" else None
+    return None
+
+
+def parse_header(body: str) -> Header | None:
+    m = LAW_TYPE.match(body)
+    if not m or not body.startswith("《", m.end()):
+        return None
+    end = book_title(body, m.end())
+    if end is None:
+        return None
+    doc = LAW_DOC.match(body, end)
+    return Header(m.group("type"), body[m.end() + 1:end - 1], doc.group("doc") if doc else None,
+                  doc.end() if doc else end)
 PROVISION = re.compile(
     rf"(?:^|(?<=。)|(?<=\n))[ \u3000]*"
     rf"(?P<chapter>第[{CN_NUM}]+章)?(?P<article>第[{CN_NUM}]+条)(?P<paragraph>第[{CN_NUM}]+款)?：",
@@ -73,19 +111,19 @@ def _parse_entry(entry: Entry, earlier: list[Provision], where: str) -> list[Pro
     same = SAME_AS.match(entry.body)
     if same:
         return _resolve_same_as(entry, same, earlier, where)
-    head = HEADER.match(entry.body)
+    head = parse_header(entry.body)
     if not head:
         raise CitationError(
             f"{where}: citation {entry.label or '(unlabeled)'} {entry.body[:24]!r}: "
             "expected 【type】《title》 or 同N"
         )
-    law_type = head.group("type")
+    law_type = head.type
     if law_type not in LAW_TYPES:
         raise CitationError(
             f"{where}: citation {entry.label}: unknown law type 【{law_type}】, expected one of "
             + "、".join(LAW_TYPES)
         )
-    rest = entry.body[head.end():]
+    rest = entry.body[head.end:]
     starts = list(PROVISION.finditer(rest))
     if not starts or starts[0].start() != 0:
         # No article printed, or text before the first article: keep it as one provision.
@@ -102,8 +140,8 @@ def _parse_entry(entry: Entry, earlier: list[Provision], where: str) -> list[Pro
             num=entry.num,
             sub=entry.sub,
             law_type=law_type,
-            law_title=head.group("title"),
-            law_doc=head.group("doc"),
+            law_title=head.title,
+            law_doc=head.doc,
             chapter=m.group("chapter") if m else None,
             article=m.group("article") if m else None,
             article_no=chinese_number(m.group("article")) if m else None,

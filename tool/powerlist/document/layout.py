@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..errors import PowerlistError
+from .columns import COLUMN_TITLES, header_key
 
 HEADER_ROW1 = ["序号", "权力分类", "权力清单", "责任清单", "备注"]
-
-
-# How the documents name each column, for messages to the people who edit them.
-COLUMN_TITLES = {
-    "seq": "序号", "category": "权力分类", "name": "项目名称", "sub_name": "子项名称", "levels": "实施层级",
-    "implementing_body": "实施主体", "undertaking_unit": "承办的内设机构", "setting_bases": "设定/实施依据",
-    "steps": "责任事项", "step_bases": "责任事项依据", "cases": "追责情形", "case_bases": "追责依据",
-    "exemptions": "免责事项", "remark": "备注",
-}
 
 
 @dataclass(frozen=True)
@@ -28,6 +19,13 @@ class Layout:
     @property
     def column_titles(self) -> str:
         return "、".join(COLUMN_TITLES[c] for c in self.columns)
+
+    def header_spans(self) -> list[tuple[str, int, int]]:
+        """The first header row as (label, first column, last column), 0-based: 序号, 权力分类 and
+        备注 stand over one column each (merged down over both rows), 权力清单 over the power
+        columns up to 责任事项, 责任清单 over the responsibility columns from it to 备注."""
+        n, k = len(self.columns), self.columns.index("steps")
+        return [("序号", 0, 0), ("权力分类", 1, 1), ("权力清单", 2, k - 1), ("责任清单", k, n - 2), ("备注", n - 1, n - 1)]
 
     @property
     def header_cells(self) -> int:
@@ -49,11 +47,6 @@ JURISDICTION = Layout(
 )
 
 LAYOUTS = [CATALOG, JURISDICTION]
-
-
-def header_key(label: str) -> str:
-    """Header labels compare without whitespace and with one width of parentheses."""
-    return re.sub(r"\s+", "", label).replace("(", "（").replace(")", "）")
 
 
 def detect_layout(cells, name: str) -> Layout:
