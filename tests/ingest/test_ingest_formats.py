@@ -166,7 +166,7 @@ def test_html_page_encodings(tmp_path: Path):
         read_grid(tmp_path / "wrong.html")
 
 
-def test_html_rowspan_below_a_data_cell_is_an_empty_cell(tmp_path: Path):
+def test_html_rowspan_gives_its_value_to_each_row_it_spans(tmp_path: Path):
     from fixtures.make_formats import html_page
 
     page = html_page(ListView(open_target(ROOT, "2022"), "450325-baomi"))
@@ -177,8 +177,10 @@ def test_html_rowspan_below_a_data_cell_is_an_empty_cell(tmp_path: Path):
     rows[first + 1] = rows[first + 1][: rows[first + 1].rindex("<td>")] + "</tr>\n"
     (tmp_path / "merged.html").write_text("<tr>".join(rows), encoding="gbk")
     grid = read_grid(tmp_path / "merged.html")
-    assert [r[12].text for r in grid.rows[:2]] == ["合并备注（synthetic）", ""]
+    # As for a Word cell merged down (the shared reading in tabular.py): each row gets the value.
+    assert [r[12].text for r in grid.rows[:2]] == ["合并备注（synthetic）", "合并备注（synthetic）"]
     assert grid.rows[1][12].at == "table row 4 column 13"
+    assert grid.cells_read == read_grid(XINGAN_TXT).cells_read + 1  # the one cell, counted once
 
 
 REFUSALS = {

@@ -73,6 +73,8 @@ class _PdfCell:
     row: int
     col: int
     parts: list[tuple[list[_Line], float]] = field(default_factory=list)
+    covered: str = ""                   # "down"/"right": a position a merged cell covers (grid.Cell)
+    origin: "_PdfCell | None" = None
 
     def text(self) -> str:
         lines = [(line, right) for lines, right in self.parts + [(self.lines, self.right)] for line in lines]
@@ -162,8 +164,13 @@ def _page_table(page, pageno: int):
         for c, box in enumerate(row.cells, start=1):
             if box is None:
                 if _covered_across(row.cells, c - 1, xs):
-                    continue  # a cell merged across: one cell, as in the Word reader
-                cells.append(_PdfCell([], 0.0, 0.0, pageno, r, c))  # below a cell merged down: empty
+                    left = cells[-1] if cells else None
+                    cells.append(_PdfCell([], 0.0, 0.0, pageno, r, c, covered="right",
+                                          origin=(left.origin or left) if left else None))
+                else:
+                    above = rows[-1][c - 1] if rows and c - 1 < len(rows[-1]) else None
+                    cells.append(_PdfCell([], 0.0, 0.0, pageno, r, c, covered="down",
+                                          origin=(above.origin or above) if above else None))
                 continue
             lines = _lines_of(by_box[box])
             cells.append(_PdfCell(lines, box[2], box[0], pageno, r, c))
@@ -227,8 +234,21 @@ def read_pdf_grid(path: Path) -> Grid:
         if not rows:
             # No ruling lines anywhere: the table is laid out by column positions alone.
             preamble, rows = _positional(pdf, name)
-    grid_rows = [[Cell(c.text(), c.row, f"page {c.page} row {c.row} column {c.col}") for c in row] for row in rows]
-    return grid_from_rows(name, preamble, grid_rows, "page 1")
+    return grid_from_rows(name, preamble, _grid_cells(rows), "page 1")
+
+
+def _grid_cells(rows: list[list[_PdfCell]]) -> list[list[Cell]]:
+    made: dict[int, Cell] = {}
+    out = []
+    for row in rows:
+        cells = []
+        for c in row:
+            cell = Cell("" if c.covered else c.text(), c.row, f"page {c.page} row {c.row} column {c.col}", c.covered,
+                        made.get(id(c.origin)) if c.origin is not None else None)
+            made[id(c)] = cell
+            cells.append(cell)
+        out.append(cells)
+    return out
 
 
 PAGE_NUMBER = re.compile(r"[\s\-—－–第页共/\d]*")
@@ -354,9 +374,12 @@ def _positional(pdf, name: str) -> tuple[list[str], list[list[_PdfCell]]]:
         for r, (y0, y1) in enumerate(bands, start=1):
             in_band = [c for c in chars if y0 <= c["top"] < y1]
             if r == 1 and header is not None:
-                words = _words(header)
-                page_rows.append([_PdfCell([_line(w)], float("inf"), 0.0, pageno, 1, i)
-                                  for i, w in enumerate(words, start=1)])
+                # The first header line, each label in the column its first character stands in
+                # (group labels such as 权力清单 land in one of the columns they head).
+                row1 = [_PdfCell([], float("inf"), 0.0, pageno, 1, i + 1) for i in range(len(cols))]
+                for w in _words(header):
+                    row1[column_of(w[0])].lines.append(_line(w))
+                page_rows.append(row1)
                 continue
             if not in_band and (r > 2 or header is None) and y1 == float("inf"):
                 continue

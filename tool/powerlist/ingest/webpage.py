@@ -2,8 +2,8 @@
 
 The list is the first <table> with a row whose first cell is 序号; text before it (block by block)
 is the preamble, so the page's title block reads like a Word document's paragraphs. rowspan and
-colspan are expanded the way the Word reader flattens merged cells: a cell spanning columns is
-one cell, the rows below a cell spanning rows hold an empty cell there, so no text is duplicated.
+colspan are expanded the way the Word reader does: every grid position is a Cell, those a span
+covers marked covered with the spanning cell as origin, so no text is counted twice.
 """
 
 from __future__ import annotations
@@ -78,25 +78,29 @@ def _lines(el, stop=None) -> list[str]:
 
 
 def table_rows(table) -> list[list[Cell]]:
+    """Grid-aligned rows; positions covered by a rowspan/colspan are Cells marked covered, with
+    the spanning cell as origin (the Word reader's contract, grid.Cell)."""
     rows: list[list[Cell]] = []
-    below: dict[int, int] = {}  # grid column → rows still covered by a rowspan from above
+    below: dict[int, tuple[int, Cell]] = {}  # grid column → (rows still covered, the spanning cell)
     for r, tr in enumerate(_rows_of(table), start=1):
         cells: list[Cell] = []
-        col = 1
-        tds = [td for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
-        queue = list(tds)
-        while queue or below.get(col, 0) > 0:
-            if below.get(col, 0) > 0:
-                below[col] -= 1
-                cells.append(Cell("", r, f"table row {r} column {col}"))
-                col += 1
+        queue = [td for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
+        while queue or below.get(len(cells) + 1, (0, None))[0] > 0:
+            col = len(cells) + 1
+            left, origin = below.get(col, (0, None))
+            if left > 0:
+                below[col] = (left - 1, origin)
+                cells.append(Cell("", r, f"table row {r} column {col}", "down", origin))
                 continue
             td = queue.pop(0)
             span, down = _span(td, "colspan"), _span(td, "rowspan")
-            cells.append(Cell("\n".join(_lines(td)), r, f"table row {r} column {col}"))
+            cell = Cell("\n".join(_lines(td)), r, f"table row {r} column {col}")
+            cells.append(cell)
+            for k in range(1, span):
+                cells.append(Cell("", r, f"table row {r} column {col + k}", "right", cell))
             if down > 1:
-                below[col] = down - 1
-            col += span
+                for k in range(span):
+                    below[col + k] = (down - 1, cell)
         rows.append(cells)
     return rows
 
