@@ -140,7 +140,7 @@ def test_pdf_rows_cut_by_page_breaks_are_joined(formats: Path):
     with pdfplumber.open(formats / "450325-baomi.pdf") as pdf:
         pages = len(pdf.pages)
         headers = sum(1 for p in pdf.pages if "序号" in (p.extract_text() or ""))
-    assert pages > 5 and headers == pages  # five items over many pages, the header on each
+    assert pages > 3 and headers == pages  # five items over several pages, the header on each
     grid = read_grid(formats / "450325-baomi.pdf")
     assert [row[0].text for row in grid.rows] == ["1", "2", "3", "4", "5"]
     assert grid.rows[0][0].at == "page 1 row 3 column 1"

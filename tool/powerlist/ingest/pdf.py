@@ -34,9 +34,9 @@ from .tabular import grid_from_rows
 # first unit of a line is what had to move down together.
 CLOSING = set("）)]｝}〕】》」』〉”’。，、；：！？…—·%％")
 OPENING = set("（([｛{〔【《「『〈“‘")
-# What starts a paragraph in these lists: an entry number (cells.py's labels) or, after a 。, an
-# article of a cited law (第四十五条：…).
-PARAGRAPH_START = re.compile(r"\d+(?:[—－-]\d+)?[．.]|第[一二三四五六七八九十百零〇]+条")
+# What starts a paragraph in these lists whatever the room: an entry number (cells.py's labels).
+# (An article, 第四十四条, may run on after a 。 in the same paragraph: only the room tells.)
+PARAGRAPH_START = re.compile(r"\d+(?:[—－-]\d+)?[．.]")
 
 
 @dataclass
@@ -85,10 +85,9 @@ class _PdfCell:
                 # Wrapped by the layout when the next line's first unit would not have fitted. The
                 # layouts measured (LibreOffice, Word) also push units of digits with what follows
                 # them, so up to two more characters of room still mean "wrapped"; an entry number
-                # or an article after a 。 starts a paragraph whatever the room.
+                # starts a paragraph whatever the room.
                 em = max(prev.widths)
-                starts = PARAGRAPH_START.match(line.text) and (
-                    line.text[0].isdigit() or prev.text.endswith("。"))
+                starts = PARAGRAPH_START.match(line.text)
                 wrapped = not starts and prev.x1 + line.first_unit() + 2 * em > prev_right
                 out += "" if wrapped else "\n"
             out += line.text
