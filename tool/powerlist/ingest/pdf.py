@@ -293,7 +293,8 @@ def _header_line(chars: list[dict]) -> list[dict] | None:
     """The characters of the printed line that starts with 序号, if the page has one."""
     for line in _char_lines(chars):
         text = "".join(c["text"] for c in line).replace(" ", "")
-        if text.startswith("序号"):
+        # 序号 may wrap in a narrow first column (序 / 号): the line also names 权力….
+        if text.startswith("序号") or (text.startswith("序") and "权力" in text):
             return line
     return None
 
@@ -362,10 +363,11 @@ def _positional(pdf, name: str) -> tuple[list[str], list[list[_PdfCell]]]:
                 raise PowerlistError(f"{name}: page {pageno}: no 序号 below the header line")
             header_height = starts[0] - max(c["bottom"] for c in header)
         head_bottom = (max(c["bottom"] for c in header) + header_height) if header else None
+        # The header, however many printed lines it takes, is read as one row: each column's
+        # labels joined (header_key ignores the line breaks); group labels are left out.
         bands: list[tuple[float, float]] = []
         if header is not None:
-            bands.append((min(c["top"] for c in header) - 0.5, max(c["bottom"] for c in header)))
-            bands.append((max(c["bottom"] for c in header), head_bottom - 0.5))
+            bands.append((min(c["top"] for c in header) - 0.5, head_bottom - 0.5))
         body_top = head_bottom - 0.5 if header is not None else -1.0
         cuts = [body_top] + [s - 0.5 for s in starts if s - 0.5 > body_top + 0.1] + [float("inf")]
         bands += list(zip(cuts, cuts[1:]))
@@ -373,14 +375,9 @@ def _positional(pdf, name: str) -> tuple[list[str], list[list[_PdfCell]]]:
         for r, (y0, y1) in enumerate(bands, start=1):
             in_band = [c for c in chars if y0 <= c["top"] < y1]
             if r == 1 and header is not None:
-                # The first header line, each label in the column its first character stands in
-                # (group labels such as 权力清单 land in one of the columns they head).
-                row1 = [_PdfCell([], float("inf"), 0.0, pageno, 1, i + 1) for i in range(len(cols))]
-                for w in _words(header):
-                    row1[column_of(w[0])].lines.append(_line(w))
-                page_rows.append(row1)
-                continue
-            if not in_band and (r > 2 or header is None) and y1 == float("inf"):
+                in_band = [c for line in _char_lines(in_band) for w in _words(line)
+                           if "".join(ch["text"] for ch in w) not in MERGED_ACROSS for c in w]
+            if not in_band and (r > 1 or header is None) and y1 == float("inf"):
                 continue
             by_col: list[list[dict]] = [[] for _ in cols]
             for c in in_band:
