@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from powerlist.package import Package
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources" / "2022"
 CATALOG_TXT = SOURCES / "gx-catalog-2022.txt"
@@ -35,3 +37,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     opens it, reading ones included, and it holds no data."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name != ".powerlist.lock"}
+
+
+CHILDREN = {"steps": ("item_id", "step_no"), "accountability": ("item_id", "case_no"),
+            "exemptions": ("item_id", "seq"), "bases": ("basis_id",)}
+
+
+def list_rows(root: Path, list_id: str) -> dict[str, list[dict]]:
+    """Every row belonging to one list, in key order (ingest appends a replaced list at the end)."""
+    pkg = Package(root, "working")
+    items = sorted((i for i in pkg.read_table("items") if i["list_id"] == list_id), key=lambda i: i["item_id"])
+    ids = {i["item_id"] for i in items}
+    rows = {"items": items}
+    for table, key in CHILDREN.items():
+        rows[table] = sorted((r for r in pkg.read_table(table) if r["item_id"] in ids),
+                             key=lambda r: tuple(r[k] for k in key))
+    return rows

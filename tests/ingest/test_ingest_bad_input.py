@@ -124,10 +124,17 @@ def test_document_naming_no_list_is_refused(package_copy: Path, tmp_path: Path):
 
 
 def test_unknown_document_type_is_refused(package_copy: Path, tmp_path: Path):
+    doc = tmp_path / "list.pages"
+    doc.write_bytes(b"synthetic")
+    assert ingest_fails(package_copy, doc) == (
+        f"error: {doc}: unsupported document type '.pages'; expected .txt, .docx, .xlsx, "
+        ".doc, .wps, .odt, .xls, .et, .ods, .pdf, .html or .htm")
+
+
+def test_damaged_pdf_is_refused(package_copy: Path, tmp_path: Path):
     doc = tmp_path / "list.pdf"
     doc.write_bytes(b"%PDF-1.4 synthetic")
-    assert ingest_fails(package_copy, doc) == (
-        f"error: {doc}: unsupported document type '.pdf'; expected .txt, .docx or .xlsx")
+    assert ingest_fails(package_copy, doc).startswith(f"error: {doc}: not a readable PDF file (")
 
 
 def test_error_quoting_a_line_break_stays_one_line(package_copy: Path, tmp_path: Path):

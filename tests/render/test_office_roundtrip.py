@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import CATALOG_TXT, XINGAN_TXT
+from conftest import CATALOG_TXT, XINGAN_TXT, list_rows
 from powerlist.cli import app
 from powerlist.document.cells import normalize_paragraphs
 from powerlist.ingest.readers import read_grid
@@ -19,22 +19,6 @@ from powerlist.render import ListView
 from powerlist.render_office import render_office
 
 LISTS = {"catalog-baomi": CATALOG_TXT, "450325-baomi": XINGAN_TXT}
-CHILDREN = {"steps": ("item_id", "step_no"), "accountability": ("item_id", "case_no"),
-            "exemptions": ("item_id", "seq"), "bases": ("basis_id",)}
-
-
-def list_rows(root: Path, list_id: str) -> dict[str, list[dict]]:
-    """Every row belonging to one list, in key order (ingest appends a replaced list at the end)."""
-    pkg = Package(root, "working")
-    items = sorted((i for i in pkg.read_table("items") if i["list_id"] == list_id), key=lambda i: i["item_id"])
-    ids = {i["item_id"] for i in items}
-    rows = {"items": items}
-    for table, key in CHILDREN.items():
-        rows[table] = sorted((r for r in pkg.read_table(table) if r["item_id"] in ids),
-                             key=lambda r: tuple(r[k] for k in key))
-    return rows
-
-
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 @pytest.mark.parametrize("list_id", sorted(LISTS))
 def test_rendered_office_file_ingests_back_to_the_same_rows(package_copy: Path, tmp_path: Path, list_id, fmt):

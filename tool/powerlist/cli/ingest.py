@@ -12,7 +12,7 @@ from .app import command, list_option, out, root, say
 
 
 @command()
-def ingest(ctx: typer.Context, doc: Path = typer.Argument(..., help="The list document: .txt in the sources' layout, .docx or .xlsx."),
+def ingest(ctx: typer.Context, doc: Path = typer.Argument(..., help="The list document: .txt in the sources' layout, .docx, .xlsx, .doc/.wps/.odt/.xls/.et/.ods (through LibreOffice), .pdf with a text layer, or .html/.htm."),
            list_id: Optional[str] = list_option("The list the document updates (default: detected).")):
     """Read a list document into the working state, replacing that list; print what matched."""
     from ..ingest.run import ingest_document
