@@ -20,7 +20,7 @@ from conftest import ROOT
 from powerlist.diff import report as diff_report
 from powerlist.diff.formats.json_format import write_json
 from powerlist.ingest.run import ingest_document
-from powerlist.layout import PARTITIONED
+from powerlist.storage import PARTITIONED
 from powerlist.package import Package, write_tables
 from powerlist.release import create_release, verify_release
 from powerlist.render import ListView

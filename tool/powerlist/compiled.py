@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .layout import paths_of
+from .storage import paths_of
 from .package import Package, joined_parts
 from .sqltext import ident, literal
 
@@ -120,7 +120,7 @@ def load_lists(con: duckdb.DuckDBPyConnection, pkg: Package, db: str, list_ids: 
     A diff of two packages whose other lists' files are equal on both sides compares these
     instead: an equal file holds equal rows, so it can hold no change.
     """
-    from .layout import PARTITIONED, part_path
+    from .storage import PARTITIONED, part_path
 
     for name, ts in pkg.schemas.items():
         if not pkg.has_table(name):

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .files import json_bytes, write_file
-from .layout import detect_paths
+from .storage import detect_paths
 from .package import DESCRIPTOR, read_csv
 from .schema import load_schemas
 
@@ -35,7 +35,7 @@ def resource(name: str, schema: dict, sources: list[dict] | None = None,
         "name": name,
         "type": "table",
         # A list of files (one per list) is a Frictionless multi-file resource: read in order,
-        # each file with its header (layout.py).
+        # each file with its header (storage.py).
         "path": path or f"tables/{name}.csv",
         "scheme": "file",
         "format": "csv",

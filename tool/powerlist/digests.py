@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from .compiled import cache_dir
-from .layout import paths_of
+from .storage import paths_of
 from .files import sha256_file, write_file
 from .package import Package
 
@@ -83,7 +83,7 @@ def _save(memo_path: Path, memo: dict) -> None:
 def differing_lists(src: Package, dst: Package, root: Path) -> tuple[set[str], set[str]] | None:
     """(lists whose per-list files differ between the two packages, every list either holds), or
     None when a partitioned table is stored in one file on either side (nothing to skip by)."""
-    from .layout import PARTITIONED, list_of_part
+    from .storage import PARTITIONED, list_of_part
 
     for pkg in (src, dst):
         if not all(pkg.partitioned(t) for t in PARTITIONED if pkg.has_table(t)):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .compiled import cache_dir
 from .files import staged_dir
-from .layout import PARTITIONED
+from .storage import PARTITIONED
 from .package import DESCRIPTOR, Package, write_csv
 
 FORMAT_VERSION = "2"  # bump when the layout of a document's temporary package changes

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from .errors import PowerlistError, shown_path
 from .files import commit_state, inside, read_json, write_file
 from .manifest import MANIFEST, check_release
-from .layout import PARTITIONED, part_path, paths_of, resource_path, single_path
+from .storage import PARTITIONED, part_path, paths_of, resource_path, single_path
 from .names import is_name
 from .schema import TableSchema, check_schema, load_schemas
 

@@ -194,7 +194,7 @@ def reset_working(root: Path) -> ResetReport:
     from .digests import remember_written
     from .files import commit_state
     from .laws.resolve import resolve_law_ids
-    from .layout import PARTITIONED, resource_path
+    from .storage import PARTITIONED, resource_path
     from .lock import locked
     from .package import open_target, table_writes
     from .schema import TABLES

@@ -9,7 +9,7 @@ from ..descriptor import descriptor_bytes
 from ..digests import remember_written
 from ..errors import PowerlistError
 from ..files import commit_state, sha256_file
-from ..layout import PARTITIONED, list_of_part, paths_of, resource_path
+from ..storage import PARTITIONED, list_of_part, paths_of, resource_path
 from ..lock import locked
 from ..names import check_name
 from ..package import DESCRIPTOR, Package, layout_files, open_target, release_tags

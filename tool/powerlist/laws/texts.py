@@ -19,7 +19,7 @@ import cn2an
 from ..descriptor import build_descriptor
 from ..errors import PowerlistError
 from ..files import commit_state, json_bytes
-from ..layout import single_path
+from ..storage import single_path
 from ..package import DESCRIPTOR, Package, csv_bytes
 from ..schema import load_schema
 

@@ -1,4 +1,4 @@
-"""How a table's rows are laid out in files: one CSV per list, or one CSV per table.
+"""How a table's rows are laid out in files (storage): one CSV per list, or one CSV per table.
 
 The working state stores `items` and the tables hanging off an item one file per list
 (`tables/items/<list_id>.csv`, `tables/steps/<list_id>.csv`, …): a Frictionless multi-file
