@@ -12,12 +12,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from .document.columns import ROLE_TITLES
 from .errors import PowerlistError
 from .package import Package
 from .textdiff import EQUAL, segments
 
 LEVEL_OF_COUNTY = {"prefecture": "设区市"}  # every other county-level division is 县级
-ROLES = {"setting": "设定/实施依据", "step": "责任事项依据"}
+# The citation columns both a catalog and a jurisdiction list print (追责依据 is the jurisdiction's own).
+ROLES = {role: ROLE_TITLES[role] for role in ("setting", "step")}
 DASHES = str.maketrans({"—": "-", "－": "-", "–": "-", "‐": "-"})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from .document.columns import ROLE_TITLES
 from .errors import PowerlistError
 from .package import Package
 
@@ -19,7 +20,6 @@ def item_record(pkg: Package, item_id: str) -> dict:
     return record
 
 
-ROLE_TITLES = {"setting": "设定/实施依据", "step": "责任事项依据", "accountability": "追责依据"}
 
 
 def _citation(b: dict) -> str:

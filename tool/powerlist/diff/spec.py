@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..document.columns import role_title
+
 
 @dataclass(frozen=True)
 class ChildSpec:
@@ -47,7 +49,8 @@ CHILDREN: dict[str, ChildSpec] = {
                        label="依据变更", title="依据"),
 }
 
-ROLE_TITLES = {"setting": "实施依据", "step": "责任事项依据", "accountability": "追责依据"}
+# A diff names a setting citation 实施依据 whatever the list's kind (reports stay comparable across lists).
+ROLE_TITLES = {role: role_title(role, "jurisdiction") for role in ("setting", "step", "accountability")}
 
 # The report's order: tables, and the parts of an item's citations.
 TABLE_ORDER = ["lists", "items", "bases", "steps", "accountability", "exemptions"]

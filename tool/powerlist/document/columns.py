@@ -18,6 +18,21 @@ COLUMN_TITLES = {
     "exemptions": "免责事项", "remark": "备注",
 }
 
+# What each role of a citation (bases.role) is called. The cell of a setting citation is printed
+# 设定依据 in a catalog and 实施依据 in a jurisdiction's list; where the list kind is not at hand
+# (show, conform) both are named, as the official header does: 设定/实施依据.
+ROLE_TITLES = {"setting": COLUMN_TITLES["setting_bases"], "step": COLUMN_TITLES["step_bases"],
+               "accountability": COLUMN_TITLES["case_bases"]}
+SETTING_TITLES = {"catalog": "设定依据", "jurisdiction": "实施依据"}
+
+
+def role_title(role: str, list_kind: str | None = None) -> str:
+    """The title of a citation role: in the wording of a list of that kind when one is given."""
+    if role == "setting" and list_kind is not None:
+        return SETTING_TITLES.get(list_kind, SETTING_TITLES["catalog"])
+    return ROLE_TITLES.get(role, role)
+
+
 # Header label (as header_key gives it) → column. Seen in the 2022 lists and in real lists of
 # other counties and years (权力类型, 权力项目名称, 责任主体, 法律依据 …).
 SYNONYMS: dict[str, str] = {

@@ -12,11 +12,9 @@ from pathlib import Path
 
 from ..compiled import open_compiled
 from ..package import Package, open_target, release_tags
+from ..document.columns import role_title
 from .reference import Reference
 
-# Column names of the two layouts, so a finding or a hit names the cell a reader sees.
-SETTING_CELL = {"catalog": "设定依据", "jurisdiction": "实施依据"}
-ROLE_CELL = {"step": "责任事项依据", "accountability": "追责依据"}
 
 QUERY = """
 SELECT b.*, i.list_id, i.seq AS item_seq, i.name AS item_name, l.kind AS list_kind,
@@ -27,7 +25,8 @@ ORDER BY i.list_id, i.seq, b.role, b.seq
 
 
 def cell_name(role: str, list_kind: str) -> str:
-    return SETTING_CELL.get(list_kind, "设定依据") if role == "setting" else ROLE_CELL[role]
+    """The cell a reader sees the citation in, named as that kind of list prints it."""
+    return role_title(role, list_kind)
 
 
 def list_date(lst: dict) -> tuple[date | None, str]:
