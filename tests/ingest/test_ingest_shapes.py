@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CATALOG_TXT, XINGAN_TXT, copy_package, snapshot
+from conftest import list_rows as conftest_list_rows
 from powerlist.cli import app
 from powerlist.diff import diff_packages
 from powerlist.document.citations import parse_citations, render_citations
@@ -29,19 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 import shapes  # noqa: E402
 
 TXT = {shapes.CATALOG: CATALOG_TXT, shapes.XINGAN: XINGAN_TXT}
-CHILDREN = {"steps": ("item_id", "step_no"), "accountability": ("item_id", "case_no"),
-            "exemptions": ("item_id", "seq"), "bases": ("basis_id",)}
 PROVENANCE = {"source_file", "source_sha256"}
 
 
 def list_rows(root: Path, list_id: str) -> dict[str, list[dict]]:
+    """conftest's rows of one list, plus its lists row without the provenance fields."""
+    rows = conftest_list_rows(root, list_id)
     pkg = Package(root, "working")
-    items = sorted((i for i in pkg.read_table("items") if i["list_id"] == list_id), key=lambda i: i["item_id"])
-    ids = {i["item_id"] for i in items}
-    rows = {"items": items}
-    for table, key in CHILDREN.items():
-        rows[table] = sorted((r for r in pkg.read_table(table) if r["item_id"] in ids),
-                             key=lambda r: tuple(r[k] for k in key))
     lst = next(l for l in pkg.read_table("lists") if l["list_id"] == list_id)
     rows["lists"] = [{k: v for k, v in lst.items() if k not in PROVENANCE}]
     return rows
