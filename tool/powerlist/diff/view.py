@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .classify import ADDED, COSMETIC, MODIFIED, MOVED, REMOVED, RENAMED
+from ..document.columns import COLUMN_TITLES
 from .spec import CHILDREN, ROLE_TITLES
 
 TABLE_TITLES = {"lists": "清单", "items": "事项", "steps": "责任事项", "accountability": "追责情形",
@@ -152,8 +153,9 @@ def shown_count(result: dict, show_all: bool) -> int:
 
 
 # An item's own cells shown for a whole added/removed item (titles as schemas/items.json has them).
-ITEM_FIELDS = [("category", "权力分类"), ("name", "项目名称"), ("sub_name", "子项名称"),
-               ("implementing_body", "实施主体"), ("undertaking_unit", "承办的内设机构"), ("remark", "备注")]
+# An item's own cells as the list prints them, titled as its header does.
+ITEM_FIELDS = [(f, COLUMN_TITLES[f]) for f in ("category", "name", "sub_name", "implementing_body",
+                                                "undertaking_unit", "remark")]
 
 
 # The columns of the official layout, left to right: a whole item reads in that order.
