@@ -13,7 +13,7 @@ import duckdb
 from ..compiled import cache_dir, compile_package, configure, load_lists, lock_down
 from ..digests import differing_lists
 from ..laws.reference import load_reference
-from ..laws.update import DiffCitations
+from .citations import DiffCitations
 from ..package import open_target
 from .classify import COSMETIC
 from .engine import attach, compare_attached, plan_tables, provenance_changes, sort_key, summary_from_counts
