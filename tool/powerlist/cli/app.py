@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -95,20 +94,9 @@ def command(name: Optional[str] = None, *, on: Optional[typer.Typer] = None, **k
 
 # --- options shared by many commands: one spelling, one help text ---------------------------
 
-class Format(str, Enum):
-    """The --format vocabulary of every command (each accepts the subset it can write)."""
-
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
-    xlsx = "xlsx"
-    docx = "docx"
-    pdf = "pdf"
-
-
 def format_option(default: str, allowed: tuple[str, ...], what: str = "the output"):
+    """--format: every command draws its values from one vocabulary (text, json, csv, markdown,
+    html, xlsx, docx, pdf), accepting the subset it can write."""
     return typer.Option(default, "--format", "-f", help=f"{' | '.join(allowed)} for {what}.")
 
 

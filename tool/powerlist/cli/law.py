@@ -49,9 +49,6 @@ def law_show(ctx: typer.Context,
 
 
 COMPARE_FORMATS = ("text", "json", "markdown", "html", "xlsx")
-SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "text"}
-
-
 @command("compare", on=law_app)
 def law_compare(ctx: typer.Context,
                 title: str = typer.Argument(..., help="The instrument: any title variant, e.g. 保守国家秘密法."),
@@ -65,10 +62,11 @@ def law_compare(ctx: typer.Context,
     from ..laws.compare import compare_versions
     from ..laws.compare_formats import RENDER
     from ..laws.reference import load_reference
+    from ..outputs import EXTENSIONS
     from ..files import write_file
 
     if fmt is None:
-        fmt = SUFFIX_FORMATS.get(output.suffix.lower()) if output else "text"
+        fmt = EXTENSIONS.get(output.suffix.lower()) if output else "text"
         if fmt is None:
             raise PowerlistError(f"--output {output}: cannot tell the format from {output.suffix or 'no suffix'!r}; "
                                  "give --format")
