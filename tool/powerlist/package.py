@@ -140,6 +140,7 @@ def check_descriptor(data, path: Path, base: Path) -> dict:
     if not isinstance(resources, list) or not resources:
         raise PowerlistError(f"{shown_path(path)}: 'resources' is not a non-empty list")
     names = set()
+    dirs: dict = {}  # resolved folders, shared by every path of the descriptor (files.inside)
     for i, res in enumerate(resources):
         if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not res["name"]:
             raise PowerlistError(f"{shown_path(path)}: resource {i + 1} has no name")
@@ -150,11 +151,11 @@ def check_descriptor(data, path: Path, base: Path) -> dict:
         # A multi-file resource (a list of paths) is allowed: each part must stay inside too.
         parts = res.get("path") if isinstance(res.get("path"), list) and res["path"] else [res.get("path")]
         for part in parts:
-            inside(base, part, where)
+            inside(base, part, where, dirs)
         if "schema" in res and not isinstance(res["schema"], (str, dict)):
             raise PowerlistError(f"{where}: 'schema' is neither a path nor a Table Schema")
         if isinstance(res.get("schema"), str):
-            inside(base, res["schema"], where)
+            inside(base, res["schema"], where, dirs)
     return data
 
 

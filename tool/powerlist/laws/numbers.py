@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
 
 from ..errors import PowerlistError
 
@@ -12,6 +11,8 @@ from ..errors import PowerlistError
 def parse_number(text: str | int | None, what: str = "article") -> int | None:
     if text is None or isinstance(text, int):
         return text
+    import cn2an  # imported when first needed: it takes ~0.4 s (see laws/texts.py)
+
     core = re.sub(r"^第|[条款]$", "", str(text).strip())
     if core.isdigit():
         return int(core)
@@ -25,5 +26,7 @@ def parse_number(text: str | int | None, what: str = "article") -> int | None:
 
 
 def article_label(article: int, paragraph: int | None = None) -> str:
+    import cn2an
+
     label = f"第{cn2an.an2cn(article)}条"
     return label + (f"第{cn2an.an2cn(paragraph)}款" if paragraph else "")

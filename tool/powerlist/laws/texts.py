@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import cn2an
-
 from ..descriptor import build_descriptor
 from ..errors import PowerlistError
 from ..files import commit_state, json_bytes
@@ -46,6 +44,8 @@ class TextFile:
 
 
 def _number(text: str, where: str) -> int:
+    import cn2an  # imported when first needed: it takes ~0.4 s, and most commands never need it
+
     try:
         return int(cn2an.cn2an(text, "strict"))
     except (ValueError, KeyError):
