@@ -150,3 +150,37 @@ def test_a_broken_file_is_one_line_naming_it(package_copy: Path, mutation):
 
 def test_fifty_mutations_are_tried():
     assert len(MUTATIONS) >= 50
+
+
+def _link_out_file(root: Path) -> None:
+    outside = root.parent / "outside-items.csv"
+    target = next((root / "tables" / "items").glob("*.csv"))
+    outside.write_bytes(target.read_bytes())
+    target.unlink()
+    target.symlink_to(outside)
+
+
+def _link_out_folder(root: Path) -> None:
+    folder = root / "tables" / "items"
+    outside = root.parent / "outside-items"
+    folder.rename(outside)
+    folder.symlink_to(outside, target_is_directory=True)
+
+
+@pytest.mark.parametrize("link", [_link_out_file, _link_out_folder], ids=["file", "folder"])
+def test_a_table_reached_through_a_link_out_of_the_package_is_refused(package_copy: Path, link):
+    # Paths are checked against each folder's resolved form (one resolve per folder, not per
+    # file, for province-scale descriptors): a link at either level must still be caught.
+    link(package_copy)
+    result = CliRunner().invoke(app, ["-p", str(package_copy), "validate"])
+    assert result.exit_code == 2, result.output
+    assert "leads outside the package" in result.stderr and "tables/items/" in result.stderr
+
+
+def test_a_link_that_stays_inside_the_package_is_read(package_copy: Path):
+    target = next((package_copy / "tables" / "items").glob("*.csv"))
+    kept = package_copy / "tables" / f".{target.name}.real"
+    target.rename(kept)
+    target.symlink_to(kept)
+    result = CliRunner().invoke(app, ["-p", str(package_copy), "validate", "working"])
+    assert result.exit_code == 0, result.output
