@@ -1,7 +1,10 @@
 """The compiled cache shrinks: a target's superseded states go, and the least recently used
-files go while the cache is over its cap (found: four 147 MB files of deleted targets)."""
+files go while the cache is over its cap (found: four 147 MB files of deleted targets). Files
+are keyed by content, so a state another package still holds stays."""
 
 from __future__ import annotations
+
+import shutil
 
 from conftest import FIXTURES
 from powerlist.compiled import compile_package
@@ -10,16 +13,35 @@ from powerlist.package import open_target
 
 
 def compiled(root):
-    return sorted(p.name.rsplit("-", 1)[0] for p in (root / ".powerlist-cache").glob("*.duckdb"))
+    return sorted((root / ".powerlist-cache").glob("pkg-*.duckdb"))
 
 
 def test_an_edited_working_state_replaces_its_compiled_file(package_copy):
-    compile_package(open_target(package_copy, "2022"), package_copy)
+    release = compile_package(open_target(package_copy, "2022"), package_copy)
     first = compile_package(open_target(package_copy, "working"), package_copy)
     ingest_document(package_copy, FIXTURES / "synthetic-typo-fix.txt", list_id="450325-baomi")
     second = compile_package(open_target(package_copy, "working"), package_copy)
     assert second != first and not first.exists()
-    assert compiled(package_copy) == ["2022", "working"]
+    assert compiled(package_copy) == sorted([release, second])
+
+
+def test_packages_holding_the_same_files_share_one_compiled_file(package_copy, tmp_path):
+    # A copy of the working state elsewhere (as a release made from it holds) is the same content.
+    copy = tmp_path / "copy"
+    shutil.copytree(package_copy, copy, ignore=shutil.ignore_patterns(".powerlist-cache", "releases"))
+    working = compile_package(open_target(package_copy, "working"), package_copy)
+    assert compile_package(open_target(package_copy, str(copy)), package_copy) == working
+    assert compiled(package_copy) == [working]
+
+
+def test_a_superseded_state_another_package_holds_stays(package_copy, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(package_copy, copy, ignore=shutil.ignore_patterns(".powerlist-cache", "releases"))
+    first = compile_package(open_target(package_copy, "working"), package_copy)
+    compile_package(open_target(package_copy, str(copy)), package_copy)
+    ingest_document(package_copy, FIXTURES / "synthetic-typo-fix.txt", list_id="450325-baomi")
+    second = compile_package(open_target(package_copy, "working"), package_copy)
+    assert first.exists() and second.exists() and second != first  # the copy still holds the first state
 
 
 def test_over_the_cap_the_least_recently_used_file_goes_first(package_copy, monkeypatch):
@@ -27,4 +49,4 @@ def test_over_the_cap_the_least_recently_used_file_goes_first(package_copy, monk
     monkeypatch.setenv("POWERLIST_CACHE_MB", str(release.stat().st_size * 1.5 / 1024 / 1024))
     working = compile_package(open_target(package_copy, "working"), package_copy)
     assert working.exists() and not release.exists()  # two files do not fit; the older one went
-    assert compiled(package_copy) == ["working"]
+    assert compiled(package_copy) == [working]

@@ -1,27 +1,37 @@
-"""A package's tables compiled into one DuckDB file, cached by the identity of its files.
+"""A package's tables compiled into one DuckDB file, cached by the content of its files.
 
 Diff, SQL and validate read packages through DuckDB. Loading CSVs is the expensive part, and
 releases never change, so the compiled form is kept in <root>/.powerlist-cache/ (ignored by git,
-outside releases/ so checksums never see it). The cache key covers every file's path, size and
-modification time plus the release manifest, so any edit to a package gives a new key.
+outside releases/ so checksums never see it). The cache key (content_key) is made of what the
+tables are read from: each table's Table Schema and its files' SHA-256 (digests.table_digests),
+so any edit gives a new key, and every package holding the same files shares one compiled file
+(the working state and the release just made from it: a release never recompiles).
+
+Beside each table a compiled file records which rows each of its files gave (schema `layout`).
+A package whose files differ from a compiled one's in a few lists is then compiled as a *layer*
+(compile_layer): only the differing files' rows, read over the other file's unchanged rows. SQL
+reads layers (sql.py); diff always reads whole compiled files.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .storage import paths_of
+from .storage import PARTITIONED, paths_of
 from .package import Package, joined_parts
 from .sqltext import ident, literal
 
 CACHE_DIR = ".powerlist-cache"
-FORMAT_VERSION = "2"  # bump when the compiled layout changes
+FORMAT_VERSION = "3"  # bump when the compiled layout changes
 ROW_HASHES = "row_hashes"  # schema of each table's per-row hashes, in the table's row order
+LAYOUT = "layout"  # schema recording what each table was read from (tables, parts) or, in a layer, its base
 
 # DuckDB's default memory limit is 80% of RAM; a province-scale diff needs far less if it may
 # spill, and a bounded limit keeps the whole process under 2 GiB (DuckDB's resident memory runs
@@ -67,26 +77,57 @@ def cache_dir(root: Path) -> Path:
     return folder
 
 
-def package_files(pkg: Package) -> list[Path]:
-    """The files whose content the compiled form depends on: descriptor, tables, schemas."""
+def package_key(pkg: Package) -> str:
+    """Changes whenever any file the tables come from changes (an edit changes size or mtime):
+    validate's remembered results (validate.py) are keyed by it."""
+    h = hashlib.sha256(f"{FORMAT_VERSION}\0{duckdb.__version__}\0{pkg.path.resolve()}\n".encode())
     files = [pkg.descriptor_path]
     for res in pkg.descriptor["resources"]:
         files.extend(pkg.path / p for p in paths_of(res))
         if isinstance(res.get("schema"), str):
             files.append(pkg.path / res["schema"])
-    return files
-
-
-def package_key(pkg: Package) -> str:
-    """Changes whenever any file the tables come from changes (an edit changes size or mtime)."""
-    # DuckDB's hash() may change between versions, and the row hashes are stored.
-    h = hashlib.sha256(f"{FORMAT_VERSION}\0{duckdb.__version__}\0{pkg.path.resolve()}\n".encode())
-    for path in package_files(pkg):
+    for path in files:
         st = path.stat() if path.exists() else None
         h.update(f"{path.relative_to(pkg.path).as_posix()}\0{st and st.st_size}\0{st and st.st_mtime_ns}\n".encode())
     manifest = pkg.path / "release.json"
     if manifest.is_file():
         h.update(manifest.read_bytes())
+    return h.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What one table of a package is read from: its Table Schema and its files with their SHA-256."""
+
+    schema: str                           # the Table Schema as canonical JSON
+    parts: tuple[tuple[str, str], ...]    # (path inside the package, SHA-256), in reading order
+    partitioned: bool
+
+
+def table_sources(pkg: Package, root: Path) -> dict[str, Source]:
+    """Every table of the package (schema order) with what it is read from; file identity is
+    digests.table_digests' (a release's manifest, else the stat-keyed memo)."""
+    from .digests import table_digests  # digests imports this module's cache_dir
+
+    digests = table_digests(pkg, root)
+    out = {}
+    for name, ts in pkg.schemas.items():
+        if pkg.has_table(name):
+            paths = paths_of(pkg.resource(name))
+            out[name] = Source(json.dumps(ts.descriptor, sort_keys=True, ensure_ascii=False),
+                               tuple((p, digests.get(p, "missing")) for p in paths), pkg.partitioned(name))
+    return out
+
+
+def content_key(sources: dict[str, Source]) -> str:
+    """The compiled form's identity: the same schemas and file contents give the same key,
+    wherever the package lives (DuckDB's hash() may change between versions: the row hashes
+    are stored, so its version is part of the key)."""
+    h = hashlib.sha256(f"{FORMAT_VERSION}\0{duckdb.__version__}\n".encode())
+    for name, src in sources.items():
+        h.update(f"{name}\0{src.partitioned}\0{src.schema}\n".encode())
+        for path, digest in src.parts:
+            h.update(f"{path}\0{digest}\n".encode())
     return h.hexdigest()[:32]
 
 
@@ -193,25 +234,76 @@ def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package, db: str | None 
 # The compiled files of a province-scale package are hundreds of MB each: keep the cache under a
 # cap (POWERLIST_CACHE_MB overrides), dropping the least recently used first.
 CACHE_CAP_MB = 4096
+INDEX = "compiled.json"  # package folder → content key of its last compile; layer → its base's key
 
 
 def cache_cap_bytes() -> int:
     return int(float(os.environ.get("POWERLIST_CACHE_MB") or CACHE_CAP_MB) * 1024 * 1024)
 
 
-def evict(folder: Path, keep: Path) -> list[Path]:
-    """Remove what the cache no longer needs, after `keep` was built: the other compiled states
-    of the same target (an edited working state, a deleted and re-made folder) and, while the
-    cache is over its cap, the least recently used files. Returns the removed files."""
+def full_path(folder: Path, key: str) -> Path:
+    return folder / f"pkg-{key}.duckdb"
+
+
+def layer_path(folder: Path, key: str) -> Path:
+    return folder / f"layer-{key}.duckdb"
+
+
+def _key_of(path: Path) -> str:
+    return path.stem.split("-", 1)[1]
+
+
+def _index(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _remember(folder: Path, pkg: Package, key: str, base: str | None = None) -> str | None:
+    """Record that the package (by folder) is now compiled as `key` (a layer over `base`);
+    returns the key it had before."""
+    from .files import write_file
+
+    index = _index(folder)
+    states, bases = index.setdefault("states", {}), index.setdefault("bases", {})
+    where = str(pkg.path.resolve())
+    before = states.get(where)
+    states[where] = key
+    if base:
+        bases[key] = base
+    live = set(states.values())
+    index["bases"] = {k: b for k, b in bases.items() if k in live}
+    write_file(folder / INDEX, json.dumps(index, sort_keys=True))
+    return before if before != key else None
+
+
+def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[Path]:
+    """Remove what the cache no longer needs, after the files in `keep` were built or opened:
+    the compiled files of a package's superseded state (an edited working state) unless another
+    package still holds that content or a layer reads it, and, while the cache is over its cap,
+    the least recently used files. Returns the removed files."""
     removed = []
-    label = keep.name.rsplit("-", 1)[0]
-    files = [p for p in folder.glob("*.duckdb") if p != keep]
-    for p in files:
-        if p.name.rsplit("-", 1)[0] == label:
-            p.unlink(missing_ok=True)
+    index = _index(folder)
+    live = set(index.get("states", {}).values())
+    bases = set(index.get("bases", {}).values())
+    if superseded and superseded not in live:
+        for p in (full_path(folder, superseded), layer_path(folder, superseded)):
+            if p not in keep and p.exists() and not (p.name.startswith("pkg-") and superseded in bases):
+                p.unlink(missing_ok=True)
+                removed.append(p)
+    rest = []
+    for p in folder.glob("*.duckdb"):
+        if p in keep or p.name.startswith("sql-"):
+            continue  # sql.py keeps one sql-*.duckdb of a few KB itself
+        if not p.name.startswith(("pkg-", "layer-")):
+            p.unlink(missing_ok=True)  # a file of an older cache format: never read again
             removed.append(p)
-    rest = sorted((p for p in files if p not in removed and p.exists()), key=lambda p: p.stat().st_mtime_ns)
-    total = keep.stat().st_size + sum(p.stat().st_size for p in rest)
+        elif p.exists():
+            rest.append(p)
+    rest.sort(key=lambda p: p.stat().st_mtime_ns)
+    total = sum(p.stat().st_size for p in keep if p.exists()) + sum(p.stat().st_size for p in rest)
     cap = cache_cap_bytes()
     for p in rest:
         if total <= cap:
@@ -222,24 +314,227 @@ def evict(folder: Path, keep: Path) -> list[Path]:
     return removed
 
 
-def compile_package(pkg: Package, root: Path) -> Path:
-    """Path of the package's compiled .duckdb file, building it (atomically) if not cached."""
-    target = cache_dir(root) / f"{pkg.label.replace('/', '_')}-{package_key(pkg)}.duckdb"
-    if target.exists():
-        os.utime(target)  # the eviction's "recently used"
-        return target
+def _record_layout(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], counts: dict[str, list[int] | None]) -> None:
+    """layout.tables (each table's schema and rows) and layout.parts (each file's rows, as a
+    range of the table's rowids), so a later package can reuse the rows of its equal files."""
+    con.execute(f"CREATE TABLE {LAYOUT}.tables (table_name VARCHAR, schema VARCHAR, partitioned BOOLEAN, n BIGINT)")
+    con.execute(f"CREATE TABLE {LAYOUT}.parts (table_name VARCHAR, path VARCHAR, digest VARCHAR, first BIGINT, n BIGINT)")
+    for name, src in sources.items():
+        n = con.execute(f"SELECT count(*) FROM main.{ident(name)}").fetchone()[0]
+        con.execute(f"INSERT INTO {LAYOUT}.tables VALUES (?, ?, ?, ?)", [name, src.schema, src.partitioned, n])
+        per_file = counts.get(name) if len(src.parts) > 1 else [n]
+        if per_file is None or sum(per_file) != n:
+            continue  # rows not attributable to files (a count DuckDB disagrees with): never reused
+        rows, first = [], 0
+        for (path, digest), count in zip(src.parts, per_file):
+            rows.append((name, path, digest, first, count))
+            first += count
+        con.executemany(f"INSERT INTO {LAYOUT}.parts VALUES (?, ?, ?, ?, ?)", rows)
 
-    def build(con: duckdb.DuckDBPyConnection) -> None:
-        load_tables(con, pkg)
-        add_row_hashes(con, pkg)
-    build_atomically(target, build, [pkg.path])
-    evict(target.parent, target)
+
+def _build_full(con: duckdb.DuckDBPyConnection, pkg: Package, sources: dict[str, Source]) -> None:
+    counts: dict[str, list[int]] = {}
+    for name in sources:
+        fields = pkg.schemas[name].fields
+        counts[name] = []
+        with joined_parts(pkg.table_files(name), _scratch(con), counts[name]) as path:
+            con.execute(f"CREATE TABLE main.{ident(name)} AS SELECT * FROM {csv_relation_sql(path, fields)}")
+    add_row_hashes(con, pkg)
+    con.execute(f"CREATE SCHEMA {LAYOUT}")
+    _record_layout(con, sources, counts)
+
+
+def compile_package(pkg: Package, root: Path, sources: dict[str, Source] | None = None,
+                    protect: set[Path] = frozenset()) -> Path:
+    """Path of the package's whole compiled .duckdb file (tables, row hashes, layout), building
+    it (atomically) if no package with the same content was compiled. `protect`: files the
+    caller also reads, never evicted here."""
+    sources = sources if sources is not None else table_sources(pkg, root)
+    key = content_key(sources)
+    folder = cache_dir(root)
+    target = full_path(folder, key)
+    if not target.exists():
+        build_atomically(target, lambda con: _build_full(con, pkg, sources), [pkg.path])
+    _used(folder, pkg, target, key, set(protect))
     return target
+
+
+def _used(folder: Path, pkg: Package, target: Path, key: str, keep: set[Path], base: str | None = None) -> None:
+    """The package is now read from `target` (content `key`, a layer over `base`): mark it
+    recently used, remember it, and evict what that made stale (never `keep`)."""
+    os.utime(target)  # the eviction's "recently used"
+    evict(folder, {target, *keep}, _remember(folder, pkg, key, base))
 
 
 def open_compiled(pkg: Package, root: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the package's compiled tables."""
     return duckdb.connect(str(compile_package(pkg, root)), read_only=True)
+
+
+# ---- layers: a package compiled as the differences from another compiled package ----------
+
+# A layer pays off while few files differ (a reviewer's one-list change); beyond this share of
+# a table's files, or when the base cannot give rows by file, the package is compiled whole.
+LAYER_SHARE = 0.2
+
+
+@dataclass
+class Layer:
+    """How a package's tables are read over a base compiled file: per table, the base's rowid
+    ranges left out (`drop`) and whether the layer holds rows of its own (its differing files)."""
+
+    key: str
+    base: str                                  # content key of the base's whole compiled file
+    drop: dict[str, list[tuple[int, int]]]     # table → base rowid ranges (inclusive) not in the package
+    own: dict[str, list[str]]                  # table → the package's files whose rows the layer holds
+    from_base: set[str]                        # tables read (in part) from the base
+
+
+def base_layout(path: Path) -> tuple[dict[str, tuple[str, bool, int]], dict[str, dict[str, tuple[str, int, int]]]]:
+    """A whole compiled file's layout: {table: (schema, partitioned, rows)}, {table: {path: (digest, first, n)}}."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = {t: (s, p, n) for t, s, p, n in con.execute(f"SELECT * FROM {LAYOUT}.tables").fetchall()}
+        parts: dict[str, dict[str, tuple[str, int, int]]] = {}
+        for t, p, d, first, n in con.execute(f"SELECT * FROM {LAYOUT}.parts").fetchall():
+            parts.setdefault(t, {})[p] = (d, first, n)
+    finally:
+        con.close()
+    return tables, parts
+
+
+def plan_layer(sources: dict[str, Source], base_key: str, layout) -> Layer | None:
+    """The package as a layer over the base, or None when a layer would not pay off (or cannot
+    give exactly the package's rows)."""
+    tables, parts = layout
+    drop: dict[str, list[tuple[int, int]]] = {}
+    own: dict[str, list[str]] = {}
+    from_base: set[str] = set()
+    differing = total = 0
+    for name, src in sources.items():
+        here = tables.get(name)
+        there = parts.get(name)
+        if here is None or here[0] != src.schema or there is None:
+            if name in PARTITIONED:
+                return None  # a per-list table read whole would cost a whole compile
+            own[name] = [p for p, _ in src.parts]
+            continue
+        keep = {p for p, d in src.parts if there.get(p, ("",))[0] == d}
+        own[name] = [p for p, _ in src.parts if p not in keep]
+        if keep:
+            from_base.add(name)
+        ranges = sorted((first, first + n - 1) for p, (d, first, n) in there.items() if p not in keep and n)
+        merged: list[tuple[int, int]] = []
+        for lo, hi in ranges:
+            if merged and lo == merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], hi)
+            else:
+                merged.append((lo, hi))
+        drop[name] = merged
+        if name in PARTITIONED:
+            differing += len(own[name]) + len(merged)
+            total += len(src.parts)
+    if differing > LAYER_SHARE * max(total, 1):
+        return None
+    return Layer(content_key(sources), base_key, drop, own, from_base)
+
+
+def compile_layer(pkg: Package, root: Path, layer: Layer, protect: set[Path] = frozenset()) -> Path:
+    """The layer's file: the rows of the package's differing files, and what to take from the base."""
+    folder = cache_dir(root)
+    target = layer_path(folder, layer.key)
+    if not target.exists():
+        def build(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute(f"CREATE SCHEMA {LAYOUT}")
+            con.execute(f"CREATE TABLE {LAYOUT}.base (key VARCHAR)")
+            con.execute(f"INSERT INTO {LAYOUT}.base VALUES (?)", [layer.base])
+            con.execute(f"CREATE TABLE {LAYOUT}.drop (table_name VARCHAR, lo BIGINT, hi BIGINT)")
+            con.execute(f"CREATE TABLE {LAYOUT}.from_base (table_name VARCHAR)")
+            for name, files in layer.own.items():
+                fields = pkg.schemas[name].fields
+                if files:
+                    with joined_parts([pkg.path / f for f in files], _scratch(con)) as path:
+                        con.execute(f"CREATE TABLE main.{ident(name)} AS SELECT * FROM {csv_relation_sql(path, fields)}")
+                else:
+                    cols = ", ".join(f"{ident(f['name'])} {duck_type(f)}" for f in fields)
+                    con.execute(f"CREATE TABLE main.{ident(name)} ({cols})")
+            for name, ranges in layer.drop.items():
+                if ranges:
+                    con.executemany(f"INSERT INTO {LAYOUT}.drop VALUES (?, ?, ?)", [(name, lo, hi) for lo, hi in ranges])
+            for name in sorted(layer.from_base):
+                con.execute(f"INSERT INTO {LAYOUT}.from_base VALUES (?)", [name])
+        build_atomically(target, build, [pkg.path])
+    _used(folder, pkg, target, layer.key, {full_path(folder, layer.base), *protect}, layer.base)
+    return target
+
+
+@dataclass
+class Compiled:
+    """Where a package's compiled rows are: a whole file, or a layer over a whole file."""
+
+    key: str
+    path: Path                      # the whole file, or the layer's
+    base: Path | None = None        # the layer's base (a whole file)
+    drop: dict[str, list[tuple[int, int]]] | None = None
+    from_base: set[str] | None = None
+
+    def relation(self, table: str, alias: str, base_alias: str | None = None) -> str:
+        """A SELECT of the table's rows (compiled as loaded, before any reader's derivation), with
+        the file attached as `alias` and a layer's base as `base_alias`."""
+        own = f"SELECT * FROM {ident(alias)}.main.{ident(table)}"
+        if self.base is None:
+            return own
+        if table not in self.from_base:
+            return own
+        kept = f"SELECT * FROM {ident(base_alias)}.main.{ident(table)}"
+        ranges = self.drop.get(table) or []
+        if ranges:
+            kept += " WHERE NOT (" + " OR ".join(f"rowid BETWEEN {lo} AND {hi}" for lo, hi in ranges) + ")"
+        return f"{kept} UNION ALL {own}"
+
+
+def open_layer(path: Path, folder: Path, key: str) -> Compiled:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        base = con.execute(f"SELECT key FROM {LAYOUT}.base").fetchone()[0]
+        drop: dict[str, list[tuple[int, int]]] = {}
+        for t, lo, hi in con.execute(f"SELECT * FROM {LAYOUT}.drop ORDER BY table_name, lo").fetchall():
+            drop.setdefault(t, []).append((lo, hi))
+        from_base = {r[0] for r in con.execute(f"SELECT table_name FROM {LAYOUT}.from_base").fetchall()}
+    finally:
+        con.close()
+    return Compiled(key, path, full_path(folder, base), drop, from_base)
+
+
+def compile_for_reading(pkg: Package, root: Path, sources: dict[str, Source], bases: list[str],
+                        protect: set[Path] = frozenset()) -> Compiled:
+    """The package compiled for readers (SQL): its whole file when one exists, else a layer over
+    one of the whole files of `bases` (content keys; the one sharing most files) when few files
+    differ, else a whole compile."""
+    folder = cache_dir(root)
+    key = content_key(sources)
+    whole = full_path(folder, key)
+    if whole.exists():
+        return Compiled(key, compile_package(pkg, root, sources, protect))
+    layered = layer_path(folder, key)
+    if layered.exists():
+        found = open_layer(layered, folder, key)
+        if found.base.exists():
+            _used(folder, pkg, layered, key, {found.base, *protect}, _key_of(found.base))
+            return found
+    plans = []
+    for base in dict.fromkeys(bases):
+        path = full_path(folder, base)
+        if base != key and path.exists():
+            plan = plan_layer(sources, base, base_layout(path))
+            if plan:
+                plans.append((sum(len(v) for v in plan.own.values()), plan))
+    if plans:
+        plan = min(plans, key=lambda p: p[0])[1]
+        base = full_path(folder, plan.base)
+        layered = compile_layer(pkg, root, plan, protect | {base})
+        return Compiled(key, layered, base, plan.drop, plan.from_base)
+    return Compiled(key, compile_package(pkg, root, sources, protect))
 
 
 def clear_cache(root: Path) -> int:

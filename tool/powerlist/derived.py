@@ -76,15 +76,13 @@ def _arrays(fields: list[dict], columns: list[str]) -> list[str]:
     return [f"string_split({ident(c)}, ',') AS {ident(c)}" if c in lists else ident(c) for c in columns]
 
 
-def table_sql(view: ReadView, name: str, path: Path, schema: str = "main") -> str:
+def table_sql(view: ReadView, name: str, relation: str, schema: str = "main") -> str:
     """A SELECT giving the table's rows as readers see them, typed by its schema (lists as arrays).
 
-    `path` is the table's CSV (its per-list files joined, see compiled.joined_parts); `schema` is
-    where the same view's law_variants table has already been loaded (a derived law_id is looked
-    up there).
+    `relation` gives the table's rows as stored (csv_relation_sql over its files, or a compiled
+    table); `schema` is where the same view's law_variants table is read (a derived law_id is
+    looked up there).
     """
-    fields = view.origin[name].schemas[name].fields
-    relation = csv_relation_sql(path, fields)
     columns = ", ".join(_arrays(view.schemas[name].fields, view.schemas[name].columns))
     if "law_id" not in view.derived.get(name, []):
         return f"SELECT {columns} FROM {relation}"
@@ -97,5 +95,7 @@ def table_sql(view: ReadView, name: str, path: Path, schema: str = "main") -> st
 def load_view(con: duckdb.DuckDBPyConnection, view: ReadView, schema: str = "main") -> None:
     """One table per table of the view in `schema` of an open connection (parents first)."""
     for name in view.schemas:
+        fields = view.origin[name].schemas[name].fields
         with joined_parts(view.origin[name].table_files(name), _scratch(con)) as path:
-            con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS {table_sql(view, name, path, schema)}")
+            sql = table_sql(view, name, csv_relation_sql(path, fields), schema)
+            con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS {sql}")

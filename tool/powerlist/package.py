@@ -295,13 +295,15 @@ def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
 
 
 @contextmanager
-def joined_parts(paths: list[Path], folder: Path) -> Iterator[Path]:
+def joined_parts(paths: list[Path], folder: Path, counts: list[int] | None = None) -> Iterator[Path]:
     """The files of a multi-file table as one CSV, as frictionless reads them: every file's
     lines in order, the header of each file after the first dropped. One file is itself.
 
     DuckDB pays a fixed cost per file it opens (~0.4 ms, far more with a serial reader), which
     tens of thousands of per-list files turn into seconds; one joined copy in `folder` costs a
-    sequential write instead. The copy is removed when the block ends.
+    sequential write instead. The copy is removed when the block ends. `counts`, when given
+    (and there are several files), receives each file's number of records (csv_records): the
+    compiled cache records which rows each file gave (compiled.LAYOUT).
     """
     if len(paths) == 1:
         yield paths[0]
@@ -312,12 +314,25 @@ def joined_parts(paths: list[Path], folder: Path) -> Iterator[Path]:
         with os.fdopen(fd, "wb") as out:
             for i, p in enumerate(paths):
                 with open(p, "rb") as fh:
-                    if i:
-                        fh.readline()
-                    shutil.copyfileobj(fh, out)
+                    header = fh.readline()
+                    if not i:
+                        out.write(header)
+                    if counts is None:
+                        shutil.copyfileobj(fh, out)
+                    else:
+                        data = fh.read()
+                        counts.append(csv_records(data))
+                        out.write(data)
         yield Path(tmp)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def csv_records(data: bytes) -> int:
+    """How many CSV records the bytes hold: line ends outside quoted fields (a field's doubled
+    quote toggles twice, so counting quotes is enough), plus an unterminated last line."""
+    n = sum(seg.count(b"\n") for seg in data.split(b'"')[::2])
+    return n + 1 if data and not data.endswith(b"\n") else n
 
 
 def write_csv(path: Path, schema: TableSchema, rows: Iterable[dict]) -> None:

@@ -1,11 +1,14 @@
 """Read-only SQL over the working state and every release at once.
 
-Everything lives in one compiled DuckDB file (cached in .powerlist-cache/ under a key made of
-the packages' identities): schema `working` and one schema per release (`r2022`), views in the
-default schema for the working state (`items`, …) and `all_<table>` views across releases and
-working with a `release` column. The file is opened read_only, external access is switched off
-and the configuration locked before any user query, so COPY/ATTACH/INSTALL/LOAD/EXPORT fail in
-DuckDB itself; a parse-level guard refuses writes first with a clearer message.
+Each package's rows are its compiled file (compiled.py: keyed by content, so a release made
+from the working state shares its file, and a package differing from a compiled one in a few
+lists is a small layer over it). The SQL database is a small DuckDB file of views only (cached
+in .powerlist-cache/sql-<key>.duckdb, its key made of the files it reads): schema `working` and
+one schema per release (`r2022`), views in the default schema for the working state (`items`, …)
+and `all_<table>` views across releases and working with a `release` column. It is opened
+read_only with every compiled file ATTACHed read-only beside it; then external access is switched
+off and the configuration locked before any user query, so COPY/ATTACH/INSTALL/LOAD/EXPORT fail
+in DuckDB itself; a parse-level guard refuses writes first with a clearer message.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from pathlib import Path
 
 import duckdb
 
-from .compiled import FORMAT_VERSION, build_atomically, cache_dir, duckdb_settings, package_key
-from .derived import load_view, read_view, reader_type
+from .compiled import (FORMAT_VERSION, Compiled, build_atomically, cache_dir, compile_for_reading, content_key,
+                       duckdb_settings, full_path, table_sources)
+from .derived import read_view, reader_type, table_sql
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
 from .names import schema_name
@@ -31,7 +35,7 @@ from .sqltext import ident, literal
 from .textsearch import ROW_KEYS, SEARCH_COLUMNS
 
 DEFAULT_TIMEOUT = 60.0  # seconds a query may run (sql --timeout)
-SQL_FORMAT = "4"  # bump when the layout of the compiled SQL database changes
+SQL_FORMAT = "5"  # bump when the layout of the compiled SQL database changes
 WORKING_SCHEMA = "working"
 # Statement types that only read. PRAGMA is checked by name because IMPORT DATABASE parses as one.
 READ_TYPES = {"SELECT", "EXPLAIN"}
@@ -55,11 +59,57 @@ def sources(root: Path) -> list[Package]:
     return [open_target(root, t) for t in release_tags(root)] + [Package(root, WORKING)]
 
 
-def database_key(packages: list[Package]) -> str:
-    h = hashlib.sha256(f"sql{SQL_FORMAT}\0{FORMAT_VERSION}\n".encode())
+@dataclass
+class Assembly:
+    """What the SQL database reads: each package's compiled rows and the files to attach."""
+
+    packages: list[Package]
+    compiled: dict[str, Compiled]      # label → its compiled rows
+    attach: dict[Path, str]            # compiled file → the alias it is attached under
+    dates: dict[str, str | None]       # label → release date
+
+    def key(self) -> str:
+        h = hashlib.sha256(f"sql{SQL_FORMAT}\0{FORMAT_VERSION}\n".encode())
+        for pkg in self.packages:
+            c = self.compiled[pkg.label]
+            h.update(f"{pkg.label}\0{c.path.name}\0{c.base and c.base.name}\0{self.dates[pkg.label]}\n".encode())
+        return h.hexdigest()[:32]
+
+    def relation(self, label: str, table: str) -> str:
+        c = self.compiled[label]
+        return c.relation(table, self.attach[c.path], c.base and self.attach[c.base])
+
+
+def assemble(root: Path) -> Assembly:
+    """Compile what is not compiled yet: packages whose content has a whole compiled file cost
+    nothing; then the working state, then the releases newest first, each compiled as a layer
+    over an earlier one's whole file when they differ in few lists (compile_for_reading)."""
+    packages = sources(root)
+    check_schemas(packages)
+    folder = cache_dir(root)
+    srcs = {p.label: table_sources(p, root) for p in packages}
+    keys = {label: content_key(s) for label, s in srcs.items()}
+    rank = {p.label: i for i, p in enumerate(packages)}
+    order = sorted(packages, key=lambda p: (not full_path(folder, keys[p.label]).exists(),
+                                            p.label != WORKING, -rank[p.label]))
+    compiled: dict[str, Compiled] = {}
+    reading: set[Path] = set()
+    try:
+        for pkg in order:
+            c = compile_for_reading(pkg, root, srcs[pkg.label], list(keys.values()), reading)
+            compiled[pkg.label] = c
+            reading |= {c.path} | ({c.base} if c.base else set())
+    except duckdb.Error as exc:
+        raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
+    attach: dict[Path, str] = {}
     for pkg in packages:
-        h.update(f"{pkg.label}\0{package_key(pkg)}\n".encode())
-    return h.hexdigest()[:32]
+        c = compiled[pkg.label]
+        for path in (c.path, c.base):
+            if path and path not in attach:
+                attach[path] = f"compiled_{len(attach) + 1}"
+    dates = {p.label: None if p.label == WORKING else
+             json.loads((p.path / "release.json").read_text(encoding="utf-8")).get("date") for p in packages}
+    return Assembly(packages, compiled, attach, dates)
 
 
 def _schema_of(pkg: Package) -> str:
@@ -77,15 +127,23 @@ def check_schemas(packages: list[Package]) -> None:
         seen[schema] = pkg.label
 
 
-def _build(con: duckdb.DuckDBPyConnection, packages: list[Package], root: Path) -> None:
+def _attach(con: duckdb.DuckDBPyConnection, assembly: Assembly) -> None:
+    for path, alias in assembly.attach.items():
+        con.execute(f"ATTACH {literal(path)} AS {ident(alias)} (READ_ONLY)")
+
+
+def _build(con: duckdb.DuckDBPyConnection, assembly: Assembly, root: Path) -> None:
+    _attach(con, assembly)
+    packages = assembly.packages
     tables: dict[str, list[str]] = {}  # table → schemas holding it, oldest first
     for pkg in packages:
         schema = _schema_of(pkg)
         con.execute(f"CREATE SCHEMA {ident(schema)}")
         # A release sees what it predates (bases.law_id, the law tables) as readers derive it.
         view = read_view(pkg, root)
-        load_view(con, view, schema)
         for name in view.schemas:
+            rows = f"({assembly.relation(view.origin[name].label, name)})"
+            con.execute(f"CREATE VIEW {ident(schema)}.{ident(name)} AS {table_sql(view, name, rows, schema)}")
             tables.setdefault(name, []).append(schema)
     working = packages[-1]
     for name in working.schemas:
@@ -100,10 +158,7 @@ def _build(con: duckdb.DuckDBPyConnection, packages: list[Package], root: Path) 
     _search(con, tables)
     con.execute("CREATE TABLE main.releases (release VARCHAR, schema_name VARCHAR, date DATE)")
     for pkg in packages:
-        date = None
-        if pkg.label != WORKING:
-            date = json.loads((pkg.path / "release.json").read_text(encoding="utf-8")).get("date")
-        con.execute("INSERT INTO main.releases VALUES (?, ?, ?)", [pkg.label, _schema_of(pkg), date])
+        con.execute("INSERT INTO main.releases VALUES (?, ?, ?)", [pkg.label, _schema_of(pkg), assembly.dates[pkg.label]])
 
 
 def _search(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> None:
@@ -124,16 +179,16 @@ def _search(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> Non
                 "WHERE contains(lower(text), lower(trim(q)))")
 
 
-def compile_database(root: Path) -> Path:
-    """The compiled SQL database for the package at root, built atomically when not cached."""
-    packages = sources(root)
-    check_schemas(packages)
+def compile_database(root: Path, assembly: Assembly | None = None) -> Path:
+    """The SQL database (views over the compiled packages) for the package at root, built
+    atomically when not cached."""
+    assembly = assembly or assemble(root)
     folder = cache_dir(root)
-    target = folder / f"sql-{database_key(packages)}.duckdb"
+    target = folder / f"sql-{assembly.key()}.duckdb"
     if target.exists():
         return target
     try:
-        build_atomically(target, lambda con: _build(con, packages, root), [p.path for p in packages])
+        build_atomically(target, lambda con: _build(con, assembly, root), [p.path for p in assembly.packages])
     except duckdb.Error as exc:
         raise SqlError(f"cannot compile the package for SQL: {one_line(exc)}") from None
     for stale in folder.glob("sql-*.duckdb"):
@@ -143,14 +198,21 @@ def compile_database(root: Path) -> Path:
 
 
 def open_readonly(root: Path) -> duckdb.DuckDBPyConnection:
-    """A connection that cannot change any file: read_only, no external access, locked config,
-    and the same memory limit (POWERLIST_MEMORY_LIMIT) and threads as diff."""
-    con = duckdb.connect(str(compile_database(root)), read_only=True)
-    for name, value in duckdb_settings().items():
-        con.execute(f"SET {name} = {literal(value)}")
-    con.execute("SET enable_progress_bar = false")  # the CLI prints results, not DuckDB's bar
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+    """A connection that cannot change any file: the views' file and every compiled file
+    read_only, no external access, locked config, and the same memory limit
+    (POWERLIST_MEMORY_LIMIT) and threads as diff."""
+    assembly = assemble(root)
+    con = duckdb.connect(str(compile_database(root, assembly)), read_only=True)
+    try:
+        _attach(con, assembly)
+        for name, value in duckdb_settings().items():
+            con.execute(f"SET {name} = {literal(value)}")
+        con.execute("SET enable_progress_bar = false")  # the CLI prints results, not DuckDB's bar
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
