@@ -279,6 +279,13 @@ def _remember(folder: Path, pkg: Package, key: str, base: str | None = None) -> 
     return before if before != key else None
 
 
+def last_compiled(root: Path, pkgs: list[Package]) -> list[str]:
+    """The content keys these packages were last compiled as (their earlier states): the base a
+    layer of an edited working state is laid over when no release holds that state."""
+    states = _index(cache_dir(root)).get("states", {})
+    return [states[w] for w in (str(p.path.resolve()) for p in pkgs) if w in states]
+
+
 def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[Path]:
     """Remove what the cache no longer needs, after the files in `keep` were built or opened:
     the compiled files of a package's superseded state (an edited working state) unless another

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from .compiled import (FORMAT_VERSION, Compiled, build_atomically, cache_dir, compile_for_reading, content_key,
-                       duckdb_settings, full_path, table_sources)
+                       duckdb_settings, full_path, last_compiled, table_sources)
 from .derived import read_view, reader_type, table_sql
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
@@ -92,11 +92,12 @@ def assemble(root: Path) -> Assembly:
     rank = {p.label: i for i, p in enumerate(packages)}
     order = sorted(packages, key=lambda p: (not full_path(folder, keys[p.label]).exists(),
                                             p.label != WORKING, -rank[p.label]))
+    bases = [*keys.values(), *last_compiled(root, packages)]
     compiled: dict[str, Compiled] = {}
     reading: set[Path] = set()
     try:
         for pkg in order:
-            c = compile_for_reading(pkg, root, srcs[pkg.label], list(keys.values()), reading)
+            c = compile_for_reading(pkg, root, srcs[pkg.label], bases, reading)
             compiled[pkg.label] = c
             reading |= {c.path} | ({c.base} if c.base else set())
     except duckdb.Error as exc:
