@@ -223,7 +223,8 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-WORKFLOW_ROWS = [("ingest", "`ingest` the list's .docx (one step edited)"),
+WORKFLOW_ROWS = [("sql_cold", "first `sql` query ever, before the edit (compiles the release)"),
+                 ("ingest", "`ingest` the list's .docx (one step edited)"),
                  ("diff", "`diff RELEASE working` after it"),
                  ("validate", "`validate working`"),
                  ("release", "`release`"),

@@ -93,6 +93,24 @@ def test_a_layer_whose_base_was_evicted_is_compiled_again(synthetic, tmp_path, m
     assert answers(root) == rebuilt(root, tmp_path, monkeypatch)
 
 
+def test_a_layer_is_laid_anew_when_its_base_is_gone_and_another_file_is_at_hand(synthetic, tmp_path, monkeypatch):
+    from powerlist.compiled import compile_package
+    from powerlist.package import open_target
+
+    root = per_list_package(synthetic, tmp_path / "pkg")
+    create_release(root, "base", "2026-01-01")
+    answers(root)                                           # base = working: one whole file
+    ingest_document(root, edited_docx(root, "450102-d00", tmp_path))
+    answers(root)                                           # working: a layer over it
+    create_release(root, "next", "2026-02-01")              # holds the layered state
+    ingest_document(root, edited_docx(root, "450103-d00", tmp_path))
+    whole = compile_package(open_target(root, "working"), root)  # as a whole diff would
+    for p in (root / ".powerlist-cache").glob("pkg-*.duckdb"):
+        if p != whole:
+            p.unlink()                                      # the layer's base, as the cache cap would
+    assert answers(root) == rebuilt(root, tmp_path, monkeypatch)
+
+
 def test_an_added_and_a_removed_list_are_layered_exactly(synthetic, tmp_path, monkeypatch):
     import json
 

@@ -88,11 +88,14 @@ def inside(base: Path, rel, what: str, _dirs: dict | None = None) -> Path:
     except OSError:
         return path  # not there (yet): nothing to follow
     if folder not in dirs:
-        dirs[folder] = (base / folder).resolve()
-    real = dirs[folder] / name
-    if stat.S_ISLNK(st.st_mode):
-        real = real.resolve()
-    if dirs[""] not in real.parents:
+        resolved = (base / folder).resolve()
+        # (folder, inside): a file that is no link is inside exactly when its folder is.
+        dirs[folder] = (resolved, resolved == dirs[""] or dirs[""] in resolved.parents)
+    real, ok = dirs[folder] if folder else (dirs[""], True)
+    if stat.S_ISLNK(st.st_mode) or name in ("", "."):  # ("x/." or "x/" names the folder itself)
+        real = (real / name).resolve()
+        ok = dirs[""] in real.parents
+    if not ok:
         raise PowerlistError(f"{what}: path {rel!r} leads outside the package")
     return path
 

@@ -65,10 +65,13 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         configure(con, cache_dir(root) / "spill")
         report = progress or (lambda what, done, total: None)
         subset = _lists_to_compare(src, dst, root) if item_ids is None else None
+        compiled: set[Path] = set()  # the first side's file is never evicted by compiling the second
         for alias, pkg, target in (("f", src, from_target), ("t", dst, to_target)):
             report(f"compiling {target}", 0, 0)
             if subset is None:
-                attach(con, alias, compile_package(pkg, root))
+                path = compile_package(pkg, root, protect=compiled)
+                compiled.add(path)
+                attach(con, alias, path)
             else:
                 con.execute(f"ATTACH ':memory:' AS {alias}")
                 load_lists(con, pkg, alias, subset)
