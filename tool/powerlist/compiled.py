@@ -105,11 +105,26 @@ class Source:
 
 
 def table_sources(pkg: Package, root: Path) -> dict[str, Source]:
-    """Every table of the package (schema order) with what it is read from; file identity is
-    digests.table_digests' (a release's manifest, else the stat-keyed memo)."""
+    """Every table of the package (schema order) with what it is read from.
+
+    File identity is digests.table_digests' for a release (its manifest) and the working state
+    (the stat-keyed memo, which ingest and reset fill as they write). Any other folder named as a
+    target is identified by its files' paths and states instead, as the cache always did: it was
+    never hashed, and reading every file to name it would add a tenth to a first whole diff.
+    """
     from .digests import table_digests  # digests imports this module's cache_dir
 
-    digests = table_digests(pkg, root)
+    if (pkg.path / "release.json").is_file() or pkg.path.resolve() == root.resolve():
+        digests = table_digests(pkg, root)
+    else:
+        digests = {}
+        for res in pkg.descriptor["resources"]:
+            for rel in paths_of(res):
+                try:
+                    st = os.stat(pkg.path / rel)
+                except OSError:
+                    continue
+                digests[rel] = f"{pkg.path.resolve()}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
     out = {}
     for name, ts in pkg.schemas.items():
         if pkg.has_table(name):
