@@ -4,12 +4,11 @@ are keyed by content, so a state another package still holds stays."""
 
 from __future__ import annotations
 
-import shutil
-
 from conftest import FIXTURES
 from powerlist.compiled import compile_package
 from powerlist.ingest.run import ingest_document
 from powerlist.package import open_target
+from powerlist.release import create_release
 
 
 def compiled(root):
@@ -25,23 +24,20 @@ def test_an_edited_working_state_replaces_its_compiled_file(package_copy):
     assert compiled(package_copy) == sorted([release, second])
 
 
-def test_packages_holding_the_same_files_share_one_compiled_file(package_copy, tmp_path):
-    # A copy of the working state elsewhere (as a release made from it holds) is the same content.
-    copy = tmp_path / "copy"
-    shutil.copytree(package_copy, copy, ignore=shutil.ignore_patterns(".powerlist-cache", "releases"))
+def test_a_release_made_from_the_working_state_shares_its_compiled_file(package_copy):
     working = compile_package(open_target(package_copy, "working"), package_copy)
-    assert compile_package(open_target(package_copy, str(copy)), package_copy) == working
-    assert compiled(package_copy) == [working]
+    create_release(package_copy, "2023", "2023-07-18")
+    assert compile_package(open_target(package_copy, "2023"), package_copy) == working
+    assert compiled(package_copy) == sorted([working])
 
 
-def test_a_superseded_state_another_package_holds_stays(package_copy, tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(package_copy, copy, ignore=shutil.ignore_patterns(".powerlist-cache", "releases"))
+def test_a_superseded_state_another_package_holds_stays(package_copy):
     first = compile_package(open_target(package_copy, "working"), package_copy)
-    compile_package(open_target(package_copy, str(copy)), package_copy)
+    create_release(package_copy, "2023", "2023-07-18")
+    compile_package(open_target(package_copy, "2023"), package_copy)
     ingest_document(package_copy, FIXTURES / "synthetic-typo-fix.txt", list_id="450325-baomi")
     second = compile_package(open_target(package_copy, "working"), package_copy)
-    assert first.exists() and second.exists() and second != first  # the copy still holds the first state
+    assert first.exists() and second.exists() and second != first  # release 2023 still holds the first state
 
 
 def test_over_the_cap_the_least_recently_used_file_goes_first(package_copy, monkeypatch):
