@@ -155,7 +155,7 @@ def check_descriptor(data, path: Path, base: Path) -> dict:
         if "schema" in res and not isinstance(res["schema"], (str, dict)):
             raise PowerlistError(f"{where}: 'schema' is neither a path nor a Table Schema")
         if isinstance(res.get("schema"), str):
-            inside(base, res["schema"], where, dirs)
+            check_inside(base, res["schema"], where, dirs)
     return data
 
 
