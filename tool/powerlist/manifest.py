@@ -122,16 +122,40 @@ def check_release(root: Path, folder: Path, label: str) -> None:
     known = entry["files"] if entry and entry.get("manifest") == manifest_stamp else None
     problems, matched = _problems(folder, manifest["files"], known)
     if problems:
-        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-        raise ReleaseDamaged(
-            f"release {label} does not match its {MANIFEST}: {problems[0]}{more}; refusing to read it "
-            f"(`powerlist verify {label}` lists every difference)")
+        raise _damaged(label, problems)
     if known != matched:
         cache[key] = {"manifest": manifest_stamp, "files": matched}
         try:
             write_json(cache_path, cache)
         except OSError:
             pass  # a read-only package is checked in full every time
+
+
+def checked_file(folder: Path, label: str, rel: str, manifest: dict | None = None) -> Path | None:
+    """The file `rel` of a release folder, hashed against its manifest alone; None when the
+    manifest lists no such file; ReleaseDamaged (one line) when it is missing or differs.
+
+    For a command that reads one list's file of each release (ingest's used item ids):
+    check_release stats every file of the release, which at province scale costs far more
+    than reading the one file.
+    """
+    manifest = manifest or read_manifest(folder, label)
+    digest = manifest["files"].get(rel)
+    if digest is None:
+        return None
+    path = folder / rel
+    if not path.is_file():
+        raise _damaged(label, [f"{rel}: missing"])
+    if sha256_file(path) != digest:
+        raise _damaged(label, [f"{rel}: changed (SHA-256 differs from {MANIFEST})"])
+    return path
+
+
+def _damaged(label: str, problems: list[str]) -> ReleaseDamaged:
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return ReleaseDamaged(
+        f"release {label} does not match its {MANIFEST}: {problems[0]}{more}; refusing to read it "
+        f"(`powerlist verify {label}` lists every difference)")
 
 
 def note_release_written(root: Path, folder: Path, hashed: set[str], linked: set[str], linked_from: Path | None) -> None:
