@@ -129,6 +129,101 @@ def test_ingesting_one_list_rewrites_its_files_only_and_gives_a_full_rebuilds_ro
         json.loads((parts / "datapackage.json").read_text())["resources"]
 
 
+def table_files(root: Path) -> dict[str, bytes]:
+    """Every table file and the descriptor, by path: what a migration must reproduce exactly."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "tables").rglob("*") if p.is_file()}
+    return {**files, "datapackage.json": (root / "datapackage.json").read_bytes()}
+
+
+def shuffle_rows(path: Path, seed: int) -> None:
+    """Reorder a one-file table's data rows (SYNTHETIC): lists' rows no longer come together."""
+    import random
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    body = lines[1:]
+    random.Random(seed).shuffle(body)
+    path.write_text("".join([lines[0], *body]), encoding="utf-8")
+
+
+@pytest.mark.parametrize("batch", [1 << 25, 1], ids=["one-batch", "a-batch-per-row"])
+def test_the_streamed_migration_writes_the_bytes_a_whole_rewrite_writes(synthetic, tmp_path, monkeypatch, batch):
+    # The reference: every table read whole and written by the in-memory layout writer
+    # (write_tables, as `reset` writes), then the same document ingested one list at a time.
+    # The steps table is shuffled first, so rows of a list arrive scattered among flushes.
+    from powerlist import package
+    monkeypatch.setattr(package, "BATCH_CHARS", batch)
+    whole = one_file_package(synthetic, tmp_path / "whole")
+    shuffle_rows(whole / "tables" / "steps.csv", seed=5)
+    reference = tmp_path / "reference"
+    shutil.copytree(whole, reference)
+    working = Package(reference, "working")
+    write_tables(reference, {name: working.read_table(name) for name in TABLES})
+    from powerlist.descriptor import write_descriptor
+    write_descriptor(reference)
+    list_id = sorted(l["list_id"] for l in working.read_table("lists"))[3]
+    doc = edited_docx(reference, list_id, tmp_path)
+    ingest_document(reference, doc)
+    ingest_document(whole, doc)  # the migration: streamed, in StagedState pieces
+    assert table_files(whole) == table_files(reference)
+    assert not (whole / "tables" / "steps.csv").exists()
+
+
+def test_a_dangling_child_row_stops_the_migration_in_one_line_and_changes_nothing(synthetic, tmp_path):
+    from conftest import snapshot
+    from powerlist.errors import PowerlistError
+    whole = one_file_package(synthetic, tmp_path / "whole")
+    with open(whole / "tables" / "steps.csv", "a", encoding="utf-8", newline="") as fh:
+        fh.write("no-such-item,1,1．,受理责任,合成,,,false\n")   # SYNTHETIC: a step of no item
+    list_id = sorted(l["list_id"] for l in Package(whole, "working").read_table("lists"))[0]
+    doc = edited_docx(whole, list_id, tmp_path)
+    before = snapshot(whole)
+    with pytest.raises(PowerlistError, match=r"^steps: row of item 'no-such-item' belongs to no list being written$"):
+        ingest_document(whole, doc)
+    assert snapshot(whole) == before
+
+
+def test_a_migration_keeps_the_users_umask(synthetic, tmp_path):
+    import os
+    import stat
+    whole = one_file_package(synthetic, tmp_path / "whole")
+    list_id = sorted(l["list_id"] for l in Package(whole, "working").read_table("lists"))[0]
+    doc = edited_docx(whole, list_id, tmp_path)
+    old = os.umask(0o027)
+    try:
+        ingest_document(whole, doc)
+    finally:
+        os.umask(old)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in (whole / "tables").rglob("*.csv")
+             if p.parent.name in PARTITIONED}
+    assert modes == {0o640}
+
+
+MIGRATION_POINTS = ["commit:staged", "commit:journal", "commit:rename:1", "commit:rename:40", "commit:applied"]
+
+
+@pytest.mark.parametrize("point", MIGRATION_POINTS)
+def test_a_migration_killed_at_any_point_leaves_the_old_or_the_new_package(synthetic, tmp_path, point):
+    import os
+    import subprocess
+    from conftest import snapshot
+    whole = one_file_package(synthetic, tmp_path / "whole")
+    list_id = sorted(l["list_id"] for l in Package(whole, "working").read_table("lists"))[0]
+    doc = edited_docx(whole, list_id, tmp_path)
+    reference = tmp_path / "reference"
+    shutil.copytree(whole, reference)
+    ingest_document(reference, doc)
+    state = lambda root: {k: v for k, v in snapshot(root).items() if k.startswith(("tables/", "synthetic/", "datapackage"))}
+    old, new = state(whole), state(reference)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tool"), "POWERLIST_FAULT": point}
+    killed = subprocess.run([sys.executable, "-m", "powerlist", "-p", str(whole), "ingest", str(doc)],
+                            env=env, capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    env.pop("POWERLIST_FAULT")
+    after = subprocess.run([sys.executable, "-m", "powerlist", "-p", str(whole), "lists"], env=env,
+                           capture_output=True, text=True)
+    assert after.returncode == 0 and ".powerlist-txn" in after.stderr
+    assert state(whole) == (old if point == "commit:staged" else new)
+
+
 def test_a_diff_of_the_lists_whose_files_differ_is_byte_for_byte_the_whole_diff(synthetic, tmp_path, monkeypatch):
     parts = per_list_package(synthetic, tmp_path / "parts")
     create_release(parts, "base", "2026-01-01")

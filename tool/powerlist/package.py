@@ -10,7 +10,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import PowerlistError, shown_path
 from .files import check_inside, commit_state, inside, read_json, write_file
@@ -85,8 +85,7 @@ class Package:
         """Rows as dicts with values typed by the table schema (None for empty cells)."""
         if not self.has_table(name):
             return []
-        schema = self.schemas[name]
-        return [row for path in self.table_files(name) if path.exists() for row in read_csv(path, schema)]
+        return list(self.rows(name))
 
     def read_lists(self, list_ids: set[str] | None, names=PARTITIONED) -> dict[str, list[dict]]:
         """The rows of `names` (items and tables hanging off an item) that belong to the given
@@ -105,13 +104,23 @@ class Package:
                 files = [self.path / part_path(name, l) for l in sorted(list_ids)]
                 out[name] = [row for p in files if p.exists() for row in read_csv(p, schemas[name])]
             elif name == "items":
-                out[name] = [r for r in self.read_table(name) if r["list_id"] in list_ids]
+                out[name] = [r for r in self.rows(name) if r["list_id"] in list_ids]
             else:
                 if item_ids is None:
                     items = out["items"] if "items" in out else self.read_lists(list_ids, ["items"])["items"]
                     item_ids = {i["item_id"] for i in items}
-                out[name] = [r for r in self.read_table(name) if r["item_id"] in item_ids]
+                out[name] = [r for r in self.rows(name) if r["item_id"] in item_ids]
         return out
+
+    def rows(self, name: str) -> Iterator[dict]:
+        """read_table one row at a time: a table in one file read to pick out a few lists, or
+        copied row by row, is never held whole (a province-scale steps table is GiBs of dicts)."""
+        if not self.has_table(name):
+            return
+        schema = self.schemas[name]
+        for path in self.table_files(name):
+            if path.exists():
+                yield from read_csv(path, schema)
 
 
 _DESCRIPTORS: dict[tuple, dict] = {}
@@ -292,6 +301,51 @@ def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
         for lid, part in by_list.items():
             files[part_path(name, lid)] = csv_bytes(schema, part)
     return files
+
+
+# Lines of per-list files held before they are appended to their files (stream_parts).
+BATCH_CHARS = 32 << 20
+
+
+class _LastLine:
+    """A file-like catching what csv.writer writes for one row."""
+    text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+def stream_parts(schema: TableSchema, table: str, rows: Iterable[tuple[str, dict]],
+                 append: Callable[[str, bytes], None], batch: int = BATCH_CHARS) -> set[str]:
+    """Write (list id, row) pairs into the table's per-list files through append(path, bytes),
+    without holding them: each list's lines are kept until `batch` characters are pending, then
+    appended to its file (the first piece of a file starts with the header). The bytes of each
+    file are csv_bytes of its rows, in the order given. Returns the lists that got a file."""
+    types = {f["name"]: f["type"] for f in schema.fields}
+    columns = schema.columns
+    line = _LastLine()
+    writer = csv.writer(line, lineterminator="\n")
+    writer.writerow(columns)
+    header = line.text
+    started: set[str] = set()
+    pending: dict[str, list[str]] = {}
+    size = 0
+    for list_id, row in rows:
+        writer.writerow([_format(row.get(c), types[c]) for c in columns])
+        lines = pending.get(list_id)
+        if lines is None:
+            lines = pending[list_id] = [] if list_id in started else [header]
+            started.add(list_id)
+        lines.append(line.text)
+        size += len(line.text)
+        if size > batch:
+            for lid, text in pending.items():
+                append(part_path(table, lid), "".join(text).encode("utf-8"))
+            pending.clear()
+            size = 0
+    for lid, text in pending.items():
+        append(part_path(table, lid), "".join(text).encode("utf-8"))
+    return started
 
 
 @contextmanager
