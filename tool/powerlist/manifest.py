@@ -18,7 +18,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from .errors import PowerlistError, shown_path
-from .files import sha256_file, write_json
+from .files import sha256_file, write_file
 
 MANIFEST = "release.json"
 CACHE = Path(".powerlist-cache") / "verified.json"
@@ -125,10 +125,7 @@ def check_release(root: Path, folder: Path, label: str) -> None:
         raise _damaged(label, problems)
     if known != matched:
         cache[key] = {"manifest": manifest_stamp, "files": matched}
-        try:
-            write_json(cache_path, cache)
-        except OSError:
-            pass  # a read-only package is checked in full every time
+        _save_cache(cache_path, cache)
 
 
 def checked_file(folder: Path, label: str, rel: str, manifest: dict | None = None) -> Path | None:
@@ -158,14 +155,14 @@ def _damaged(label: str, problems: list[str]) -> ReleaseDamaged:
         f"(`powerlist verify {label}` lists every difference)")
 
 
-def note_release_written(root: Path, folder: Path, hashed: set[str], linked: set[str], linked_from: Path | None) -> None:
-    """Record, for check_release, the files of a release just written: those in `hashed` were
-    hashed from the written bytes for its manifest; those in `linked` are hard links to files of
-    the release `linked_from`, whose change time the link moved (a link count is inode metadata).
-    A linked file counts as verified only if it was verified before with the same size, mtime and
-    inode; its earlier release's record gets the new change time too, so neither release is hashed
-    again on its next read because of the link."""
-    manifest = read_manifest(folder, folder.name)
+def note_release_written(root: Path, folder: Path, manifest: dict, hashed: set[str], linked: set[str],
+                         linked_from: Path | None) -> None:
+    """Record, for check_release, the files of a release just written (`manifest`, its
+    release.json): those in `hashed` were hashed from the written bytes for its manifest; those
+    in `linked` are hard links to files of the release `linked_from`, whose change time the link
+    moved (a link count is inode metadata). A linked file counts as verified only if it was
+    verified before with the same size, mtime and inode; its earlier release's record gets the
+    new change time too, so neither release is hashed again on its next read because of the link."""
     cache_path = root / CACHE
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
@@ -175,8 +172,9 @@ def note_release_written(root: Path, folder: Path, hashed: set[str], linked: set
     prev_entry = cache.get(str(linked_from.resolve())) if linked_from else None
     prev_known = prev_entry.get("files", {}) if isinstance(prev_entry, dict) else {}
     records = {}
+    base = str(folder)
     for rel, digest in manifest["files"].items():
-        rec = [*_stamp((folder / rel).stat()), digest]
+        rec = [*_stamp(os.stat(f"{base}/{rel}")), digest]
         if rel in hashed:
             records[rel] = rec
         elif rel in linked:
@@ -185,7 +183,13 @@ def note_release_written(root: Path, folder: Path, hashed: set[str], linked: set
                 records[rel] = rec
                 prev_known[rel] = rec
     cache[str(folder.resolve())] = {"manifest": _stamp((folder / MANIFEST).stat()), "files": records}
+    _save_cache(cache_path, cache)
+
+
+def _save_cache(cache_path: Path, cache: dict) -> None:
+    """The records as compact JSON: a cache, read by no one but check_release, and with every
+    release's every file in it (json's indented writer took seconds at province scale)."""
     try:
-        write_json(cache_path, cache)
+        write_file(cache_path, json.dumps(cache, ensure_ascii=False, separators=(",", ":")))
     except OSError:
-        pass
+        pass  # a read-only package is checked in full every time
