@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -268,6 +269,32 @@ def test_a_release_links_the_files_unchanged_since_the_last_release_and_verifies
     st = other.stat()
     for folder in (base, nxt):
         assert verified[str(folder.resolve())]["files"][rel][:4] == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    # The list documents are linked too: the edited list's new document is a copy, another's a link.
+    lists = {l["list_id"]: l["source_file"] for l in Package(parts, "working").read_table("lists")}
+    other_doc = next(path for lid, path in lists.items() if lid != list_id)
+    assert (nxt / other_doc).stat().st_ino == (base / other_doc).stat().st_ino
+    assert (nxt / lists[list_id]).stat().st_nlink == 1
+    assert (nxt / lists[list_id]).read_bytes() == (parts / lists[list_id]).read_bytes()
+
+
+def test_verify_catches_an_edit_of_a_file_two_releases_share(synthetic, tmp_path):
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    create_release(parts, "base", "2026-01-01")
+    create_release(parts, "next", "2026-02-01")   # nothing changed: every file is a link
+    shared = parts / "releases" / "next" / "tables" / "steps" / sorted((parts / "tables" / "steps").iterdir())[0].name
+    assert shared.stat().st_nlink == 2
+    st = shared.stat()
+    data = shared.read_bytes()
+    shared.write_bytes(data.replace("责任".encode(), "义务".encode(), 1))   # SYNTHETIC tampering
+    os.utime(shared, ns=(st.st_atime_ns, st.st_mtime_ns))
+    rel = shared.relative_to(parts / "releases" / "next").as_posix()
+    for tag in ("base", "next"):
+        result = verify_release(parts, tag)
+        assert not result.ok and result.problems == [f"{rel}: changed (SHA-256 differs from release.json)"]
+    from powerlist.manifest import ReleaseDamaged
+    from powerlist.package import open_target
+    with pytest.raises(ReleaseDamaged, match=f"release next does not match its release.json: {rel}: changed"):
+        open_target(parts, "next")
 
 
 def test_findings_in_a_later_file_carry_frictionless_row_numbers(synthetic, tmp_path):
@@ -295,3 +322,30 @@ def test_findings_in_a_later_file_carry_frictionless_row_numbers(synthetic, tmp_
     # Header = row 1, so the file's data row i (from 0) is row earlier + i + 2.
     assert {(f.table, f.row, f.type) for f in fast.findings} >= {
         ("items", earlier + 1 + 2, "type-error"), ("items", earlier + 3 + 2, "primary-key")}
+
+
+def test_ingest_reads_the_lists_items_file_of_each_release_only_after_checking_it(synthetic, tmp_path):
+    # Item ids are never reused: ingest reads the ids the list had in every release, from the
+    # list's own items file, hashed against the release's manifest first.
+    from conftest import snapshot
+    from powerlist.ingest.run import used_item_ids
+    from powerlist.manifest import ReleaseDamaged
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    list_id = sorted(l["list_id"] for l in Package(parts, "working").read_table("lists"))[5]
+    create_release(parts, "base", "2026-01-01")
+    items = parts / "tables" / "items" / f"{list_id}.csv"
+    ids = {r["item_id"] for r in csv.DictReader(open(items, encoding="utf-8"))}
+    # SYNTHETIC: drop the list's last item from the working state; its id stays used (release base).
+    lines = items.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = lines[-1].split(",")[0]
+    items.write_text("".join(lines[:-1]), encoding="utf-8")
+    assert last in ids and used_item_ids(parts, list_id) == ids
+    released = parts / "releases" / "base" / "tables" / "items" / f"{list_id}.csv"
+    released.unlink()
+    released.write_text("".join(lines[:-1]), encoding="utf-8")   # SYNTHETIC tampering of the release
+    doc = edited_docx(parts, list_id, tmp_path)
+    before = snapshot(parts)
+    with pytest.raises(ReleaseDamaged, match=rf"^release base does not match its release.json: "
+                                             rf"tables/items/{list_id}.csv: changed \(SHA-256 differs from release.json\)"):
+        ingest_document(parts, doc)
+    assert snapshot(parts) == before
