@@ -136,11 +136,13 @@ def table_files(root: Path) -> dict[str, bytes]:
     return {**files, "datapackage.json": (root / "datapackage.json").read_bytes()}
 
 
-def shuffle_rows(path: Path, seed: int) -> None:
-    """Reorder a one-file table's data rows (SYNTHETIC): lists' rows no longer come together."""
+def scramble_rows(path: Path, seed: int) -> None:
+    """Reorder a one-file steps table's data rows (SYNTHETIC): lists' rows no longer come
+    together; and spell every tenth step number with a leading zero, which a read respells."""
     import random
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    body = lines[1:]
+    body = [line.replace(",1,", ",01,", 1) if i % 10 == 0 else line for i, line in enumerate(lines[1:])]
+    assert sum(",01," in line for line in body) > 10
     random.Random(seed).shuffle(body)
     path.write_text("".join([lines[0], *body]), encoding="utf-8")
 
@@ -150,10 +152,11 @@ def test_the_streamed_migration_writes_the_bytes_a_whole_rewrite_writes(syntheti
     # The reference: every table read whole and written by the in-memory layout writer
     # (write_tables, as `reset` writes), then the same document ingested one list at a time.
     # The steps table is shuffled first, so rows of a list arrive scattered among flushes.
+    # Some of its numbers are spelled `01`: both writers spell them as read, `1`.
     from powerlist import package
     monkeypatch.setattr(package, "BATCH_CHARS", batch)
     whole = one_file_package(synthetic, tmp_path / "whole")
-    shuffle_rows(whole / "tables" / "steps.csv", seed=5)
+    scramble_rows(whole / "tables" / "steps.csv", seed=5)
     reference = tmp_path / "reference"
     shutil.copytree(whole, reference)
     working = Package(reference, "working")

@@ -104,23 +104,25 @@ class Package:
                 files = [self.path / part_path(name, l) for l in sorted(list_ids)]
                 out[name] = [row for p in files if p.exists() for row in read_csv(p, schemas[name])]
             elif name == "items":
-                out[name] = [r for r in self.rows(name) if r["list_id"] in list_ids]
+                out[name] = list(self.rows(name, ("list_id", list_ids)))
             else:
                 if item_ids is None:
                     items = out["items"] if "items" in out else self.read_lists(list_ids, ["items"])["items"]
                     item_ids = {i["item_id"] for i in items}
-                out[name] = [r for r in self.rows(name) if r["item_id"] in item_ids]
+                out[name] = list(self.rows(name, ("item_id", item_ids)))
         return out
 
-    def rows(self, name: str) -> Iterator[dict]:
+    def rows(self, name: str, where: tuple[str, set[str]] | None = None, typed: bool = True) -> Iterator[dict]:
         """read_table one row at a time: a table in one file read to pick out a few lists, or
-        copied row by row, is never held whole (a province-scale steps table is GiBs of dicts)."""
+        copied row by row, is never held whole (a province-scale steps table is GiBs of dicts).
+        where=(column, values): only rows whose (text) column is one of the values, picked out
+        before the row is typed. typed=False: the cells as the file spells them."""
         if not self.has_table(name):
             return
         schema = self.schemas[name]
         for path in self.table_files(name):
             if path.exists():
-                yield from read_csv(path, schema)
+                yield from read_csv(path, schema, where, typed)
 
 
 _DESCRIPTORS: dict[tuple, dict] = {}
@@ -251,11 +253,35 @@ def _format(value, ftype: str) -> str:
     return str(value)
 
 
-def read_csv(path: Path, schema: TableSchema) -> Iterator[dict]:
-    types = {f["name"]: f["type"] for f in schema.fields}
+def read_csv(path: Path, schema: TableSchema, where: tuple[str, set[str]] | None = None,
+             typed: bool = True) -> Iterator[dict]:
+    """The file's rows as dicts typed by the schema (Package.rows says what `where` and `typed` do)."""
+    typing = row_typer(schema)
+    column, values = where or (None, None)
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            yield {k: _parse(v, types.get(k, "string")) for k, v in row.items()}
+            if column is not None and (row.get(column) or None) not in values:
+                continue
+            yield typing(row) if typed else row
+
+
+def row_typer(schema: TableSchema) -> Callable[[dict], dict]:
+    """row (as the file spells it) → its values typed by the schema (None for empty cells)."""
+    types = {f["name"]: f["type"] for f in schema.fields}
+    return lambda row: {k: _parse(v, types.get(k, "string")) for k, v in row.items()}
+
+
+def spelled(schema: TableSchema) -> Callable[[dict], list[str]]:
+    """row (as the file spells it) → the cells csv_bytes writes for it once read_csv has typed
+    it: text cells as they are, numbers and booleans respelled (` 07` → `7`, `TRUE` → `false`)."""
+    types = {f["name"]: f["type"] for f in schema.fields}
+    columns = schema.columns
+    respelled = {c for c in columns if types[c] not in ("string", "list")}
+
+    def cells(row: dict) -> list[str]:
+        return [_format(_parse(row.get(c), types[c]), types[c]) if c in respelled else (row.get(c) or "")
+                for c in columns]
+    return cells
 
 
 def csv_bytes(schema: TableSchema, rows: Iterable[dict]) -> bytes:
@@ -317,21 +343,21 @@ class _LastLine:
 
 def stream_parts(schema: TableSchema, table: str, rows: Iterable[tuple[str, dict]],
                  append: Callable[[str, bytes], None], batch: int = BATCH_CHARS) -> set[str]:
-    """Write (list id, row) pairs into the table's per-list files through append(path, bytes),
+    """Write (list id, row as its file spells it: Package.rows(typed=False)) pairs into the
+    table's per-list files through append(path, bytes),
     without holding them: each list's lines are kept until `batch` characters are pending, then
     appended to its file (the first piece of a file starts with the header). The bytes of each
     file are csv_bytes of its rows, in the order given. Returns the lists that got a file."""
-    types = {f["name"]: f["type"] for f in schema.fields}
-    columns = schema.columns
+    cells = spelled(schema)
     line = _LastLine()
     writer = csv.writer(line, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(schema.columns)
     header = line.text
     started: set[str] = set()
     pending: dict[str, list[str]] = {}
     size = 0
     for list_id, row in rows:
-        writer.writerow([_format(row.get(c), types[c]) for c in columns])
+        writer.writerow(cells(row))
         lines = pending.get(list_id)
         if lines is None:
             lines = pending[list_id] = [] if list_id in started else [header]

@@ -14,7 +14,7 @@ from ..manifest import checked_file, read_manifest
 from ..storage import PARTITIONED, list_of_part, part_path, paths_of, resource_path, single_path
 from ..lock import locked
 from ..names import check_name
-from ..package import DESCRIPTOR, Package, csv_bytes, layout_files, release_tags, stream_parts
+from ..package import DESCRIPTOR, Package, csv_bytes, layout_files, release_tags, row_typer, stream_parts
 from ..schema import REFERENCE_TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
@@ -271,26 +271,27 @@ def _migrate(working: Package, schemas, list_id: str, tables: dict[str, list[dic
     extra: dict[str, list[dict]] = {}
 
     def items():
-        for row in working.rows("items"):
+        for row in working.rows("items", typed=False):
             if not row["list_id"]:
                 raise PowerlistError(f"items: item {row['item_id']!r} has no list_id; it belongs to no list")
             lid = names.setdefault(row["list_id"], row["list_id"])
             if lid == list_id:
-                old_items.add(row["item_id"])
+                old_items.add(row["item_id"] or None)
                 continue
-            owner[row["item_id"]] = lid
+            owner[row["item_id"] or None] = lid
             yield lid, row
 
     def children(name: str):
-        for row in working.rows(name):
-            item = row["item_id"]
+        typed = row_typer(schemas[name])
+        for row in working.rows(name, typed=False):
+            item = row["item_id"] or None
             if item in old_items:
                 continue
             lid = list_id if item in new_items else owner.get(item)
             if lid is None:
                 raise PowerlistError(f"{name}: row of item {item!r} belongs to no list being written")
             if lid == list_id:
-                extra[name].append(row)
+                extra[name].append(typed(row))
                 continue
             yield lid, row
 
