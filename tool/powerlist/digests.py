@@ -83,6 +83,20 @@ def remember_written(root: Path, written: dict[str, bytes]) -> None:
     _record(memo_path, None, 0, new)
 
 
+def remember_digests(root: Path, folder: Path, digests: dict[str, str]) -> None:
+    """Record digests of files of `folder` computed elsewhere (a release hashes the copies it
+    makes of working files), keyed by each file's present state like any other record."""
+    base = os.path.join(str(folder.resolve()), "")
+    new = {}
+    for rel, digest in digests.items():
+        try:
+            st = os.stat(base + rel)
+        except FileNotFoundError:
+            continue
+        new[base + rel] = (st.st_size, st.st_mtime_ns, st.st_ino, digest)
+    _record(cache_dir(root) / MEMO, None, 0, new)
+
+
 def _load(memo_path: Path) -> tuple[dict[str, tuple], int]:
     """({path: (size, mtime_ns, inode, sha256)}, lines read)."""
     memo, lines = {}, 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
-from .digests import file_digests
+from .digests import file_digests, remember_digests
 from .files import fault, json_bytes, sha256_file, staged_dir, write_file
 from .lock import locked
 from .names import check_tag, schema_name
@@ -92,9 +92,13 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
     with staged_dir(final) as tmp:
         placed = _Placed({}, set())
         tables = [*_files_under(root, "tables"), *_files_under(root, "schemas")]
-        documents = [p for p in dict.fromkeys([*(l["source_file"] for l in lists), *derived_from]) if p not in tables]
+        in_tables = set(tables)
+        documents = [p for p in dict.fromkeys([*(l["source_file"] for l in lists), *derived_from]) if p not in in_tables]
         _place_files(root, tmp, prev, tables, placed, keep_stat=True)
         _place_files(root, tmp, prev, documents, placed, keep_stat=False)
+        # The working files copied were hashed as copies: the memo learns them, so the next
+        # release hashes only what changes after this one.
+        remember_digests(root, root, {rel: placed.files[rel] for rel in placed.copied})
         descriptor = json_bytes(build_descriptor(tmp, working.descriptor, version=tag, created=f"{on}T00:00:00Z",
                                                  lists=lists))
         write_file(tmp / DESCRIPTOR, descriptor)
@@ -129,8 +133,9 @@ def _files_under(root: Path, folder: str) -> list[str]:
 
 @dataclass
 class _Placed:
-    files: dict[str, str]   # every file placed: relative path → SHA-256
-    linked: set[str]        # of those, the ones hard-linked from the previous release
+    files: dict[str, str]                        # every file placed: relative path → SHA-256
+    linked: set[str]                             # of those, the ones hard-linked from the previous release
+    copied: set[str] = field(default_factory=set)   # and the ones copied from the working state
 
 
 def _place_files(root: Path, tmp: Path, prev: Path | None, rels: list[str], placed: _Placed, keep_stat: bool) -> None:
@@ -164,8 +169,16 @@ def _place_files(root: Path, tmp: Path, prev: Path | None, rels: list[str], plac
                 continue
             except OSError:
                 pass  # gone from the earlier release (its verify says so), or no hard links here: copy
+        before = _state(src)
         (shutil.copy2 if keep_stat else shutil.copyfile)(src, dst)
         placed.files[rel] = sha256_file(Path(dst))
+        if _state(src) == before:  # not changed while copied: the copy's digest is the file's
+            placed.copied.add(rel)
+
+
+def _state(path: str) -> tuple:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _git_tagged(root: Path, tag: str) -> bool:
