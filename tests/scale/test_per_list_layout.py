@@ -8,6 +8,7 @@ written, lists with equal files skipped, unchanged files linked) with the whole-
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -352,3 +353,27 @@ def test_ingest_reads_the_lists_items_file_of_each_release_only_after_checking_i
                                              rf"tables/items/{list_id}.csv: changed \(SHA-256 differs from release.json\)"):
         ingest_document(parts, doc)
     assert snapshot(parts) == before
+
+
+def test_the_digest_memo_hashes_each_file_state_once_and_survives_a_torn_line(synthetic, tmp_path, monkeypatch):
+    from powerlist import digests
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    pkg = Package(parts, "working")
+    first = digests.table_digests(pkg, parts)
+    assert first == {rel: digests.sha256_file(parts / rel) for rel in first} and len(first) > 50
+    hashed = []
+    monkeypatch.setattr(digests, "sha256_file", lambda p: hashed.append(p) or "0" * 64)
+    assert digests.table_digests(pkg, parts) == first and hashed == []
+    # An ingest records the files it wrote by appending, and a line cut short by a kill is skipped.
+    log = parts / ".powerlist-cache" / digests.MEMO
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write("12 34 56 abc")   # SYNTHETIC: a record a kill cut short
+    list_id = sorted(l["list_id"] for l in pkg.read_table("lists"))[0]
+    monkeypatch.undo()
+    ingest_document(parts, edited_docx(parts, list_id, tmp_path))
+    monkeypatch.setattr(digests, "sha256_file", lambda p: hashed.append(p) or "0" * 64)
+    after = digests.table_digests(Package(parts, "working"), parts)
+    assert hashed == []
+    assert after[f"tables/steps/{list_id}.csv"] == hashlib.sha256((parts / "tables" / "steps" / f"{list_id}.csv").read_bytes()).hexdigest()
+    assert {rel for rel in first if after[rel] != first[rel]} >= {f"tables/steps/{list_id}.csv"}
+    assert "12 34 56 abc\n" in log.read_text(encoding="utf-8")  # ended, so the next record stayed whole

@@ -128,7 +128,7 @@ def _record(memo_path: Path, memo: dict | None, lines: int, new: dict[str, tuple
             write_file(memo_path, "".join(_spell(k, r) for k, r in (memo | new).items()))
             return
         memo_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(memo_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, file_mode())
+        fd = os.open(memo_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, file_mode())
         try:
             # one write: two runs appending at once do not interleave within a line, and a line
             # that a kill cut short is ended first so it cannot swallow the next record
