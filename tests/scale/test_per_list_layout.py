@@ -268,7 +268,8 @@ def test_a_release_links_the_files_unchanged_since_the_last_release_and_verifies
     assert validate_package(Package(nxt, "next")).valid
     # The link moved the shared inode's change time: both releases' verified records follow it,
     # so neither is hashed whole again on its next read (manifest.check_release).
-    verified = json.loads((parts / ".powerlist-cache" / "verified.json").read_text(encoding="utf-8"))
+    verified = {entry["folder"]: entry for entry in
+                (json.loads(p.read_text(encoding="utf-8")) for p in (parts / ".powerlist-cache" / "verified").iterdir())}
     rel = f"tables/items/{other.name}"
     st = other.stat()
     for folder in (base, nxt):

@@ -4,12 +4,13 @@
 runs before any command reads a release (diff, sql, validate, show, render, history, publish …)
 and refuses a release that does not match with one line naming the first bad file. It is cheap:
 a file whose size, mtime, ctime and inode are those recorded when it last matched is not hashed
-again. Those records live in .powerlist-cache/verified.json, outside releases/ (ctime cannot be
-set back by hand, so an edit that restores the mtime is still caught).
+again. Those records live in .powerlist-cache/verified/, one file per release, outside releases/
+(ctime cannot be set back by hand, so an edit that restores the mtime is still caught).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -21,7 +22,7 @@ from .errors import PowerlistError, shown_path
 from .files import sha256_file, write_file
 
 MANIFEST = "release.json"
-CACHE = Path(".powerlist-cache") / "verified.json"
+CACHE = Path(".powerlist-cache") / "verified"   # one record file per release folder
 
 
 class ReleaseDamaged(PowerlistError):
@@ -109,23 +110,14 @@ def verify_release(root: Path, tag: str) -> VerifyResult:
 def check_release(root: Path, folder: Path, label: str) -> None:
     """Refuse (ReleaseDamaged, one line) a release folder whose files do not match its manifest."""
     manifest = read_manifest(folder, label)
-    cache_path = root / CACHE
-    key = str(folder.resolve())
-    try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
-        if not isinstance(cache, dict):
-            cache = {}
-    except (OSError, ValueError):
-        cache = {}
     manifest_stamp = _stamp((folder / MANIFEST).stat())
-    entry = cache.get(key) if isinstance(cache.get(key), dict) else None
+    entry = _load_records(root, folder)
     known = entry["files"] if entry and entry.get("manifest") == manifest_stamp else None
     problems, matched = _problems(folder, manifest["files"], known)
     if problems:
         raise _damaged(label, problems)
     if known != matched:
-        cache[key] = {"manifest": manifest_stamp, "files": matched}
-        _save_cache(cache_path, cache)
+        _save_records(root, folder, manifest_stamp, matched)
 
 
 def checked_file(folder: Path, label: str, rel: str, manifest: dict | None = None) -> Path | None:
@@ -163,14 +155,8 @@ def note_release_written(root: Path, folder: Path, manifest: dict, hashed: set[s
     moved (a link count is inode metadata). A linked file counts as verified only if it was
     verified before with the same size, mtime and inode; its earlier release's record gets the
     new change time too, so neither release is hashed again on its next read because of the link."""
-    cache_path = root / CACHE
-    try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8"))
-        cache = cache if isinstance(cache, dict) else {}
-    except (OSError, ValueError):
-        cache = {}
-    prev_entry = cache.get(str(linked_from.resolve())) if linked_from else None
-    prev_known = prev_entry.get("files", {}) if isinstance(prev_entry, dict) else {}
+    prev_entry = _load_records(root, linked_from) if linked_from else None
+    prev_known = prev_entry["files"] if prev_entry else {}
     records = {}
     base = str(folder)
     for rel, digest in manifest["files"].items():
@@ -182,14 +168,37 @@ def note_release_written(root: Path, folder: Path, manifest: dict, hashed: set[s
             if old and len(old) == 5 and [old[0], old[1], old[3], old[4]] == [rec[0], rec[1], rec[3], rec[4]]:
                 records[rel] = rec
                 prev_known[rel] = rec
-    cache[str(folder.resolve())] = {"manifest": _stamp((folder / MANIFEST).stat()), "files": records}
-    _save_cache(cache_path, cache)
+    _save_records(root, folder, _stamp((folder / MANIFEST).stat()), records)
+    if prev_entry:
+        _save_records(root, linked_from, prev_entry["manifest"], prev_known)
 
 
-def _save_cache(cache_path: Path, cache: dict) -> None:
-    """The records as compact JSON: a cache, read by no one but check_release, and with every
-    release's every file in it (json's indented writer took seconds at province scale)."""
+def _records_path(root: Path, folder: Path) -> tuple[Path, str]:
+    """(the file of a release folder's records, the folder as they name it): one file per
+    release, so reading or updating one release's records never touches another's."""
+    key = str(folder.resolve())
+    return root / CACHE / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json", key
+
+
+def _load_records(root: Path, folder: Path) -> dict | None:
+    """{"manifest": stamp of release.json, "files": {rel: [size, mtime, ctime, inode, sha256]}}
+    as last recorded for the folder, or None."""
+    path, key = _records_path(root, folder)
     try:
-        write_file(cache_path, json.dumps(cache, ensure_ascii=False, separators=(",", ":")))
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(entry, dict) and entry.get("folder") == key and isinstance(entry.get("files"), dict):
+        return entry
+    return None
+
+
+def _save_records(root: Path, folder: Path, manifest_stamp: list[int], files: dict) -> None:
+    """Compact JSON: a cache, read by no one but check_release (json's indented writer took
+    seconds for a province-scale release's every file)."""
+    path, key = _records_path(root, folder)
+    try:
+        write_file(path, json.dumps({"folder": key, "manifest": manifest_stamp, "files": files},
+                                    ensure_ascii=False, separators=(",", ":")))
     except OSError:
         pass  # a read-only package is checked in full every time
