@@ -23,6 +23,7 @@ from .files import sha256_file, write_file
 
 MANIFEST = "release.json"
 CACHE = Path(".powerlist-cache") / "verified"   # one record file per release folder
+INDEX = Path(".powerlist-cache") / "manifest-index"
 
 
 class ReleaseDamaged(PowerlistError):
@@ -44,10 +45,12 @@ def read_manifest(folder: Path, label: str) -> dict:
     try:
         manifest = json.loads(path.read_bytes().decode("utf-8"))
         files = manifest["files"]
-        if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        if not isinstance(files, dict):
             raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
-        for rel in files:  # on strings: a per-list release names tens of thousands of files
-            if not rel or rel.startswith("/") or ".." in rel.replace("\\", "/").split("/") or rel == MANIFEST:
+        for rel, digest in files.items():  # one cheap pass: a per-list release names tens of thousands of files
+            if not isinstance(rel, str) or not isinstance(digest, str):
+                raise ValueError("'files' is not a mapping of paths to SHA-256 sums")
+            if not rel or rel[0] == "/" or rel == MANIFEST or (".." in rel and ".." in rel.replace("\\", "/").split("/")):
                 raise ValueError(f"file {rel!r} is not a path inside the release")
         if not isinstance(manifest.get("date"), str):
             raise ValueError("'date' is not a YYYY-MM-DD text")
@@ -120,16 +123,16 @@ def check_release(root: Path, folder: Path, label: str) -> None:
         _save_records(root, folder, manifest_stamp, matched)
 
 
-def checked_file(folder: Path, label: str, rel: str, manifest: dict | None = None) -> Path | None:
+def checked_file(root: Path, folder: Path, label: str, rel: str) -> Path | None:
     """The file `rel` of a release folder, hashed against its manifest alone; None when the
     manifest lists no such file; ReleaseDamaged (one line) when it is missing or differs.
 
     For a command that reads one list's file of each release (ingest's used item ids):
     check_release stats every file of the release, which at province scale costs far more
-    than reading the one file.
+    than reading the one file; and the manifest's entries of the file's folder come from a
+    small index (manifest_entries), not from parsing the whole manifest each time.
     """
-    manifest = manifest or read_manifest(folder, label)
-    digest = manifest["files"].get(rel)
+    digest = manifest_entries(root, folder, label, rel.rpartition("/")[0] + "/").get(rel)
     if digest is None:
         return None
     path = folder / rel
@@ -138,6 +141,29 @@ def checked_file(folder: Path, label: str, rel: str, manifest: dict | None = Non
     if sha256_file(path) != digest:
         raise _damaged(label, [f"{rel}: changed (SHA-256 differs from {MANIFEST})"])
     return path
+
+
+def manifest_entries(root: Path, folder: Path, label: str, prefix: str) -> dict[str, str]:
+    """{path: SHA-256} of the manifest's files whose path starts with `prefix` (a folder
+    ending in '/', or '' for the top), kept in .powerlist-cache/manifest-index/ per release
+    and prefix and used while the manifest keeps its size, mtime, ctime and inode: a
+    province-scale manifest is megabytes of JSON, and a release never changes."""
+    stamp = _stamp((folder / MANIFEST).stat())
+    key = f"{folder.resolve()}\0{prefix}"
+    path = root / INDEX / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+        if index["key"] == key and index["manifest"] == stamp and isinstance(index["files"], dict):
+            return index["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    files = {rel: digest for rel, digest in read_manifest(folder, label)["files"].items()
+             if rel.startswith(prefix) and "/" not in rel[len(prefix):]}
+    try:
+        write_file(path, json.dumps({"key": key, "manifest": stamp, "files": files}, ensure_ascii=False))
+    except OSError:
+        pass  # a read-only package parses the manifest every time
+    return files
 
 
 def _damaged(label: str, problems: list[str]) -> ReleaseDamaged:

@@ -10,7 +10,7 @@ from ..descriptor import descriptor_bytes
 from ..digests import remember_written
 from ..errors import PowerlistError
 from ..files import StagedState, sha256_file
-from ..manifest import checked_file, read_manifest
+from ..manifest import checked_file
 from ..storage import PARTITIONED, list_of_part, part_path, paths_of, resource_path, single_path
 from ..lock import locked
 from ..names import check_name
@@ -121,9 +121,8 @@ def used_item_ids(root: Path, list_id: str) -> set[str]:
     ids = {r["item_id"] for r in Package(root, "working").read_lists({list_id}, ["items"])["items"]}
     for tag in release_tags(root):
         folder = root / "releases" / tag
-        manifest = read_manifest(folder, tag)
-        per_list = checked_file(folder, tag, part_path("items", list_id), manifest)
-        path = per_list or checked_file(folder, tag, single_path("items"), manifest)
+        per_list = checked_file(root, folder, tag, part_path("items", list_id))
+        path = per_list or checked_file(root, folder, tag, single_path("items"))
         if path is None:
             continue  # a release made before the list existed stores no items file for it
         with open(path, encoding="utf-8", newline="") as fh:
