@@ -378,3 +378,21 @@ def test_the_digest_memo_hashes_each_file_state_once_and_survives_a_torn_line(sy
     assert after[f"tables/steps/{list_id}.csv"] == hashlib.sha256((parts / "tables" / "steps" / f"{list_id}.csv").read_bytes()).hexdigest()
     assert {rel for rel in first if after[rel] != first[rel]} >= {f"tables/steps/{list_id}.csv"}
     assert "12 34 56 abc\n" in log.read_text(encoding="utf-8")  # ended, so the next record stayed whole
+
+
+def test_the_manifest_index_follows_an_edited_manifest(synthetic, tmp_path):
+    # The per-release index of manifest entries is a cache: an edit of release.json (its
+    # stamp changes) is read, never the stale index.
+    from powerlist.ingest.run import used_item_ids
+    from powerlist.manifest import ReleaseDamaged
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    list_id = sorted(l["list_id"] for l in Package(parts, "working").read_table("lists"))[2]
+    create_release(parts, "base", "2026-01-01")
+    assert used_item_ids(parts, list_id)   # builds the index
+    assert list((parts / ".powerlist-cache" / "manifest-index").iterdir())
+    manifest_path = parts / "releases" / "base" / "release.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"][f"tables/items/{list_id}.csv"] = "0" * 64   # SYNTHETIC tampering
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ReleaseDamaged, match=f"tables/items/{list_id}.csv: changed"):
+        used_item_ids(parts, list_id)
