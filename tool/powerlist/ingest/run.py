@@ -271,8 +271,8 @@ def _migrate(working: Package, schemas, list_id: str, tables: dict[str, list[dic
 
     def items():
         for row in working.rows("items", typed=False):
-            if not row["list_id"]:
-                raise PowerlistError(f"items: item {row['item_id']!r} has no list_id; it belongs to no list")
+            if not row.get("list_id"):
+                raise PowerlistError(f"items: item {row.get('item_id')!r} has no list_id; it belongs to no list")
             lid = names.setdefault(row["list_id"], row["list_id"])
             if lid == list_id:
                 old_items.add(row["item_id"] or None)
@@ -301,8 +301,6 @@ def _migrate(working: Package, schemas, list_id: str, tables: dict[str, list[dic
         rows = items() if name == "items" else children(name)
         written = stream_parts(schemas[name], name, rows, state.append) if working.has_table(name) else set()
         all_ids |= written
-        if name == "items":
-            all_ids |= {list_id}
         for lid in sorted(all_ids - written - {list_id}):
             state.write(part_path(name, lid), csv_bytes(schemas[name], []))
     return extra
