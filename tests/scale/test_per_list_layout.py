@@ -396,3 +396,21 @@ def test_the_manifest_index_follows_an_edited_manifest(synthetic, tmp_path):
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ReleaseDamaged, match=f"tables/items/{list_id}.csv: changed"):
         used_item_ids(parts, list_id)
+
+
+def test_a_release_does_not_link_a_damaged_file_of_the_earlier_release(synthetic, tmp_path):
+    # SYNTHETIC damage to release base after it was written: the next release copies the
+    # working file instead of linking the damaged one, so it verifies; base still does not.
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    create_release(parts, "base", "2026-01-01")
+    rel = f"tables/steps/{sorted((parts / 'tables' / 'steps').iterdir())[3].name}"
+    damaged = parts / "releases" / "base" / rel
+    st = damaged.stat()
+    damaged.write_bytes(damaged.read_bytes().replace("责任".encode(), "义务".encode(), 1))
+    os.utime(damaged, ns=(st.st_atime_ns, st.st_mtime_ns))
+    create_release(parts, "next", "2026-02-01")
+    kept = parts / "releases" / "next" / rel
+    assert kept.stat().st_ino != damaged.stat().st_ino
+    assert kept.read_bytes() == (parts / rel).read_bytes()
+    assert verify_release(parts, "next").ok
+    assert verify_release(parts, "base").problems == [f"{rel}: changed (SHA-256 differs from release.json)"]

@@ -199,6 +199,28 @@ def note_release_written(root: Path, folder: Path, manifest: dict, hashed: set[s
         _save_records(root, linked_from, prev_entry["manifest"], prev_known)
 
 
+def verified_records(root: Path, folder: Path) -> dict[str, list]:
+    """check_release's records of a release folder's files ({rel: [size, mtime, ctime, inode,
+    sha256]}), for intact_file; empty when there are none."""
+    entry = _load_records(root, folder)
+    return entry["files"] if entry else {}
+
+
+def intact_file(folder: Path, rel: str, digest: str, records: dict[str, list]) -> bool:
+    """Whether the release folder's file `rel` holds the bytes of `digest`: by its record
+    (verified_records) when the file's size, mtime, ctime and inode are still the recorded
+    ones, else by hashing it. A release links an earlier release's file only if it is intact:
+    a damaged file must not be carried into a new release."""
+    path = f"{folder}/{rel}"
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if records.get(rel) == [*_stamp(st), digest]:
+        return True
+    return stat.S_ISREG(st.st_mode) and sha256_file(Path(path)) == digest
+
+
 def _records_path(root: Path, folder: Path) -> tuple[Path, str]:
     """(the file of a release folder's records, the folder as they name it): one file per
     release, so reading or updating one release's records never touches another's."""

@@ -19,7 +19,7 @@ from .digests import file_digests, remember_digests
 from .files import fault, json_bytes, sha256_file, staged_dir, write_file
 from .lock import locked
 from .names import check_tag, schema_name
-from .manifest import MANIFEST, note_release_written, read_manifest, verify_release
+from .manifest import MANIFEST, intact_file, note_release_written, read_manifest, verified_records, verify_release
 from .package import DESCRIPTOR, Package, release_tags
 from .validate import validate_package
 
@@ -146,12 +146,14 @@ def _place_files(root: Path, tmp: Path, prev: Path | None, rels: list[str], plac
     files changed since they were last hashed are read.
 
     Each release folder stays complete on its own; its linked files are the earlier release's
-    immutable files, and `verify` checks them against this release's manifest like any other.
+    immutable files (checked intact first: its records say so, or its bytes are hashed), and
+    `verify` checks them against this release's manifest like any other.
     A copy keeps the file's mode and times (keep_stat, as the table files always have been) or
     gets the user's umask (the documents).
     """
     prev_files = read_manifest(prev, prev.name)["files"] if prev else {}
     digests = file_digests(root, root, [r for r in rels if r in prev_files])
+    records = verified_records(root, prev) if prev else {}
     made: set[str] = set()
     base, into, linked_from = str(root), str(tmp), str(prev) if prev else ""
     for rel in rels:
@@ -161,7 +163,7 @@ def _place_files(root: Path, tmp: Path, prev: Path | None, rels: list[str], plac
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         digest = digests.get(rel)
-        if digest and prev_files.get(rel) == digest:
+        if digest and prev_files.get(rel) == digest and intact_file(prev, rel, digest, records):
             try:
                 os.link(f"{linked_from}/{rel}", dst)
                 placed.files[rel] = digest
