@@ -414,3 +414,32 @@ def test_a_release_does_not_link_a_damaged_file_of_the_earlier_release(synthetic
     assert kept.read_bytes() == (parts / rel).read_bytes()
     assert verify_release(parts, "next").ok
     assert verify_release(parts, "base").problems == [f"{rel}: changed (SHA-256 differs from release.json)"]
+
+
+def test_the_caches_an_earlier_version_wrote_are_read_after_an_upgrade(synthetic, tmp_path, monkeypatch):
+    # An earlier version kept the digest memo in sha256.json and every release's check records
+    # in verified.json; the first command after an upgrade reads them instead of hashing all.
+    from powerlist import digests, manifest
+    from powerlist.package import open_target
+    parts = per_list_package(synthetic, tmp_path / "parts")
+    create_release(parts, "base", "2026-01-01")
+    cache = parts / ".powerlist-cache"
+    pkg = Package(parts, "working")
+    rels = [p for res in pkg.descriptor["resources"] for p in (res["path"] if isinstance(res["path"], list) else [res["path"]])]
+    legacy = {}
+    for rel in rels:
+        st = (parts / rel).stat()
+        legacy[f"{parts.resolve()}/{rel}"] = [st.st_size, st.st_mtime_ns, st.st_ino, hashlib.sha256((parts / rel).read_bytes()).hexdigest()]
+    (cache / "sha256.log").unlink()
+    (cache / "sha256.json").write_text(json.dumps(legacy), encoding="utf-8")
+    (record,) = (cache / "verified").iterdir()
+    entry = json.loads(record.read_text(encoding="utf-8"))
+    record.unlink()
+    (cache / "verified.json").write_text(json.dumps({entry["folder"]: {"manifest": entry["manifest"], "files": entry["files"]}}),
+                                         encoding="utf-8")
+    hashed = []
+    monkeypatch.setattr(digests, "sha256_file", lambda p: hashed.append(p) or "0" * 64)
+    monkeypatch.setattr(manifest, "sha256_file", lambda p: hashed.append(p) or "0" * 64)
+    assert digests.table_digests(pkg, parts) == {r: legacy[f"{parts.resolve()}/{r}"][3] for r in rels}
+    open_target(parts, "base")
+    assert hashed == []

@@ -97,8 +97,8 @@ def remember_digests(root: Path, folder: Path, digests: dict[str, str]) -> None:
     _record(cache_dir(root) / MEMO, None, 0, new)
 
 
-def _load(memo_path: Path) -> tuple[dict[str, tuple], int]:
-    """({path: (size, mtime_ns, inode, sha256)}, lines read)."""
+def _load(memo_path: Path) -> tuple[dict[str, tuple], int | None]:
+    """({path: (size, mtime_ns, inode, sha256)}, lines read; None: read from the legacy memo)."""
     memo, lines = {}, 0
     try:
         with open(memo_path, encoding="utf-8", errors="replace") as fh:
@@ -107,16 +107,31 @@ def _load(memo_path: Path) -> tuple[dict[str, tuple], int]:
                 m = _LINE.fullmatch(line.rstrip("\n"))
                 if m:
                     memo[m.group(5)] = (int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4))
+    except FileNotFoundError:
+        memo = _legacy(memo_path.parent / "sha256.json")
+        lines = None if memo else 0   # the log is written whole on its first record
     except OSError:
         pass
     return memo, lines
+
+
+def _legacy(path: Path) -> dict[str, tuple]:
+    """The records an earlier version kept as one JSON object ({path: [size, mtime_ns, inode,
+    sha256]}): read while there is no log yet, so an upgrade does not hash every file again."""
+    import json
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: tuple(v) for k, v in old.items()
+            if isinstance(v, list) and len(v) == 4 and isinstance(v[3], str) and "\n" not in k} if isinstance(old, dict) else {}
 
 
 def _spell(key: str, rec: tuple) -> str:
     return f"{rec[0]} {rec[1]} {rec[2]} {rec[3]} {key}\n"
 
 
-def _record(memo_path: Path, memo: dict | None, lines: int, new: dict[str, tuple]) -> None:
+def _record(memo_path: Path, memo: dict | None, lines: int | None, new: dict[str, tuple]) -> None:
     """Append the records `new` to the log, or rewrite it with only the latest records when
     appending would leave more than twice as many lines as paths (`memo`: the log as read, if
     it was). A memo that cannot be written is only a cache: the files are hashed next time."""
@@ -124,7 +139,7 @@ def _record(memo_path: Path, memo: dict | None, lines: int, new: dict[str, tuple
     if not new:
         return
     try:
-        if memo is not None and lines + len(new) > 2 * len(memo | new) + 1000:
+        if memo is not None and (lines is None or lines + len(new) > 2 * len(memo | new) + 1000):
             write_file(memo_path, "".join(_spell(k, r) for k, r in (memo | new).items()))
             return
         memo_path.parent.mkdir(parents=True, exist_ok=True)

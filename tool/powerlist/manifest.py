@@ -235,10 +235,21 @@ def _load_records(root: Path, folder: Path) -> dict | None:
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        entry = _legacy_records(root).get(key)
     if isinstance(entry, dict) and entry.get("folder") == key and isinstance(entry.get("files"), dict):
         return entry
     return None
+
+
+def _legacy_records(root: Path) -> dict:
+    """The records an earlier version kept for every release in one file
+    (.powerlist-cache/verified.json, {folder: entry}): read when a release has no record file
+    yet, so the first command after an upgrade does not hash every release again."""
+    try:
+        cache = json.loads((root / ".powerlist-cache" / "verified.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: {**v, "folder": k} for k, v in cache.items() if isinstance(v, dict)} if isinstance(cache, dict) else {}
 
 
 def _save_records(root: Path, folder: Path, manifest_stamp: list[int], files: dict) -> None:

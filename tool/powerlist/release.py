@@ -109,8 +109,8 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
             "powerlist_version": __version__,
             "sources": [{"list_id": l["list_id"], "path": l["source_file"], "sha256": l["source_sha256"]}
                         for l in lists],
-            # in the order of path components, as the folder lists them
-            "files": {rel: placed.files[rel] for rel in sorted(placed.files, key=lambda r: r.split("/"))},
+            # in the order of path components (as pathlib sorts them: "/" before any character)
+            "files": {rel: placed.files[rel] for rel in sorted(placed.files, key=lambda r: r.replace("/", "\0"))},
         }
         write_file(tmp / MANIFEST, json_bytes(manifest))
     note_release_written(root, final, manifest, set(manifest["files"]) - placed.linked, placed.linked, prev)
