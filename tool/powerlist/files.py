@@ -245,6 +245,7 @@ def commit_state(root: Path, writes: dict[str, Data], deletes: Iterable[str] = (
     kill before the journal exists rolls back (the staging folder is dropped); after, recovery
     rolls forward (each step can be repeated). Call it under the package's exclusive lock.
     """
+    root, deletes = Path(root), list(deletes)
     for rel in [*writes, *deletes]:
         _inside(root, rel)
     with StagedState(root) as state:
