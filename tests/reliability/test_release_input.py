@@ -135,8 +135,9 @@ def test_verify_explains_what_the_readers_refuse(package_copy: Path):
 
 def test_the_check_is_cached_outside_releases(package_copy: Path):
     assert cli(package_copy, "lists", "--release", "2022").exit_code == 0
-    cache = json.loads((package_copy / ".powerlist-cache" / "verified.json").read_text(encoding="utf-8"))
-    (entry,) = cache.values()
+    (record,) = (package_copy / ".powerlist-cache" / "verified").iterdir()
+    entry = json.loads(record.read_text(encoding="utf-8"))
+    assert entry["folder"] == str((package_copy / "releases" / "2022").resolve())
     assert "tables/items.csv" in entry["files"]
 
 

@@ -2,82 +2,158 @@
 
 A release's digests are its manifest's (release.json records every file's SHA-256; `verify`
 checks them). For the working state or any other folder they are computed once per file state
-and remembered in <root>/.powerlist-cache/sha256.json by path, size, mtime and inode, so after a
+and remembered in <root>/.powerlist-cache/sha256.log by path, size, mtime and inode, so after a
 one-list ingest only that list's files are read again.
+
+The memo is a log: each line records one file state (`size mtime_ns inode sha256 path`), a later
+line for the same path wins. Recording the few files an ingest wrote appends their lines instead
+of rewriting a record of every file (25,000 at province scale); the log is rewritten whole only
+when it holds more than twice the lines it has paths. A line cut short by a kill is skipped.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
+import re
 from pathlib import Path
 
 from .compiled import cache_dir
 from .storage import paths_of
-from .files import sha256_file, write_file
+from .files import file_mode, sha256_file, write_file
 from .package import Package
 
-MEMO = "sha256.json"
+MEMO = "sha256.log"
+_LINE = re.compile(r"(\d+) (\d+) (\d+) ([0-9a-f]{64}) (/.+)")
 
 
 def table_digests(pkg: Package, root: Path) -> dict[str, str]:
     """{path inside the package: SHA-256} for every file of every table resource."""
+    import json
+
     rels = [p for res in pkg.descriptor["resources"] for p in paths_of(res)]
     manifest = pkg.path / "release.json"
     if manifest.is_file():
         files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
         if all(r in files for r in rels):
             return {r: files[r] for r in rels}
+    return file_digests(root, pkg.path, rels)
+
+
+def file_digests(root: Path, folder: Path, rels) -> dict[str, str]:
+    """{rel: SHA-256} of the files folder/rel that exist, hashing only those the memo of `root`
+    has no record of in their present state (size, mtime, inode)."""
     memo_path = cache_dir(root) / MEMO
-    memo = _load(memo_path)
-    out, changed = {}, False
-    base = str(pkg.path.resolve())
+    memo, lines = _load(memo_path)
+    out, new = {}, {}
+    base = os.path.join(str(folder.resolve()), "")
     for rel in rels:
-        key = f"{base}/{rel}"
+        key = base + rel
         try:
             st = os.stat(key)
         except FileNotFoundError:
             continue
-        state = [st.st_size, st.st_mtime_ns, st.st_ino]
+        state = (st.st_size, st.st_mtime_ns, st.st_ino)
         known = memo.get(key)
         if known and known[:3] == state:
             out[rel] = known[3]
         else:
             out[rel] = sha256_file(Path(key))
-            memo[key] = [*state, out[rel]]
-            changed = True
-    if changed:
-        _save(memo_path, memo)
+            new[key] = (*state, out[rel])
+    _record(memo_path, memo, lines, new)
     return out
 
 
 def remember_written(root: Path, written: dict[str, bytes]) -> None:
     """Record the digests of files just written (their bytes are at hand), so the next diff or
     release does not read them again: after a one-list ingest nothing is re-read at all."""
-    import hashlib
-
     memo_path = cache_dir(root) / MEMO
-    memo = _load(memo_path)
-    base = str(root.resolve())
+    base = os.path.join(str(root.resolve()), "")
+    new = {}
     for rel, data in written.items():
-        key = f"{base}/{rel}"
+        key = base + rel
         try:
             st = os.stat(key)
         except FileNotFoundError:
             continue
-        memo[key] = [st.st_size, st.st_mtime_ns, st.st_ino, hashlib.sha256(data).hexdigest()]
-    _save(memo_path, memo)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else sha256_file(Path(key))
+        new[key] = (st.st_size, st.st_mtime_ns, st.st_ino, digest)
+    _record(memo_path, None, 0, new)
 
 
-def _load(memo_path: Path) -> dict:
+def remember_digests(root: Path, folder: Path, digests: dict[str, str]) -> None:
+    """Record digests of files of `folder` computed elsewhere (a release hashes the copies it
+    makes of working files), keyed by each file's present state like any other record."""
+    base = os.path.join(str(folder.resolve()), "")
+    new = {}
+    for rel, digest in digests.items():
+        try:
+            st = os.stat(base + rel)
+        except FileNotFoundError:
+            continue
+        new[base + rel] = (st.st_size, st.st_mtime_ns, st.st_ino, digest)
+    _record(cache_dir(root) / MEMO, None, 0, new)
+
+
+def _load(memo_path: Path) -> tuple[dict[str, tuple], int | None]:
+    """({path: (size, mtime_ns, inode, sha256)}, lines read; None: read from the legacy memo)."""
+    memo, lines = {}, 0
     try:
-        return json.loads(memo_path.read_text(encoding="utf-8"))
+        with open(memo_path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                lines += 1
+                m = _LINE.fullmatch(line.rstrip("\n"))
+                if m:
+                    memo[m.group(5)] = (int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4))
+    except FileNotFoundError:
+        memo = _legacy(memo_path.parent / "sha256.json")
+        lines = None if memo else 0   # the log is written whole on its first record
+    except OSError:
+        pass
+    return memo, lines
+
+
+def _legacy(path: Path) -> dict[str, tuple]:
+    """The records an earlier version kept as one JSON object ({path: [size, mtime_ns, inode,
+    sha256]}): read while there is no log yet, so an upgrade does not hash every file again."""
+    import json
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return {k: tuple(v) for k, v in old.items()
+            if isinstance(v, list) and len(v) == 4 and isinstance(v[3], str) and "\n" not in k} if isinstance(old, dict) else {}
 
 
-def _save(memo_path: Path, memo: dict) -> None:
-    write_file(memo_path, json.dumps(memo))
+def _spell(key: str, rec: tuple) -> str:
+    return f"{rec[0]} {rec[1]} {rec[2]} {rec[3]} {key}\n"
+
+
+def _record(memo_path: Path, memo: dict | None, lines: int | None, new: dict[str, tuple]) -> None:
+    """Append the records `new` to the log, or rewrite it with only the latest records when
+    appending would leave more than twice as many lines as paths (`memo`: the log as read, if
+    it was). A memo that cannot be written is only a cache: the files are hashed next time."""
+    new = {k: r for k, r in new.items() if "\n" not in k}
+    if not new:
+        return
+    try:
+        if memo is not None and (lines is None or lines + len(new) > 2 * len(memo | new) + 1000):
+            write_file(memo_path, "".join(_spell(k, r) for k, r in (memo | new).items()))
+            return
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(memo_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, file_mode())
+        try:
+            # one write: two runs appending at once do not interleave within a line, and a line
+            # that a kill cut short is ended first so it cannot swallow the next record
+            size = os.fstat(fd).st_size
+            torn = size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+            os.write(fd, ("\n" if torn else "").encode() + "".join(_spell(k, r) for k, r in new.items()).encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
 
 
 def differing_lists(src: Package, dst: Package, root: Path) -> tuple[set[str], set[str]] | None:

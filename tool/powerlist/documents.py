@@ -31,8 +31,6 @@ def _full_tables(base: Package, state) -> dict[str, list[dict]]:
     """Every row of the new state: the base's rows with the document's list replaced."""
     chosen = state.report.list_id
     tables = dict(state.tables)
-    if state.scope is None:  # document_state read every list already
-        return tables
     old_items = {i["item_id"] for i in base.read_lists({chosen}, ["items"])["items"]}
     new_items = {i["item_id"] for i in state.tables.get("items", []) if i["list_id"] == chosen}
     for name in PARTITIONED:

@@ -239,38 +239,84 @@ def commit_state(root: Path, writes: dict[str, Data], deletes: Iterable[str] = (
     kill before the journal exists rolls back (the staging folder is dropped); after, recovery
     rolls forward (each step can be repeated). Call it under the package's exclusive lock.
     """
-    root = Path(root)
-    txn = root / TXN_DIR
-    if txn.exists():
-        recover(root)
-    deletes = sorted(set(deletes) - set(writes))
+    root, deletes = Path(root), list(deletes)
     for rel in [*writes, *deletes]:
         _inside(root, rel)
-    new = txn / "new"
-    new.mkdir(parents=True)
-    try:
-        moves = []
-        for i, (rel, data) in enumerate(sorted(writes.items())):
-            if isinstance(data, (str, bytes)) and _same(root / rel, data):
-                continue  # an unchanged file keeps its mtime, so caches keyed on it stay valid
-            staged = new / str(i)
-            with open(staged, "wb") as fh:
-                os.fchmod(fh.fileno(), file_mode())
-                _fill(fh, data)
-            moves.append([str(i), rel])
-        fault("commit:staged")
-        journal = {"moves": moves, "deletes": deletes}
-        tmp = txn / f".{JOURNAL}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(json_bytes(journal))
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        shutil.rmtree(txn, ignore_errors=True)
-        raise
-    os.replace(tmp, txn / JOURNAL)  # the commit point
-    fault("commit:journal")
-    _apply(root, journal)
+    with StagedState(root) as state:
+        for rel, data in sorted(writes.items()):
+            state.write(rel, data)
+        state.commit(deletes)
+
+
+class StagedState:
+    """commit_state in steps, for a new state too large to hold in memory (the one-file →
+    per-list migration streams every row into its list's file): files are staged whole
+    (`write`) or in pieces (`append`), then `commit` makes them the package's state together.
+    Used as a context manager; leaving it without a commit (an error) drops what was staged.
+    Call it under the package's exclusive lock."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.txn = self.root / TXN_DIR
+        if self.txn.exists():
+            recover(self.root)
+        (self.txn / "new").mkdir(parents=True)
+        self._staged: dict[str, str] = {}   # path in the package → name of its staged file
+        self._given: set[str] = set()       # every path written, staged or unchanged
+        self._committed = False
+
+    def __enter__(self) -> "StagedState":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self._committed:
+            shutil.rmtree(self.txn, ignore_errors=True)
+
+    def _staged_path(self, rel: str) -> Path:
+        _inside(self.root, rel)
+        self._given.add(rel)
+        return self.txn / "new" / self._staged.setdefault(rel, str(len(self._staged)))
+
+    def write(self, rel: str, data: Data) -> None:
+        """Stage the whole new content of `rel` (unless it is what the file already holds)."""
+        if isinstance(data, (str, bytes)) and _same(self.root / rel, data):
+            self._given.add(rel)  # an unchanged file keeps its mtime, so caches keyed on it stay valid
+            return
+        with open(self._staged_path(rel), "wb") as fh:
+            os.fchmod(fh.fileno(), file_mode())  # open() would apply the umask too, mkstemp would not
+            _fill(fh, data)
+
+    def append(self, rel: str, data: bytes) -> None:
+        """Add `data` at the end of what is staged for `rel` (a new file on the first call)."""
+        fd = os.open(self._staged_path(rel), os.O_WRONLY | os.O_APPEND | os.O_CREAT, file_mode())
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+
+    def commit(self, deletes: Iterable[str] = ()) -> None:
+        """Write the journal (the commit point), then move every staged file into place."""
+        deletes = sorted(set(deletes) - self._given)
+        try:
+            for rel in deletes:
+                _inside(self.root, rel)
+            moves = [[name, rel] for rel, name in sorted(self._staged.items())]
+            fault("commit:staged")
+            journal = {"moves": moves, "deletes": deletes}
+            tmp = self.txn / f".{JOURNAL}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(json_bytes(journal))
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            shutil.rmtree(self.txn, ignore_errors=True)
+            raise
+        os.replace(tmp, self.txn / JOURNAL)  # the commit point
+        self._committed = True
+        fault("commit:journal")
+        _apply(self.root, journal)
 
 
 def _apply(root: Path, journal: dict) -> None:

@@ -10,7 +10,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import PowerlistError, shown_path
 from .files import check_inside, commit_state, inside, read_json, write_file
@@ -85,8 +85,7 @@ class Package:
         """Rows as dicts with values typed by the table schema (None for empty cells)."""
         if not self.has_table(name):
             return []
-        schema = self.schemas[name]
-        return [row for path in self.table_files(name) if path.exists() for row in read_csv(path, schema)]
+        return list(self.rows(name))
 
     def read_lists(self, list_ids: set[str] | None, names=PARTITIONED) -> dict[str, list[dict]]:
         """The rows of `names` (items and tables hanging off an item) that belong to the given
@@ -105,13 +104,25 @@ class Package:
                 files = [self.path / part_path(name, l) for l in sorted(list_ids)]
                 out[name] = [row for p in files if p.exists() for row in read_csv(p, schemas[name])]
             elif name == "items":
-                out[name] = [r for r in self.read_table(name) if r["list_id"] in list_ids]
+                out[name] = list(self.rows(name, ("list_id", list_ids)))
             else:
                 if item_ids is None:
                     items = out["items"] if "items" in out else self.read_lists(list_ids, ["items"])["items"]
                     item_ids = {i["item_id"] for i in items}
-                out[name] = [r for r in self.read_table(name) if r["item_id"] in item_ids]
+                out[name] = list(self.rows(name, ("item_id", item_ids)))
         return out
+
+    def rows(self, name: str, where: tuple[str, set[str]] | None = None, typed: bool = True) -> Iterator[dict]:
+        """read_table one row at a time: a table in one file read to pick out a few lists, or
+        copied row by row, is never held whole (a province-scale steps table is GiBs of dicts).
+        where=(column, values): only rows whose (text) column is one of the values, picked out
+        before the row is typed. typed=False: the cells as the file spells them."""
+        if not self.has_table(name):
+            return
+        schema = self.schemas[name]
+        for path in self.table_files(name):
+            if path.exists():
+                yield from read_csv(path, schema, where, typed)
 
 
 _DESCRIPTORS: dict[tuple, dict] = {}
@@ -242,11 +253,35 @@ def _format(value, ftype: str) -> str:
     return str(value)
 
 
-def read_csv(path: Path, schema: TableSchema) -> Iterator[dict]:
-    types = {f["name"]: f["type"] for f in schema.fields}
+def read_csv(path: Path, schema: TableSchema, where: tuple[str, set[str]] | None = None,
+             typed: bool = True) -> Iterator[dict]:
+    """The file's rows as dicts typed by the schema (Package.rows says what `where` and `typed` do)."""
+    typing = row_typer(schema)
+    column, values = where or (None, None)
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            yield {k: _parse(v, types.get(k, "string")) for k, v in row.items()}
+            if column is not None and (row.get(column) or None) not in values:
+                continue
+            yield typing(row) if typed else row
+
+
+def row_typer(schema: TableSchema) -> Callable[[dict], dict]:
+    """row (as the file spells it) → its values typed by the schema (None for empty cells)."""
+    types = {f["name"]: f["type"] for f in schema.fields}
+    return lambda row: {k: _parse(v, types.get(k, "string")) for k, v in row.items()}
+
+
+def spelled(schema: TableSchema) -> Callable[[dict], list[str]]:
+    """row (as the file spells it) → the cells csv_bytes writes for it once read_csv has typed
+    it: text cells as they are, numbers and booleans respelled (` 07` → `7`, `TRUE` → `false`)."""
+    types = {f["name"]: f["type"] for f in schema.fields}
+    columns = schema.columns
+    respelled = {c for c in columns if types[c] not in ("string", "list")}
+
+    def cells(row: dict) -> list[str]:
+        return [_format(_parse(row.get(c), types[c]), types[c]) if c in respelled else (row.get(c) or "")
+                for c in columns]
+    return cells
 
 
 def csv_bytes(schema: TableSchema, rows: Iterable[dict]) -> bytes:
@@ -292,6 +327,51 @@ def layout_files(schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
         for lid, part in by_list.items():
             files[part_path(name, lid)] = csv_bytes(schema, part)
     return files
+
+
+# Lines of per-list files held before they are appended to their files (stream_parts).
+BATCH_CHARS = 32 << 20
+
+
+class _LastLine:
+    """A file-like catching what csv.writer writes for one row."""
+    text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+def stream_parts(schema: TableSchema, table: str, rows: Iterable[tuple[str, dict]],
+                 append: Callable[[str, bytes], None], batch: int = BATCH_CHARS) -> set[str]:
+    """Write (list id, row as its file spells it: Package.rows(typed=False)) pairs into the
+    table's per-list files through append(path, bytes),
+    without holding them: each list's lines are kept until `batch` characters are pending, then
+    appended to its file (the first piece of a file starts with the header). The bytes of each
+    file are csv_bytes of its rows, in the order given. Returns the lists that got a file."""
+    cells = spelled(schema)
+    line = _LastLine()
+    writer = csv.writer(line, lineterminator="\n")
+    writer.writerow(schema.columns)
+    header = line.text
+    started: set[str] = set()
+    pending: dict[str, list[str]] = {}
+    size = 0
+    for list_id, row in rows:
+        writer.writerow(cells(row))
+        lines = pending.get(list_id)
+        if lines is None:
+            lines = pending[list_id] = [] if list_id in started else [header]
+            started.add(list_id)
+        lines.append(line.text)
+        size += len(line.text)
+        if size > batch:
+            for lid, text in pending.items():
+                append(part_path(table, lid), "".join(text).encode("utf-8"))
+            pending.clear()
+            size = 0
+    for lid, text in pending.items():
+        append(part_path(table, lid), "".join(text).encode("utf-8"))
+    return started
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -14,11 +15,11 @@ from pathlib import Path
 from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
-from .digests import table_digests
+from .digests import file_digests, remember_digests
 from .files import fault, json_bytes, sha256_file, staged_dir, write_file
 from .lock import locked
 from .names import check_tag, schema_name
-from .manifest import MANIFEST, note_release_written, verify_release
+from .manifest import MANIFEST, intact_file, note_release_written, read_manifest, verified_records, verify_release
 from .package import DESCRIPTOR, Package, release_tags
 from .validate import validate_package
 
@@ -82,62 +83,104 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
             f"row {first.row}: {first.message}); run `powerlist validate`"
         )
     lists = working.read_table("lists")
-    known: dict[str, str] = {}  # file → SHA-256, for files linked from an earlier release
     tags = release_tags(root)
     prev = root / "releases" / tags[-1] if tags else None
+    # The documents the lists come from, and the files reference tables are derived from
+    # (the official law texts behind law_articles): a release stays self-contained.
+    derived_from = [s["path"] for r in working.descriptor.get("resources", []) for s in r.get("sources", [])
+                    if s.get("path") and (root / s["path"]).is_file()]
     with staged_dir(final) as tmp:
-        shutil.copytree(root / "tables", tmp / "tables", ignore=shutil.ignore_patterns(".*"),
-                        copy_function=_link_unchanged(root, working, prev, tmp, known))
-        shutil.copytree(root / "schemas", tmp / "schemas")
-        # The documents the lists come from, and the files reference tables are derived from
-        # (the official law texts behind law_articles): a release stays self-contained.
-        derived_from = [s["path"] for r in working.descriptor.get("resources", []) for s in r.get("sources", [])
-                        if s.get("path") and (root / s["path"]).is_file()]
-        for path in [l["source_file"] for l in lists] + derived_from:
-            dest = tmp / path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / path, dest)
-        descriptor = build_descriptor(tmp, working.descriptor, version=tag, created=f"{on}T00:00:00Z")
-        write_file(tmp / DESCRIPTOR, json_bytes(descriptor))
+        placed = _Placed({}, set())
+        tables = [*_files_under(root, "tables"), *_files_under(root, "schemas")]
+        in_tables = set(tables)
+        documents = [p for p in dict.fromkeys([*(l["source_file"] for l in lists), *derived_from]) if p not in in_tables]
+        _place_files(root, tmp, prev, tables, placed, keep_stat=True)
+        _place_files(root, tmp, prev, documents, placed, keep_stat=False)
+        # The working files copied were hashed as copies: the memo learns them, so the next
+        # release hashes only what changes after this one.
+        remember_digests(root, root, {rel: placed.files[rel] for rel in placed.copied})
+        descriptor = json_bytes(build_descriptor(tmp, working.descriptor, version=tag, created=f"{on}T00:00:00Z",
+                                                 lists=lists))
+        write_file(tmp / DESCRIPTOR, descriptor)
+        placed.files[DESCRIPTOR] = hashlib.sha256(descriptor).hexdigest()
         manifest = {
             "tag": tag,
             "date": on,
             "powerlist_version": __version__,
             "sources": [{"list_id": l["list_id"], "path": l["source_file"], "sha256": l["source_sha256"]}
                         for l in lists],
-            "files": {rel: known.get(rel) or sha256_file(p)
-                      for p in sorted(tmp.rglob("*")) if p.is_file() for rel in [p.relative_to(tmp).as_posix()]},
+            # in the order of path components (as pathlib sorts them: "/" before any character)
+            "files": {rel: placed.files[rel] for rel in sorted(placed.files, key=lambda r: r.replace("/", "\0"))},
         }
         write_file(tmp / MANIFEST, json_bytes(manifest))
-    note_release_written(root, final, set(manifest["files"]) - set(known), set(known), prev)
+    note_release_written(root, final, manifest, set(manifest["files"]) - placed.linked, placed.linked, prev)
     if git:
         fault("release:before-git")
         _tag_in_git(root, tag)
     return manifest
 
 
-def _link_unchanged(root: Path, working: Package, prev: Path | None, tmp: Path, known: dict[str, str]):
-    """A copytree copy function: a table file equal (by SHA-256) to the same file of the newest
-    release is hard-linked from it, not copied; only the files that changed since are written.
+def _files_under(root: Path, folder: str) -> list[str]:
+    """Every file under root/folder as a relative path, leaving out names starting with '.'
+    (editor and atomic-write leftovers), as the release has always copied them."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root / folder, followlinks=True):  # as copytree copied them
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/") + "/"
+        out.extend(prefix + f for f in sorted(filenames) if not f.startswith("."))
+    return out
+
+
+@dataclass
+class _Placed:
+    files: dict[str, str]                        # every file placed: relative path → SHA-256
+    linked: set[str]                             # of those, the ones hard-linked from the previous release
+    copied: set[str] = field(default_factory=set)   # and the ones copied from the working state
+
+
+def _place_files(root: Path, tmp: Path, prev: Path | None, rels: list[str], placed: _Placed, keep_stat: bool) -> None:
+    """Put each file root/rel into the release being built at tmp/rel: hard-linked from the
+    newest release when that release holds a file of the same path and SHA-256 (table files,
+    schemas and list documents unchanged since), else copied. Only changed files are written;
+    digests of the working files come from the stat-keyed memo (digests.file_digests), so only
+    files changed since they were last hashed are read.
 
     Each release folder stays complete on its own; its linked files are the earlier release's
-    immutable files, and `verify` checks them against this release's manifest like any other.
+    immutable files (checked intact first: its records say so, or its bytes are hashed), and
+    `verify` checks them against this release's manifest like any other.
+    A copy keeps the file's mode and times (keep_stat, as the table files always have been) or
+    gets the user's umask (the documents).
     """
-    prev_files = json.loads((prev / MANIFEST).read_text(encoding="utf-8")).get("files", {}) if prev else {}
-    digests = table_digests(working, root) if prev_files else {}
-
-    def copy(src: str, dst: str) -> None:
-        rel = Path(dst).relative_to(tmp).as_posix()
+    prev_files = read_manifest(prev, prev.name)["files"] if prev else {}
+    digests = file_digests(root, root, [r for r in rels if r in prev_files])
+    records = verified_records(root, prev) if prev else {}
+    made: set[str] = set()
+    base, into, linked_from = str(root), str(tmp), str(prev) if prev else ""
+    for rel in rels:
+        src, dst = f"{base}/{rel}", f"{into}/{rel}"
+        folder = dst.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         digest = digests.get(rel)
-        if digest and prev_files.get(rel) == digest and (prev / rel).is_file():
+        if digest and prev_files.get(rel) == digest and intact_file(prev, rel, digest, records):
             try:
-                os.link(prev / rel, dst)
-                known[rel] = digest
-                return
+                os.link(f"{linked_from}/{rel}", dst)
+                placed.files[rel] = digest
+                placed.linked.add(rel)
+                continue
             except OSError:
-                pass  # a file system without hard links: copy
-        shutil.copy2(src, dst)
-    return copy
+                pass  # gone from the earlier release (its verify says so), or no hard links here: copy
+        before = _state(src)
+        (shutil.copy2 if keep_stat else shutil.copyfile)(src, dst)
+        placed.files[rel] = sha256_file(Path(dst))
+        if _state(src) == before:  # not changed while copied: the copy's digest is the file's
+            placed.copied.add(rel)
+
+
+def _state(path: str) -> tuple:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _git_tagged(root: Path, tag: str) -> bool:

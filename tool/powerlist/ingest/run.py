@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..descriptor import descriptor_bytes
 from ..digests import remember_written
 from ..errors import PowerlistError
-from ..files import commit_state, sha256_file
-from ..storage import PARTITIONED, list_of_part, paths_of, resource_path
+from ..files import StagedState, sha256_file
+from ..manifest import checked_file
+from ..storage import PARTITIONED, list_of_part, part_path, paths_of, resource_path, single_path
 from ..lock import locked
 from ..names import check_name
-from ..package import DESCRIPTOR, Package, layout_files, open_target, release_tags
+from ..package import DESCRIPTOR, Package, csv_bytes, layout_files, release_tags, row_typer, stream_parts
 from ..schema import REFERENCE_TABLES
 from .listmeta import CatalogCitation, ListMeta, cited_catalog, find_county, read_meta
 from .match import Match, link_catalog, match_items
@@ -110,10 +112,21 @@ def choose_list(meta: ListMeta, kind: str, county: dict | None, lists: list[dict
 
 def used_item_ids(root: Path, list_id: str) -> set[str]:
     """Every id the list's items had in the working state and in any release: ids are never
-    reused (an item id is its list's id and a number, so other lists' files are not read)."""
-    ids = set()
-    for pkg in [Package(root, "working"), *(open_target(root, t) for t in release_tags(root))]:
-        ids |= {r["item_id"] for r in pkg.read_lists({list_id}, ["items"])["items"]}
+    reused (an item id is its list's id and a number, so other lists' files are not read).
+
+    Of each release only the file holding the list's items is read, checked against the
+    release's manifest (manifest.checked_file): releases are immutable, and opening each one
+    whole (check_release stats every file) cost ~0.4 s a release at province scale.
+    """
+    ids = {r["item_id"] for r in Package(root, "working").read_lists({list_id}, ["items"])["items"]}
+    for tag in release_tags(root):
+        folder = root / "releases" / tag
+        per_list = checked_file(root, folder, tag, part_path("items", list_id))
+        path = per_list or checked_file(root, folder, tag, single_path("items"))
+        if path is None:
+            continue  # a release made before the list existed stores no items file for it
+        with open(path, encoding="utf-8", newline="") as fh:
+            ids |= {r["item_id"] for r in csv.DictReader(fh) if per_list or r["list_id"] == list_id}
     return ids
 
 
@@ -125,10 +138,9 @@ WHOLE_TABLES = ["counties", *REFERENCE_TABLES, "lists"]
 class DocumentState:
     """What ingesting a document would make of the package, computed without writing anything."""
 
-    tables: dict[str, list[dict]]   # the whole small tables, and the partitioned tables' rows of `scope`
+    tables: dict[str, list[dict]]   # the whole small tables, and the partitioned tables' rows of report.list_id
     report: IngestReport
     stored: Path                    # where ingest keeps the document's copy
-    scope: set[str] | None          # the lists whose rows `tables` holds (None: every list)
 
 
 def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> IngestReport:
@@ -140,7 +152,7 @@ def ingest_document(root: Path, doc: Path, list_id: str | None = None) -> Ingest
         if state.stored != doc.resolve() and state.stored.exists() and sha256_file(state.stored) != sha256_file(doc):
             state.report.notes.append(f"{state.report.source_file}: replaces the previous working copy of this "
                                       "list's source (a corrected document of the same name)")
-        commit(root, Package(root, "working"), state.tables, state.scope, doc, state.stored)
+        commit(root, Package(root, "working"), state.tables, state.report.list_id, doc, state.stored)
     state.report.notes[:0] = notes
     return state.report
 
@@ -179,10 +191,10 @@ def document_state(root: Path, doc: Path, list_id: str | None = None, base: Pack
             f"新清单 new list {chosen}: no existing list has this title or this jurisdiction and field of work; "
             "it is added beside the others (use --list LIST_ID to update an existing list instead)"
         )
-    # Only this list's rows are read and rewritten, unless the working state still stores a table
-    # in one file: then this write moves every list to its own files (the layout migration).
-    migrate = base is working and not all(working.partitioned(t) for t in PARTITIONED if working.has_table(t))
-    tables.update(base.read_lists(None if migrate else {chosen}))
+    # Only this list's rows are read (a table still in one file is streamed to find them); when
+    # the working state stores a table in one file, commit() moves the other lists' rows to
+    # their own files (the layout migration) without holding them.
+    tables.update(base.read_lists({chosen}))
     catalog = _catalog_for(tables["lists"], meta) if parsed.kind == "jurisdiction" else None
     if catalog:
         catalog_items = base.read_lists({catalog["list_id"]}, ["items"])["items"]
@@ -207,40 +219,91 @@ def document_state(root: Path, doc: Path, list_id: str | None = None, base: Pack
             _infer_catalog(tables, catalog["list_id"], citation, list_row, report)
     report.counts = {"items": len(kept), **{name: sum(1 for r in tables[name] if r["item_id"] in kept)
                                              for name in CHILD_TABLES}}
-    return DocumentState(tables, report, stored, None if migrate else {chosen})
+    return DocumentState(tables, report, stored)
 
 
 
 
-def commit(root: Path, working: Package, tables: dict[str, list[dict]], scope: set[str] | None,
+def commit(root: Path, working: Package, tables: dict[str, list[dict]], list_id: str,
            doc: Path, stored: Path) -> None:
-    """Write the source copy, the changed tables' files and datapackage.json, or on any failure
-    none of them (one `files.commit_state`: a kill at any moment leaves the old state or the new one).
+    """Write the source copy, the list's files, lists.csv and datapackage.json, or on any failure
+    none of them (one `files.StagedState`: a kill at any moment leaves the old state or the new one).
 
-    `tables` holds the whole small tables and the partitioned tables' rows of the lists in
-    `scope` (every list when scope is None: then the files of tables still stored whole are
-    replaced by per-list files).
+    `tables` holds the whole small tables and the partitioned tables' rows of `list_id`. A
+    partitioned table still stored in one file (a generated package, or a working state from
+    before the per-list layout) is moved to one file per list in the same commit (_migrate).
     """
     schemas = working.schemas
-    old_parts = {list_of_part(p) for t in PARTITIONED if working.has_table(t)
-                 for p in paths_of(working.resource(t))} - {None}
-    all_ids = {l["list_id"] for l in tables["lists"]} | old_parts
-    if scope is None:
-        all_ids |= {i["list_id"] for i in tables["items"]}
-    files = layout_files(schemas, {n: tables[n] for n in ["lists", *PARTITIONED] if n in schemas},
-                         scope if scope is not None else all_ids)
-    writes = dict(files)
-    deletes = []
-    if scope is None:  # tables that were one file are now one file per list
-        deletes = [p for t in PARTITIONED if working.has_table(t) and not working.partitioned(t)
-                   for p in paths_of(working.resource(t)) if p not in writes]
-    # A corrected document of the same name replaces the list's working copy (store_source).
-    if stored != doc.resolve() and (not stored.exists() or sha256_file(stored) != sha256_file(doc)):
-        writes[stored.resolve().relative_to(root.resolve()).as_posix()] = doc.read_bytes()
-    paths = {t: resource_path(t, all_ids) for t in PARTITIONED}
-    writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"], paths)
-    commit_state(root, writes, deletes)
+    whole = [t for t in PARTITIONED if working.has_table(t) and not working.partitioned(t)]
+    all_ids = {l["list_id"] for l in tables["lists"]} | {
+        list_of_part(p) for t in PARTITIONED if working.has_table(t) for p in paths_of(working.resource(t))} - {None}
+    writes: dict[str, bytes | str] = {}
+    with StagedState(root) as state:
+        if whole:
+            extra = _migrate(working, schemas, list_id, tables, state, all_ids)
+            tables = {**tables, **{n: extra[n] + tables[n] for n in extra}}
+        writes.update(layout_files(schemas, {n: tables[n] for n in ["lists", *PARTITIONED] if n in schemas}, {list_id}))
+        # A corrected document of the same name replaces the list's working copy (store_source).
+        if stored != doc.resolve() and (not stored.exists() or sha256_file(stored) != sha256_file(doc)):
+            writes[stored.resolve().relative_to(root.resolve()).as_posix()] = doc.read_bytes()
+        paths = {t: resource_path(t, all_ids | {list_id}) for t in PARTITIONED}
+        writes[DESCRIPTOR] = descriptor_bytes(root, tables["lists"], paths)
+        for rel, data in sorted(writes.items()):
+            state.write(rel, data)
+        state.commit([p for t in whole for p in paths_of(working.resource(t)) if p not in writes])
     remember_written(root, writes)
+
+
+def _migrate(working: Package, schemas, list_id: str, tables: dict[str, list[dict]], state: StagedState,
+             all_ids: set[str]) -> dict[str, list[dict]]:
+    """Stage every other list's rows of the partitioned tables in their own files, read row by
+    row from the files the tables have now (one per table, or a mix), never held whole. Adds to
+    `all_ids` every list a row names; every list gets a file of each table (a header only when
+    it has no rows). Returns, per table, the rows of `list_id` that its document does not
+    replace (child rows of none of its old items, placed before its new rows), as a whole
+    rewrite of the tables would keep them.
+    """
+    new_items = {i["item_id"] for i in tables.get("items", [])}
+    owner: dict[str, str] = {}   # item id → list id, for the child tables' rows
+    old_items: set[str] = set()  # the list's items before this document
+    names: dict[str, str] = {}   # one string per list id: a million items share a few thousand
+    extra: dict[str, list[dict]] = {}
+
+    def items():
+        for row in working.rows("items", typed=False):
+            if not row.get("list_id"):
+                raise PowerlistError(f"items: item {row.get('item_id')!r} has no list_id; it belongs to no list")
+            lid = names.setdefault(row["list_id"], row["list_id"])
+            if lid == list_id:
+                old_items.add(row["item_id"] or None)
+                continue
+            owner[row["item_id"] or None] = lid
+            yield lid, row
+
+    def children(name: str):
+        typed = row_typer(schemas[name])
+        for row in working.rows(name, typed=False):
+            item = row["item_id"] or None
+            if item in old_items:
+                continue
+            lid = list_id if item in new_items else owner.get(item)
+            if lid is None:
+                raise PowerlistError(f"{name}: row of item {item!r} belongs to no list being written")
+            if lid == list_id:
+                extra[name].append(typed(row))
+                continue
+            yield lid, row
+
+    for name in PARTITIONED:
+        if name not in schemas:
+            continue
+        extra[name] = []
+        rows = items() if name == "items" else children(name)
+        written = stream_parts(schemas[name], name, rows, state.append) if working.has_table(name) else set()
+        all_ids |= written
+        for lid in sorted(all_ids - written - {list_id}):
+            state.write(part_path(name, lid), csv_bytes(schemas[name], []))
+    return extra
 
 
 def _catalog_for(lists: list[dict], meta: ListMeta) -> dict | None:
