@@ -194,15 +194,19 @@ class _FastValidator:
         # A file's identity in the store: its SHA-256 (persistent store), else its path (a
         # private store lives for this run only).
         self.digests = digests
-        # frictionless checks a descriptor in time that grows with its paths (seconds for tens of
-        # thousands of per-list files): it is given each resource with its first file only, and
-        # the files are taken from the descriptor here, where each must be a plain relative path.
-        self.descriptor = json.loads(json.dumps(self.pkg.descriptor))
-        self.files: dict[str, list[str]] = {}
-        for res in self.descriptor.get("resources", []):
-            if isinstance(res, dict) and isinstance(res.get("path"), list) and res["path"]:
-                self.files[res.get("name")] = res["path"]
-                res["path"] = res["path"][0]
+        # A table's files are taken from the descriptor here, where each must be a plain
+        # relative path; frictionless sees each resource with its first file only (_accepted).
+        from .storage import paths_of
+        self.files: dict[str, list[str]] = {res.get("name"): paths_of(res) for res in pkg.descriptor["resources"]}
+        self.lookups: dict[tuple, str] = {}
+        try:
+            h = hashlib.sha256(pkg.descriptor_path.read_bytes())
+            for res in pkg.descriptor["resources"]:
+                if isinstance(res.get("schema"), str):
+                    h.update(b"\0" + (pkg.path / res["schema"]).read_bytes())
+            self.descriptor_hash: str | None = h.hexdigest()
+        except OSError:
+            self.descriptor_hash = None
 
     def _id(self, rel: str) -> str:
         return self.digests[rel] if self.digests is not None else rel
@@ -210,41 +214,24 @@ class _FastValidator:
     def package_key(self) -> str | None:
         """The identity of everything the result depends on (descriptor, schema files, every
         table file's content), or None when some file has no digest (nothing to remember by)."""
-        from frictionless import __version__ as fl_version
         from .validate_cache import context_key
 
-        if self.digests is None:
+        if self.digests is None or self.descriptor_hash is None:
             return None
-        h = hashlib.sha256()
-        try:
-            h.update(self.pkg.descriptor_path.read_bytes())
-            for res in self.pkg.descriptor["resources"]:
-                if isinstance(res.get("schema"), str):
-                    h.update(b"\0" + (self.pkg.path / res["schema"]).read_bytes())
-        except OSError:
-            return None
-        from .storage import paths_of
         files = []
-        for res in self.pkg.descriptor["resources"]:
-            for rel in paths_of(res):
+        for rels in self.files.values():
+            for rel in rels:
                 if rel not in self.digests:
                     return None
-                files.append((rel, self.digests[rel]))
-        h.update(json.dumps(files).encode())
-        return context_key(["package", fl_version, h.hexdigest()])
+                files.append(f"{rel}\0{self.digests[rel]}")
+        return context_key(["package", _fl_version(), self.descriptor_hash,
+                            hashlib.sha256("\n".join(files).encode()).hexdigest()])
 
     # ---- setup -------------------------------------------------------------------------
 
     def run(self) -> ValidationResult:
-        from frictionless import FrictionlessException, Package as FPackage, system
-
-        try:
-            with system.use_context(trusted=False):
-                fpkg = FPackage(self.descriptor, basepath=str(self.pkg.path))
-                tables = self._tables(fpkg)
-        except FrictionlessException:
-            raise _Unsupported()
         result = ValidationResult(self.pkg.label, True, engine="duckdb")
+        tables = self._tables()
         for t in tables:
             if self.progress:
                 self.progress(t.name, t.index, len(tables))
@@ -256,24 +243,62 @@ class _FastValidator:
         result.valid = not result.findings
         return result
 
-    def _tables(self, fpkg) -> list[_Table]:
+    def _accepted(self) -> list:
+        """[[resource name, its Table Schema as frictionless normalises it], …] when frictionless
+        accepts the descriptor and every resource is a UTF-8 CSV with the default dialect; else
+        _Unsupported. Remembered by the descriptor's and schema files' bytes: frictionless checks
+        a province-scale descriptor (thousands of sources) in about a second.
+        """
+        from frictionless import FrictionlessException, Package as FPackage, system
+        from .validate_cache import context_key
+
+        key = context_key(["descriptor", _fl_version(), self.descriptor_hash]) if self.descriptor_hash else None
+        if key and self.digests is not None:
+            known = self.store.result(key)
+            if known is not None:
+                return known["resources"]
+        # frictionless checks a descriptor in time that grows with its paths (seconds for tens of
+        # thousands of per-list files): it is given each resource with its first file only.
+        descriptor = json.loads(json.dumps(self.pkg.descriptor))
+        for res in descriptor.get("resources", []):
+            if isinstance(res, dict) and isinstance(res.get("path"), list) and res["path"]:
+                res["path"] = res["path"][0]
+        accepted = []
+        try:
+            with system.use_context(trusted=False):
+                fpkg = FPackage(descriptor, basepath=str(self.pkg.path))
+                for res in fpkg.resources:
+                    if res.format != "csv" or (res.encoding or "utf-8").lower() not in ("utf-8", "utf8") \
+                            or not isinstance(res.path, str) or res.dialect.to_descriptor() or res.schema is None:
+                        raise _Unsupported()
+                    accepted.append([res.name, res.schema.to_descriptor()])
+        except FrictionlessException:
+            raise _Unsupported()
+        if key and self.digests is not None:
+            self.store.remember(key, {"resources": accepted})
+        return accepted
+
+    def _tables(self) -> list[_Table]:
+        from frictionless import FrictionlessException, Schema
+
         tables = []
         base = str(self.pkg.path)
-        for i, res in enumerate(fpkg.resources):
-            if res.format != "csv" or (res.encoding or "utf-8").lower() not in ("utf-8", "utf8") \
-                    or not isinstance(res.path, str) or res.dialect.to_descriptor():
-                raise _Unsupported()
-            rels = self.files.get(res.name, [res.path])
-            if not all(isinstance(r, str) and r and not r.startswith("/") and ".." not in r.split("/")
-                       for r in rels):
+        for i, (name, schema) in enumerate(self._accepted()):
+            rels = self.files.get(name)
+            if not rels or not all(isinstance(r, str) and r and not r.startswith("/") and ".." not in r.split("/")
+                                   for r in rels):
                 raise _Unsupported()
             # Every file must be there even where its content is known (a release's digests
             # come from its manifest): a missing file is frictionless's finding to report.
-            if not all(os.path.isfile(f"{base}/{r}") for r in rels) or res.schema is None:
+            if not all(os.path.isfile(f"{base}/{r}") for r in rels):
                 raise _Unsupported()
             if self.digests is not None and not all(r in self.digests for r in rels):
                 raise _Unsupported()
-            t = _Table(res.name, rels, res.schema, i)
+            try:
+                fschema = Schema.from_descriptor(schema)
+            except FrictionlessException:
+                raise _Unsupported() from None
+            t = _Table(name, rels, fschema, i)
             for f in t.fields:
                 unknown = set(f.constraints) - _KNOWN_CONSTRAINTS
                 if unknown or (f.name in t.key_fields and f.type not in ("string", "integer")):
@@ -315,14 +340,18 @@ class _FastValidator:
         labels = _labels(bytes.fromhex(head))
         if len(labels) != len(t.fields):
             raise _Unsupported()
-        header = Header(labels, fields=t.fields, row_numbers=[1], ignore_case=False)
-        t.header_findings = [Finding(t.name, getattr(e, "row_number", None), getattr(e, "field_name", None),
-                                     e.type, e.message) for e in header.errors]
+        names = [f.name for f in t.fields]
+        if labels == names and len(set(names)) == len(names) and all(names):
+            t.header_findings = []  # the header frictionless finds nothing in (it costs 0.1 s a run to ask)
+        else:
+            header = Header(labels, fields=t.fields, row_numbers=[1], ignore_case=False)
+            t.header_findings = [Finding(t.name, getattr(e, "row_number", None), getattr(e, "field_name", None),
+                                         e.type, e.message) for e in header.errors]
         starts, total = [], 0
         for i in ids:
             starts.append(total)
             total += infos[i].records
-        t.ids, t.starts, t.infos, t.total = ids, starts, infos, total
+        t.ids, t.starts, t.infos, t.total, t.ctx, t.keys = ids, starts, infos, total, ctx, keys
         run = f"run{t.index}"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {run} AS SELECT unnest(?::VARCHAR[]) AS id, "
                          f"unnest(?::BIGINT[]) AS start", [ids, starts])
@@ -403,7 +432,7 @@ class _FastValidator:
         """Cell findings of the suspect rows, by file: [[record index, [error spec, …]], …];
         integer keys Python reads but the fast pattern does not (" 7", "+7", "٧") keep their value."""
         readers = [f.create_cell_reader() for f in t.fields]
-        found: dict[str, list] = {}
+        found: dict[int, list] = {}  # batch row → error specs
         overrides = []
         int_keys = [i for i, f in enumerate(t.fields) if f.name in t.key_fields and f.type == "integer"]
         cur = self.con.execute(f"SELECT rowid, raw FROM {batch} WHERE raw IS NOT NULL ORDER BY rowid")
@@ -417,8 +446,7 @@ class _FastValidator:
                     cells.append(v)
                 specs, typed = self._cells(t, readers, cells)
                 if specs:
-                    k = bisect.bisect_right(starts, rid) - 1
-                    found.setdefault(ids[k], []).append([rid - starts[k], specs])
+                    found[rid] = specs
                 fixes = [str(typed[i]) if typed[i] is not None else None for i in int_keys]
                 if any(x is not None for x in fixes):
                     overrides.append((int(rowid), *fixes))
@@ -428,7 +456,17 @@ class _FastValidator:
             self.con.executemany(f"INSERT INTO ov VALUES ({', '.join('?' * (len(names) + 1))})", overrides)
             sets = ", ".join(f"{ident('k_' + x)} = ov.{ident('k_' + x)}" for x in names)
             self.con.execute(f"UPDATE {batch} SET {sets} FROM ov WHERE {batch}.rowid = ov.rid")
-        return found
+        pk = list(t.fschema.primary_key)
+        if pk:  # a row's own finding, after its cells' (frictionless's order)
+            all_null = " AND ".join(f"{ident('k_' + x)} IS NULL" for x in pk)
+            for (rowid,) in self.con.execute(f"SELECT rowid FROM {batch} WHERE {all_null}").fetchall():
+                found.setdefault(int(rowid) - base, []).append(
+                    ["PrimaryKeyError", dict(note='cells composing the primary keys are all "None"', cells=[])])
+        by_file: dict[str, list] = {}
+        for rid in sorted(found):
+            k = bisect.bisect_right(starts, rid) - 1
+            by_file.setdefault(ids[k], []).append([rid - starts[k], found[rid]])
+        return by_file
 
     # ---- loading -----------------------------------------------------------------------
 
@@ -559,24 +597,41 @@ class _FastValidator:
         return found, typed
 
     def _primary_key(self, t: _Table, errors):
+        """Rows whose primary key an earlier row of the table holds (rows with no key at all
+        were found with their file's cells).
+
+        Only keys that can be duplicated are grouped: those duplicated in the last state this
+        store checked for the same schema, and those of files that state did not hold (a key
+        seen once there, in files both states hold, is seen once here). Grouping every key of a
+        million-row table costs more than the rest of a one-list validation together.
+        """
         pk = list(t.fschema.primary_key)
         if not pk:
             return []
         ks = [ident("k_" + x) for x in pk]
+        cols = ", ".join(ks)
         all_null = " AND ".join(f"{k} IS NULL" for k in ks)
-        out = []
-        for (rid,) in self.con.execute(f"SELECT rid FROM {t.sql} WHERE {all_null}").fetchall():
-            out.append((int(rid), errors.PrimaryKeyError(
-                note='cells composing the primary keys are all "None"', cells=[], row_number=int(rid) + 2)))
-        # Duplicates: group first (cheap hash aggregate), order only the few duplicated keys.
-        on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in ks)
+        on = lambda a, b: " AND ".join(f"{a}.{k} IS NOT DISTINCT FROM {b}.{k}" for k in ks)  # noqa: E731
+        added = self.store.added_since_last(t.ctx, t.ids, [t.infos[i].records for i in t.ids])
+        dups = f"d{t.index}"
+        if added is None:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {dups} AS SELECT {cols} FROM {t.sql} "
+                             f"WHERE NOT ({all_null}) GROUP BY ALL HAVING count(*) > 1")
+        else:
+            last = self.store.state_table("dups", t.ctx)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE cand AS SELECT DISTINCT {cols} FROM ("
+                f"SELECT {cols} FROM {last} UNION ALL SELECT {cols} FROM {t.keys} "
+                f"WHERE id IN (SELECT unnest(?::VARCHAR[]))) WHERE NOT ({all_null})", [added])
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {dups} AS SELECT {', '.join('t.' + k for k in ks)} "
+                             f"FROM {t.sql} t SEMI JOIN cand c ON {on('t', 'c')} GROUP BY ALL HAVING count(*) > 1")
+        self.store.save_state(t.ctx, t.ids, dups, ks)
         sql = f"""
-            WITH d AS (SELECT {', '.join(ks)} FROM {t.sql} WHERE NOT ({all_null})
-                       GROUP BY ALL HAVING count(*) > 1),
-                 r AS (SELECT t.rid, {', '.join('t.' + k for k in ks)} FROM {t.sql} t SEMI JOIN d ON {on})
+            WITH r AS (SELECT t.rid, {', '.join('t.' + k for k in ks)} FROM {t.sql} t SEMI JOIN {dups} d ON {on('t', 'd')})
             SELECT rid, prev FROM (
-                SELECT rid, lag(rid) OVER (PARTITION BY {', '.join(ks)} ORDER BY rid) AS prev FROM r)
+                SELECT rid, lag(rid) OVER (PARTITION BY {cols} ORDER BY rid) AS prev FROM r)
             WHERE prev IS NOT NULL"""
+        out = []
         for rid, prev in self.con.execute(sql).fetchall():
             out.append((int(rid), errors.PrimaryKeyError(
                 note=f"the same as in the row at position {int(prev) + 2}", cells=[], row_number=int(rid) + 2)))
@@ -587,10 +642,14 @@ class _FastValidator:
         source = t if not ref or ref == t.name else next(x for x in tables if x.name == ref)
         tk = [ident("k_" + x) for x in fk["fields"]]
         sk = [ident("k_" + x) for x in fk["reference"]["fields"]]
-        lookup = (f"SELECT DISTINCT {', '.join(f'{s} AS s{i}' for i, s in enumerate(sk))} FROM {source.sql} "
-                  f"WHERE NOT ({' AND '.join(f'{s} IS NULL' for s in sk)})")
+        lookup = self.lookups.get((source.index, tuple(sk)))
+        if lookup is None:  # several tables look into one (every item table into items): build it once
+            lookup = self.lookups[(source.index, tuple(sk))] = f"lk{len(self.lookups)}"
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {lookup} AS SELECT DISTINCT {', '.join(f'{s} AS s{i}' for i, s in enumerate(sk))} "
+                f"FROM {source.sql} WHERE NOT ({' AND '.join(f'{s} IS NULL' for s in sk)})")
         on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM l.s{i}" for i, k in enumerate(tk))
-        sql = (f"SELECT t.rid, {', '.join('t.' + k for k in tk)} FROM {t.sql} t ANTI JOIN ({lookup}) l ON {on} "
+        sql = (f"SELECT t.rid, {', '.join('t.' + k for k in tk)} FROM {t.sql} t ANTI JOIN {lookup} l ON {on} "
                f"WHERE NOT ({' AND '.join(f't.{k} IS NULL' for k in tk)}) ORDER BY t.rid")
         key_types = {f.name: f.type for f in t.fields}
         out = []
@@ -607,7 +666,12 @@ class _FastValidator:
         return out
 
 
-_ERRORS = ("TypeError", "ConstraintError", "ExtraCellError", "MissingCellError", "BlankRowError")
+def _fl_version() -> str:
+    from frictionless import __version__
+    return __version__
+
+
+_ERRORS = ("TypeError", "ConstraintError", "ExtraCellError", "MissingCellError", "BlankRowError", "PrimaryKeyError")
 
 
 def _error(errors, spec: list, row_number: int):

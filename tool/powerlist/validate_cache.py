@@ -30,7 +30,7 @@ import duckdb
 
 from .sqltext import ident, literal
 
-FORMAT = "1"  # bump when what is stored per file changes
+FORMAT = "2"  # bump when what is stored per file changes
 KEEP_RUNS = 32
 LOCK_NAME = "validate.lock"
 
@@ -71,7 +71,8 @@ class Store:
         row = con.execute("SELECT max(n) FROM runs").fetchone()
         self.run = (row[0] or 0) + 1
         self.used: dict[str, set[str]] = {}   # ctx → ids this run read
-        self.tables: set[str] = set()
+        self.tables = {name for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database()").fetchall()}
 
     # ---- per-file entries ------------------------------------------------------------------
 
@@ -86,10 +87,11 @@ class Store:
 
     def lookup(self, ctx: str, ids: list[str]) -> dict[str, FileInfo]:
         self.used.setdefault(ctx, set()).update(ids)
-        rows = self.con.execute(
-            "SELECT f.id, records, head, findings FROM files f SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS id) q "
-            "ON f.id = q.id WHERE ctx = ?", [sorted(set(ids)), ctx]).fetchall()
-        return {i: FileInfo(n, h, fs) for i, n, h, fs in rows}
+        # Every entry of the context and a filter here: the store holds about one package's
+        # files per context, and a join against a list of 5,000 digests costs three times more.
+        wanted = set(ids)
+        rows = self.con.execute("SELECT id, records, head, findings FROM files WHERE ctx = ?", [ctx]).fetchall()
+        return {i: FileInfo(n, h, fs) for i, n, h, fs in rows if i in wanted}
 
     def add(self, ctx: str, infos: dict[str, FileInfo]) -> None:
         """Record files just analysed (their key rows are in the keys table already)."""
@@ -99,6 +101,35 @@ class Store:
             "unnest(?::VARCHAR[]), ?",
             [ctx, ids, [infos[i].records for i in ids], [infos[i].head for i in ids],
              [infos[i].findings for i in ids], self.run])
+
+    # ---- the last state checked per schema context (primary keys) ----------------------------
+
+    def state_table(self, kind: str, ctx: str) -> str:
+        return ident(f"{kind}_{ctx}")
+
+    def added_since_last(self, ctx: str, ids: list[str], records: list[int]) -> list[str] | None:
+        """The files this state holds more often than the last state checked for the context
+        (usually the few a change rewrote), or None when there is no last state or so much is
+        new that checking every key costs no more."""
+        if f"state_{ctx}" not in self.tables or f"dups_{ctx}" not in self.tables:
+            return None
+        last = dict(self.con.execute(f"SELECT id, n FROM {self.state_table('state', ctx)}").fetchall())
+        count: dict[str, int] = {}
+        size: dict[str, int] = {}
+        for i, n in zip(ids, records):
+            count[i] = count.get(i, 0) + 1
+            size[i] = n
+        added = [i for i, c in count.items() if c > last.get(i, 0)]
+        if sum(size[i] for i in added) * 4 > max(sum(records), 1):
+            return None
+        return added
+
+    def save_state(self, ctx: str, ids: list[str], dups: str, columns: list[str]) -> None:
+        """Remember this state's files and duplicated keys (the temp table `dups`) for the next run."""
+        self.con.execute(f"CREATE OR REPLACE TABLE {self.state_table('state', ctx)} AS "
+                         "SELECT id, count(*) AS n FROM (SELECT unnest(?::VARCHAR[]) AS id) GROUP BY id", [ids])
+        self.con.execute(f"CREATE OR REPLACE TABLE {self.state_table('dups', ctx)} AS SELECT {', '.join(columns)} FROM {dups}")
+        self.tables.update({f"state_{ctx}", f"dups_{ctx}"})
 
     # ---- whole-package results ---------------------------------------------------------------
 
@@ -131,7 +162,8 @@ class Store:
                 con.execute(f"DELETE FROM {ident(table)} WHERE id IN "
                             f"(SELECT id FROM files WHERE ctx = ? AND used < ?)", [ctx, stale])
                 if not con.execute("SELECT count(*) FROM files WHERE ctx = ? AND used >= ?", [ctx, stale]).fetchone()[0]:
-                    con.execute(f"DROP TABLE {ident(table)}")
+                    for kind in ("keys", "state", "dups"):
+                        con.execute(f"DROP TABLE IF EXISTS {ident(kind + '_' + ctx)}")
         con.execute("DELETE FROM files WHERE used < ?", [stale])
         con.execute("DELETE FROM results WHERE used < ?", [stale])
         con.execute("DELETE FROM runs")
@@ -196,6 +228,9 @@ def _persistent(root: Path, spill: Path, reads: list[Path]):
         os.close(fd)
         return None  # another command validates in this root for long: do not wait longer
     db = folder / db_name()
+    for old in folder.glob("validate-v*.db*"):
+        if old.name not in (db.name, db.name + ".wal"):
+            old.unlink(missing_ok=True)  # another format or DuckDB version: never read again
     for attempt in range(2):
         try:
             con = _connect(str(db), spill, [*reads, folder])
