@@ -146,13 +146,14 @@ class Store:
 
     # ---- end of run ------------------------------------------------------------------------
 
-    def commit(self) -> None:
-        """Mark what this run used, drop what no recent run used, and make it all durable."""
+    def commit(self, prune: bool = True) -> None:
+        """Mark what this run used, drop what no recent run used (when `prune`: a run that looked
+        at no file entry leaves them be), and make it all durable."""
         con = self.con
         for ctx, ids in self.used.items():
             con.execute("UPDATE files SET used = ? WHERE ctx = ? AND used <> ? AND id IN (SELECT unnest(?::VARCHAR[]))",
                         [self.run, ctx, self.run, sorted(ids)])
-        stale = self.run - KEEP_RUNS
+        stale = self.run - KEEP_RUNS if prune else -1
         gone = con.execute("SELECT DISTINCT ctx FROM files WHERE used < ?", [stale]).fetchall()
         for (ctx,) in gone:
             table = f"keys_{ctx}"
