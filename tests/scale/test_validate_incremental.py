@@ -245,7 +245,7 @@ def test_an_unfinished_run_leaves_nothing_a_next_run_trusts(pkg, analysed, monke
     target = part(pkg, "steps", 1)
     edit_cell(target, 0, "step_no", "二")
 
-    def killed(self):
+    def killed(self, prune=True):
         raise KeyboardInterrupt  # the run ends before its transaction commits
     with monkeypatch.context() as m:
         m.setattr(validate_cache.Store, "commit", killed)
