@@ -21,6 +21,7 @@ are one computation.
 from __future__ import annotations
 
 import bisect
+import functools
 import csv
 import hashlib
 import io
@@ -93,7 +94,10 @@ def _validate_fast(pkg: Package, progress: Progress, root: Path | None) -> Valid
     digests = None
     if root is not None:
         from .digests import table_digests
-        digests = table_digests(pkg, root)
+        try:
+            digests = table_digests(pkg, root)
+        except OSError:
+            root = None  # a package that cannot be written (its digest memo): validate without a cache
     with open_store(root, [pkg.path]) as store:
         v = _FastValidator(pkg, progress, store, digests if store.persistent else None)
         key = v.package_key()
@@ -146,20 +150,41 @@ _KNOWN_CONSTRAINTS = {"required", "enum", "pattern", "minimum", "maximum"}
 _SLACK = 8  # extra columns read beyond the schema, so surplus cells show up instead of failing
 
 
-def _file_shape(data: bytes) -> tuple[bytes, bytes]:
-    """(first line, the rest) of a table file the fast path models, else _Unsupported.
+_CHUNK = 16 << 20
+
+
+def _file_body(path: str, out=None) -> tuple[bytes, int]:
+    """The first line of a table file the fast path models and the count of lines after it,
+    copying those lines to `out` when given, in chunks (a one-file table at 1M items is GBs);
+    else _Unsupported.
 
     frictionless skips a later file's first line unread and reads the files as one stream: a
     file that ends without a newline (two lines would join), holds CR line ends or a BOM, or
     whose first line is not one whole record is left to frictionless.
     """
-    end = data.find(b"\n")
-    if end < 0 or not data.endswith(b"\n") or b"\r" in data or data.startswith(b"\xef\xbb\xbf"):
+    try:
+        with open(path, "rb") as fh:
+            chunk = fh.read(_CHUNK)
+            end = chunk.find(b"\n")
+            if end < 0 or chunk.startswith(b"\xef\xbb\xbf"):
+                raise _Unsupported()
+            head, chunk = chunk[:end + 1], chunk[end + 1:]
+            if head.count(b'"') % 2 or b"\r" in head:
+                raise _Unsupported()  # a quoted line break in the header, or CR line ends
+            lines, last = 0, b"\n"
+            while chunk:
+                if b"\r" in chunk:
+                    raise _Unsupported()
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+                if out is not None:
+                    out.write(chunk)
+                chunk = fh.read(_CHUNK)
+    except OSError:
+        raise _Unsupported() from None  # frictionless names the file it cannot read
+    if last != b"\n":
         raise _Unsupported()
-    head = data[:end + 1]
-    if head.count(b'"') % 2:
-        raise _Unsupported()  # a quoted line break in the header
-    return head, data[end + 1:]
+    return head, lines
 
 
 def _labels(head: bytes) -> list[str]:
@@ -322,7 +347,9 @@ class _FastValidator:
         from frictionless.table import Header
         from .validate_cache import FileInfo, context_key
 
-        ctx = context_key(["table", t.fschema.to_descriptor(), sorted(t.key_fields), _SLACK])
+        # What a file's analysis depends on besides its bytes: the schema (as normalised), which
+        # columns are keys, and frictionless's cell readers (their notes are the messages).
+        ctx = context_key(["table", _fl_version(), t.fschema.to_descriptor(), sorted(t.key_fields), _SLACK])
         keys = self.store.keys_table(ctx, ["k_" + n for n in t.key_names])
         ids = [self._id(r) for r in t.rels]
         infos = self.store.lookup(ctx, ids)
@@ -367,20 +394,20 @@ class _FastValidator:
         (each file's first line left out): one scan, not one reader per file."""
         from .validate_cache import FileInfo
 
-        joined = self.store.spill / f"{t.sql}.csv"
         heads, lines = {}, {}
-        with open(joined, "wb") as out:
-            for i, rel in todo.items():
-                try:
-                    with open(f"{self.pkg.path}/{rel}", "rb") as fh:
-                        data = fh.read()
-                except OSError:
-                    raise _Unsupported() from None
-                head, body = _file_shape(data)
-                heads[i], lines[i] = head.hex(), body.count(b"\n")
-                out.write(body)
+        if len(todo) == 1:  # one file (a table stored whole, or one list's file): read in place
+            (i, rel), = todo.items()
+            source, skip = Path(f"{self.pkg.path}/{rel}"), 1
+            head, lines[i] = _file_body(str(source))
+            heads[i] = head.hex()
+        else:
+            source, skip = self.store.spill / f"{t.sql}.csv", 0
+            with open(source, "wb") as out:
+                for i, rel in todo.items():
+                    head, lines[i] = _file_body(f"{self.pkg.path}/{rel}", out)
+                    heads[i] = head.hex()
         batch = f"b{t.index}"
-        self._load(t, batch, joined, newlines=False)
+        self._load(t, batch, source, skip, newlines=False)
         # Rows in insertion order; a table made inside the store's transaction numbers its rows
         # from a large base (DuckDB's transaction-local row ids), so ids are taken relative to it.
         n, base = self.con.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {batch}").fetchone()
@@ -388,7 +415,7 @@ class _FastValidator:
         if n == sum(lines.values()):
             records = lines  # no quoted line break and no blank line: one record per line
         else:
-            records = self._records_by_file(t, batch, joined, ids, lines)
+            records = self._records_by_file(t, batch, source, skip, ids, lines)
         starts, at = [], 0
         for i in ids:
             starts.append(at)
@@ -402,16 +429,17 @@ class _FastValidator:
             self.con.execute(f"INSERT INTO {keys} SELECT bf.id, q.rid - bf.s{cols} FROM "
                              f"(SELECT rowid - {int(base)} AS rid, * FROM {batch}) q ASOF JOIN bf ON q.rid >= bf.s")
         self.con.execute(f"DROP TABLE {batch}")
-        joined.unlink()
+        if not skip:
+            source.unlink()
         return {i: FileInfo(records[i], heads[i], json.dumps(findings.get(i, []), ensure_ascii=False))
                 for i in ids}
 
-    def _records_by_file(self, t: _Table, batch: str, joined: Path, ids, lines) -> dict[str, int]:
+    def _records_by_file(self, t: _Table, batch: str, source: Path, skip: int, ids, lines) -> dict[str, int]:
         """Records per file where some record spans lines (a quoted line break): each record
         takes one line plus the line breaks inside its cells. Lines left over are blank lines,
         which frictionless counts as rows and DuckDB skips: not modelled."""
         nl = f"{batch}nl"
-        self._load(t, nl, joined, newlines=True)
+        self._load(t, nl, source, skip, newlines=True)
         total = self.con.execute(f"SELECT coalesce(sum(1 + nl), 0) FROM {nl}").fetchone()[0]
         if total != sum(lines.values()):
             raise _Unsupported()
@@ -514,7 +542,7 @@ class _FastValidator:
             return f"CASE WHEN {_INT.format(c=c)} THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) END"
         return f"CASE WHEN {c} IS NULL OR {c} IN ({missing_sql}) THEN NULL ELSE {c} END"
 
-    def _load(self, t: _Table, name: str, path: Path, newlines: bool) -> None:
+    def _load(self, t: _Table, name: str, path: Path, skip: int, newlines: bool) -> None:
         """A temp table of the CSV's key columns and, for rows not certainly valid, all cells
         (raw); with newlines, only each record's count of line breaks inside its cells (nl)."""
         n = len(t.fields)
@@ -530,14 +558,14 @@ class _FastValidator:
                     for i, f in enumerate(t.fields) if f.name in t.key_fields]
             select = ", ".join(keys + [f"CASE WHEN {suspect} THEN [{', '.join(cols)}] END AS raw"])
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
-        self._create(name, select, columns, path)
+        self._create(name, select, columns, path, skip)
 
-    def _create(self, name: str, select: str, columns: str, path: Path) -> None:
+    def _create(self, name: str, select: str, columns: str, path: Path, skip: int) -> None:
         import duckdb
 
         # The serial reader: row numbers come from insertion order, and DuckDB's parallel CSV
         # scan does not keep file order under this projection (seen with DuckDB 2.0, 2 threads).
-        reader = (f"read_csv({literal(path)}, header=false, columns={columns}, delim=',', "
+        reader = (f"read_csv({literal(path)}, header=false, skip={int(skip)}, columns={columns}, delim=',', "
                   f"quote='\"', escape='\"', nullstr='\x01', null_padding=true, strict_mode=true, "
                   f"auto_detect=false, parallel=false)")
         try:
@@ -666,6 +694,7 @@ class _FastValidator:
         return out
 
 
+@functools.lru_cache(maxsize=None)
 def _fl_version() -> str:
     """frictionless's version without importing it (0.2 s): a remembered result names it."""
     from importlib.metadata import version
