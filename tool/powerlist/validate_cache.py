@@ -28,16 +28,11 @@ from typing import Iterator
 
 import duckdb
 
-from .sqltext import ident, literal
+from .sqltext import ident
 
 FORMAT = "2"  # bump when what is stored per file changes
 KEEP_RUNS = 32
 LOCK_NAME = "validate.lock"
-
-# Bounded memory: beyond this DuckDB spills key columns to a temp folder instead of growing
-# (uncapped it took ~5 GB at 1M items; 2GB costs no measurable time there, 1GB ~25%).
-MEMORY_LIMIT = "2GB"
-
 
 def db_name() -> str:
     # DuckDB's regular expressions and casts decide which cells count as plainly valid, so a
@@ -181,12 +176,11 @@ def context_key(parts) -> str:
 
 
 def _connect(target: str, spill: Path, reads: list[Path]) -> duckdb.DuckDBPyConnection:
-    from .compiled import lock_down
+    """A connection bounded like every other (compiled.duckdb_settings: beyond the limit DuckDB
+    spills key columns to `spill`; uncapped it took ~5 GB at 1M items)."""
+    from .compiled import duckdb_settings, lock_down
 
-    con = duckdb.connect(target, config={"memory_limit": os.environ.get("POWERLIST_MEMORY_LIMIT") or MEMORY_LIMIT,
-                                         "temp_directory": str(spill)})
-    if os.environ.get("POWERLIST_THREADS"):
-        con.execute(f"SET threads = {literal(os.environ['POWERLIST_THREADS'])}")
+    con = duckdb.connect(target, config={**duckdb_settings(), "temp_directory": str(spill)})
     lock_down(con, [*reads, spill])
     return con
 
