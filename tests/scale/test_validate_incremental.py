@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import io
+import json
 import os
 from pathlib import Path
 
@@ -309,3 +310,25 @@ def test_the_real_package_validates_the_same_from_its_cache(package_copy):
         full = validate_package(pkg)
         assert first.valid and shown(first) == shown(second) == shown(full) == []
         assert first.rows == second.rows == full.rows
+
+
+def test_a_broken_source_entry_is_found_after_the_descriptor_was_accepted(pkg):
+    # The descriptor's sources are accepted one by one (an ingest changes one): a SYNTHETIC
+    # source entry made invalid after a cached run is still refused as frictionless refuses it.
+    from powerlist.errors import PowerlistError
+
+    assert check(pkg, reference=False).valid
+    path = pkg / "datapackage.json"
+    original = path.read_bytes()
+    descriptor = json.loads(original)
+    assert len(descriptor["sources"]) >= 10
+    descriptor["sources"][3]["title"] = 5  # the profile wants a string
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    messages = []
+    for kwargs in ({"cache_root": pkg}, {"engine": "frictionless"}):
+        with pytest.raises(PowerlistError) as exc:
+            validate_package(Package(pkg, "working"), **kwargs)
+        messages.append(str(exc.value))
+    assert messages[0] == messages[1] and "descriptor is not valid" in messages[0]
+    path.write_bytes(original)
+    assert check(pkg, reference=False).valid

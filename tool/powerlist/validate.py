@@ -225,13 +225,14 @@ class _FastValidator:
         self.files: dict[str, list[str]] = {res.get("name"): paths_of(res) for res in pkg.descriptor["resources"]}
         self.lookups: dict[tuple, str] = {}
         try:
-            h = hashlib.sha256(pkg.descriptor_path.read_bytes())
+            h = hashlib.sha256()
             for res in pkg.descriptor["resources"]:
                 if isinstance(res.get("schema"), str):
                     h.update(b"\0" + (pkg.path / res["schema"]).read_bytes())
-            self.descriptor_hash: str | None = h.hexdigest()
+            self.schemas_hash: str | None = h.hexdigest()
+            self.descriptor_hash: str | None = hashlib.sha256(pkg.descriptor_path.read_bytes() + h.digest()).hexdigest()
         except OSError:
-            self.descriptor_hash = None
+            self.schemas_hash = self.descriptor_hash = None
 
     def _id(self, rel: str) -> str:
         return self.digests[rel] if self.digests is not None else rel
@@ -271,23 +272,42 @@ class _FastValidator:
     def _accepted(self) -> list:
         """[[resource name, its Table Schema as frictionless normalises it], …] when frictionless
         accepts the descriptor and every resource is a UTF-8 CSV with the default dialect; else
-        _Unsupported. Remembered by the descriptor's and schema files' bytes: frictionless checks
-        a province-scale descriptor (thousands of sources) in about a second.
+        _Unsupported.
+
+        frictionless checks a province-scale descriptor in about a second, most of it the
+        package's `sources` (one per list document), and an ingest changes one of them. Its
+        profile checks each source on its own (an array's `items`), so what was accepted is
+        remembered in two parts: the descriptor without its sources (with the schema files'
+        bytes), and each source accepted before; frictionless is then shown the descriptor with
+        only the sources it has not accepted yet.
         """
         from frictionless import FrictionlessException, Package as FPackage, system
         from .validate_cache import context_key
 
-        key = context_key(["descriptor", _fl_version(), self.descriptor_hash]) if self.descriptor_hash else None
-        if key and self.digests is not None:
-            known = self.store.result(key)
-            if known is not None:
-                return known["resources"]
         # frictionless checks a descriptor in time that grows with its paths (seconds for tens of
         # thousands of per-list files): it is given each resource with its first file only.
-        descriptor = json.loads(json.dumps(self.pkg.descriptor))
+        descriptor = json.loads(json.dumps({k: v for k, v in self.pkg.descriptor.items() if k != "sources"}))
         for res in descriptor.get("resources", []):
             if isinstance(res, dict) and isinstance(res.get("path"), list) and res["path"]:
                 res["path"] = res["path"][0]
+        sources = self.pkg.descriptor.get("sources")
+        remember = self.digests is not None and self.schemas_hash is not None
+        if not remember or not isinstance(sources, list) or not all(isinstance(x, dict) for x in sources):
+            remember = False
+            if "sources" in self.pkg.descriptor:
+                descriptor["sources"] = json.loads(json.dumps(sources))
+        else:
+            rest = hashlib.sha256(json.dumps(descriptor, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+            rest_key = context_key(["descriptor", _fl_version(), rest, self.schemas_hash])
+            sources_key = context_key(["sources", _fl_version()])
+            hashes = [hashlib.sha256(json.dumps(x, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+                      for x in sources]
+            known = set((self.store.result(sources_key) or {}).get("accepted", []))
+            new = [json.loads(json.dumps(x)) for x, h in zip(sources, hashes) if h not in known]
+            accepted = self.store.result(rest_key)
+            if accepted is not None and not new:
+                return accepted["resources"]
+            descriptor["sources"] = new
         accepted = []
         try:
             with system.use_context(trusted=False):
@@ -299,8 +319,9 @@ class _FastValidator:
                     accepted.append([res.name, res.schema.to_descriptor()])
         except FrictionlessException:
             raise _Unsupported()
-        if key and self.digests is not None:
-            self.store.remember(key, {"resources": accepted})
+        if remember:
+            self.store.remember(rest_key, {"resources": accepted})
+            self.store.remember(sources_key, {"accepted": sorted(set(hashes))})
         return accepted
 
     def _tables(self) -> list[_Table]:
