@@ -292,11 +292,13 @@ class _FastValidator:
                 res["path"] = res["path"][0]
         sources = self.pkg.descriptor.get("sources")
         remember = self.digests is not None and self.schemas_hash is not None
-        if not remember or not isinstance(sources, list) or not all(isinstance(x, dict) for x in sources):
+        if not remember or not (sources is None or isinstance(sources, list) and all(isinstance(x, dict) for x in sources)):
             remember = False
             if "sources" in self.pkg.descriptor:
                 descriptor["sources"] = json.loads(json.dumps(sources))
         else:
+            absent = "sources" not in self.pkg.descriptor
+            sources = sources or []
             rest = hashlib.sha256(json.dumps(descriptor, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
             rest_key = context_key(["descriptor", _fl_version(), rest, self.schemas_hash])
             sources_key = context_key(["sources", _fl_version()])
@@ -307,7 +309,8 @@ class _FastValidator:
             accepted = self.store.result(rest_key)
             if accepted is not None and not new:
                 return accepted["resources"]
-            descriptor["sources"] = new
+            if not absent:
+                descriptor["sources"] = new
         accepted = []
         try:
             with system.use_context(trusted=False):
