@@ -7,20 +7,31 @@ verdict on every cell is frictionless's while the cost of a clean million-row ta
 Where a file is shaped in a way the fast path does not model (a blank line, a header of the wrong
 length, a constraint or key type it does not know, anything DuckDB's CSV reader refuses), the
 whole package is validated by frictionless instead, so findings never differ.
+
+The duckdb engine works file by file: what a table file alone gives (its records, its first
+line, its cells' findings, its key columns) depends only on its bytes and its table's schema,
+and is kept by content (validate_cache) when a cache root is given. A run analyses only files
+it has not seen before, then checks primary and foreign keys over every file's stored key
+columns, each file's rows numbered after the files before it in the table's reading order
+(frictionless reads a multi-file resource as one stream, later files' headers skipped). Without
+a cache root the same code runs over a private store, so a full and an incremental validation
+are one computation.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import csv
+import hashlib
+import io
 import json
-import mmap
-import tempfile
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from .errors import PowerlistError
-from .files import write_file
 from .package import Package
 from .sqltext import ident, literal
 
@@ -52,30 +63,54 @@ def validate_package(pkg: Package, engine: str = "duckdb", progress: Progress = 
                      cache_root: Path | None = None) -> ValidationResult:
     """Validate every table of the package; every error becomes a Finding.
 
-    With cache_root, a package found valid is remembered under its files' identity (paths,
-    sizes, modification times: compiled.package_key) in cache_root's .powerlist-cache, so
-    `release` right after `validate` does not read the package again. A descriptor or schema
-    too broken to validate against is one PowerlistError naming the file.
+    With cache_root, what each file alone gave is kept by the file's content in cache_root's
+    .powerlist-cache (validate_cache), and so is the whole result of a package whose files and
+    descriptor are all unchanged: after a one-list change only that list's files are read, and
+    `release` right after `validate` reads none. A descriptor or schema too broken to validate
+    against is one PowerlistError naming the file.
     """
+    import duckdb
+
     pkg.schemas  # checks the descriptor and every schema first (package.check_descriptor, schema.check_schema)
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r} (known: {', '.join(ENGINES)})")
-    mark = None
-    if cache_root is not None and engine == "duckdb":  # the reference engine always runs
-        from .compiled import cache_dir, package_key
-        mark = cache_dir(cache_root) / f"valid-{package_key(pkg)}.json"
-        if mark.is_file():
-            remembered = json.loads(mark.read_text(encoding="utf-8"))
-            return ValidationResult(pkg.label, True, remembered["rows"], [], remembered["engine"])
-    if engine == "frictionless":
-        result = validate_frictionless(pkg)
-    else:
+    if engine == "frictionless":  # the reference engine always runs in full
+        return validate_frictionless(pkg)
+    try:
         try:
-            result = _FastValidator(pkg, progress).run()
-        except _Unsupported:
-            result = validate_frictionless(pkg)
-    if mark is not None and result.valid:
-        write_file(mark, json.dumps({"rows": result.rows, "engine": result.engine}))
+            return _validate_fast(pkg, progress, cache_root)
+        except duckdb.Error:
+            if cache_root is None:
+                raise
+            # The cache could not be written (a full disk, a damaged file): it is only a cache.
+            return _validate_fast(pkg, progress, None)
+    except _Unsupported:
+        return validate_frictionless(pkg)
+
+
+def _validate_fast(pkg: Package, progress: Progress, root: Path | None) -> ValidationResult:
+    from .validate_cache import open_store
+
+    digests = None
+    if root is not None:
+        from .digests import table_digests
+        try:
+            digests = table_digests(pkg, root)
+        except OSError:
+            root = None  # a package that cannot be written (its digest memo): validate without a cache
+    with open_store(root, [pkg.path]) as store:
+        v = _FastValidator(pkg, progress, store, digests if store.persistent else None)
+        key = v.package_key()
+        remembered = store.result(key) if key else None
+        if remembered is not None:
+            result = ValidationResult(pkg.label, not remembered["findings"], remembered["rows"],
+                                      [Finding(*f) for f in remembered["findings"]], remembered["engine"])
+        else:
+            result = v.run()
+            if key:
+                store.remember(key, {"rows": result.rows, "engine": result.engine,
+                                     "findings": [[f.table, f.row, f.field, f.type, f.message] for f in result.findings]})
+        store.commit(prune=remembered is None)  # a remembered result looked at no file entry
     return result
 
 
@@ -105,11 +140,6 @@ def validate_frictionless(pkg: Package) -> ValidationResult:
 LIMIT_ERRORS = 10**9  # "report every error": frictionless stops at its limit otherwise
 
 
-# Bounded memory: beyond this DuckDB spills the loaded key columns to a temp folder instead of
-# growing (uncapped it took ~5 GB at 1M items; 2GB costs no measurable time there, 1GB ~25%).
-MEMORY_LIMIT = "2GB"
-
-
 class _Unsupported(Exception):
     """The fast path does not model this package exactly; frictionless validates it instead."""
 
@@ -120,115 +150,204 @@ _KNOWN_CONSTRAINTS = {"required", "enum", "pattern", "minimum", "maximum"}
 _SLACK = 8  # extra columns read beyond the schema, so surplus cells show up instead of failing
 
 
+_CHUNK = 16 << 20
 
 
-def _count_lines(path: Path) -> int:
-    """Lines in the file (a last line without a newline counts); refuses BOMs and CR line ends."""
-    lines = 0
-    last = b""
-    with open(path, "rb") as fh:
-        first = True
-        while chunk := fh.read(16 << 20):
-            if first and (chunk.startswith(b"\xef\xbb\xbf") or not chunk):
+def _file_body(path: str, out=None) -> tuple[bytes, int]:
+    """The first line of a table file the fast path models and the count of lines after it,
+    copying those lines to `out` when given, in chunks (a one-file table at 1M items is GBs);
+    else _Unsupported.
+
+    frictionless skips a later file's first line unread and reads the files as one stream: a
+    file that ends without a newline (two lines would join), holds CR line ends or a BOM, or
+    whose first line is not one whole record is left to frictionless.
+    """
+    try:
+        with open(path, "rb") as fh:
+            chunk = fh.read(_CHUNK)
+            end = chunk.find(b"\n")
+            if end < 0 or chunk.startswith(b"\xef\xbb\xbf"):
                 raise _Unsupported()
-            first = False
-            if b"\r" in chunk:
-                raise _Unsupported()
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    if not last:
+            head, chunk = chunk[:end + 1], chunk[end + 1:]
+            if head.count(b'"') % 2 or b"\r" in head:
+                raise _Unsupported()  # a quoted line break in the header, or CR line ends
+            lines, last = 0, b"\n"
+            while chunk:
+                if b"\r" in chunk:
+                    raise _Unsupported()
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+                if out is not None:
+                    out.write(chunk)
+                chunk = fh.read(_CHUNK)
+    except OSError:
+        raise _Unsupported() from None  # frictionless names the file it cannot read
+    if last != b"\n":
         raise _Unsupported()
-    return lines + (last != b"\n")
+    return head, lines
 
 
-def _labels(path: Path) -> list[str]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return next(csv.reader(fh), [])
-
-
-def _has_blank_line(path: Path) -> bool:
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return mm.find(b"\n\n") != -1
+def _labels(head: bytes) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(head.decode("utf-8"), newline="")), [])
+    except UnicodeDecodeError:
+        raise _Unsupported() from None
 
 
 class _Table:
-    def __init__(self, name: str, paths: list[Path], fschema, index: int):
+    def __init__(self, name: str, rels: list[str], fschema, index: int):
         # A multi-file resource (one file per list) reads as frictionless reads it: the files one
         # after another, each file's first line (its header) skipped after the first file's.
-        self.name, self.paths, self.fschema, self.index = name, paths, fschema, index
+        self.name, self.rels, self.fschema, self.index = name, rels, fschema, index
         self.fields = list(fschema.fields)
-        self.sql = f"t{index}"
+        self.sql = f"v{index}"  # the table's key columns, rows numbered across its files (rid)
         self.key_fields: set[str] = set(fschema.primary_key)
         for fk in fschema.foreign_keys:
             self.key_fields.update(fk["fields"])
 
+    @property
+    def key_names(self) -> list[str]:
+        return [f.name for f in self.fields if f.name in self.key_fields]
+
 
 class _FastValidator:
-    def __init__(self, pkg: Package, progress: Progress):
+    def __init__(self, pkg: Package, progress: Progress, store, digests: dict[str, str] | None):
         self.pkg = pkg
         self.progress = progress
+        self.store = store
+        self.con = store.con
+        # A file's identity in the store: its SHA-256 (persistent store), else its path (a
+        # private store lives for this run only).
+        self.digests = digests
+        # A table's files are taken from the descriptor here, where each must be a plain
+        # relative path; frictionless sees each resource with its first file only (_accepted).
+        from .storage import paths_of
+        self.files: dict[str, list[str]] = {res.get("name"): paths_of(res) for res in pkg.descriptor["resources"]}
+        self.lookups: dict[tuple, str] = {}
+        try:
+            h = hashlib.sha256()
+            for res in pkg.descriptor["resources"]:
+                if isinstance(res.get("schema"), str):
+                    h.update(b"\0" + (pkg.path / res["schema"]).read_bytes())
+            self.schemas_hash: str | None = h.hexdigest()
+            self.descriptor_hash: str | None = hashlib.sha256(pkg.descriptor_path.read_bytes() + h.digest()).hexdigest()
+        except OSError:
+            self.schemas_hash = self.descriptor_hash = None
+
+    def _id(self, rel: str) -> str:
+        return self.digests[rel] if self.digests is not None else rel
+
+    def package_key(self) -> str | None:
+        """The identity of everything the result depends on (descriptor, schema files, every
+        table file's content), or None when some file has no digest (nothing to remember by)."""
+        from .validate_cache import context_key
+
+        if self.digests is None or self.descriptor_hash is None:
+            return None
+        files = []
+        for rels in self.files.values():
+            for rel in rels:
+                if rel not in self.digests:
+                    return None
+                files.append(f"{rel}\0{self.digests[rel]}")
+        return context_key(["package", _fl_version(), self.descriptor_hash,
+                            hashlib.sha256("\n".join(files).encode()).hexdigest()])
 
     # ---- setup -------------------------------------------------------------------------
 
     def run(self) -> ValidationResult:
-        import duckdb
-        from frictionless import FrictionlessException, Package as FPackage, system
-
-        # frictionless checks a descriptor in time that grows with its paths (seconds for tens of
-        # thousands of per-list files): it is given each resource with its first file only, and
-        # the files are taken from the descriptor here, where each must be a plain relative path.
-        descriptor = json.loads(json.dumps(self.pkg.descriptor))
-        self.files: dict[str, list[str]] = {}
-        for res in descriptor.get("resources", []):
-            if isinstance(res, dict) and isinstance(res.get("path"), list) and res["path"]:
-                self.files[res.get("name")] = res["path"]
-                res["path"] = res["path"][0]
-        try:
-            with system.use_context(trusted=False):
-                fpkg = FPackage(descriptor, basepath=str(self.pkg.path))
-                tables = self._tables(fpkg)
-        except FrictionlessException:
-            raise _Unsupported()
         result = ValidationResult(self.pkg.label, True, engine="duckdb")
-        spill = tempfile.TemporaryDirectory(prefix="powerlist-validate-")
-        self.spill = spill.name
-        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
-        try:
-            from .compiled import lock_down
-            lock_down(con, [self.pkg.path, Path(spill.name)])
-            headers = {}
-            for t in tables:
-                if self.progress:
-                    self.progress(t.name, t.index, len(tables))
-                headers[t.name] = self._header(t)
-                self._load(con, t)
-                rows = con.execute(f"SELECT count(*) FROM {t.sql}").fetchone()[0]
-                if rows + 1 != t.lines and _has_blank_line(t.joined):
-                    raise _Unsupported()  # frictionless counts blank lines as rows; DuckDB skips them
-                result.rows[t.name] = rows
-            for t in tables:  # rows after all loads: foreign keys look into other tables
-                result.findings.extend(headers[t.name])
-                result.findings.extend(self._rows(con, t, tables))
-        finally:
-            con.close()
-            spill.cleanup()
+        tables = self._tables()
+        for t in tables:
+            if self.progress:
+                self.progress(t.name, t.index, len(tables))
+            self._prepare(t)
+            result.rows[t.name] = t.total
+        for t in tables:  # rows after all tables: foreign keys look into other tables
+            result.findings.extend(t.header_findings)
+            result.findings.extend(self._rows(t, tables))
         result.valid = not result.findings
         return result
 
-    def _tables(self, fpkg) -> list[_Table]:
+    def _accepted(self) -> list:
+        """[[resource name, its Table Schema as frictionless normalises it], …] when frictionless
+        accepts the descriptor and every resource is a UTF-8 CSV with the default dialect; else
+        _Unsupported.
+
+        frictionless checks a province-scale descriptor in about a second, most of it the
+        package's `sources` (one per list document), and an ingest changes one of them. Its
+        profile checks each source on its own (an array's `items`), so what was accepted is
+        remembered in two parts: the descriptor without its sources (with the schema files'
+        bytes), and each source accepted before; frictionless is then shown the descriptor with
+        only the sources it has not accepted yet.
+        """
+        from frictionless import FrictionlessException, Package as FPackage, system
+        from .validate_cache import context_key
+
+        # frictionless checks a descriptor in time that grows with its paths (seconds for tens of
+        # thousands of per-list files): it is given each resource with its first file only.
+        descriptor = json.loads(json.dumps({k: v for k, v in self.pkg.descriptor.items() if k != "sources"}))
+        for res in descriptor.get("resources", []):
+            if isinstance(res, dict) and isinstance(res.get("path"), list) and res["path"]:
+                res["path"] = res["path"][0]
+        sources = self.pkg.descriptor.get("sources")
+        remember = self.digests is not None and self.schemas_hash is not None
+        if not remember or not (sources is None or isinstance(sources, list) and all(isinstance(x, dict) for x in sources)):
+            remember = False
+            if "sources" in self.pkg.descriptor:
+                descriptor["sources"] = json.loads(json.dumps(sources))
+        else:
+            absent = "sources" not in self.pkg.descriptor
+            sources = sources or []
+            rest = hashlib.sha256(json.dumps(descriptor, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+            rest_key = context_key(["descriptor", _fl_version(), rest, self.schemas_hash])
+            sources_key = context_key(["sources", _fl_version()])
+            hashes = [hashlib.sha256(json.dumps(x, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+                      for x in sources]
+            known = set((self.store.result(sources_key) or {}).get("accepted", []))
+            new = [json.loads(json.dumps(x)) for x, h in zip(sources, hashes) if h not in known]
+            accepted = self.store.result(rest_key)
+            if accepted is not None and not new:
+                return accepted["resources"]
+            if not absent:
+                descriptor["sources"] = new
+        accepted = []
+        try:
+            with system.use_context(trusted=False):
+                fpkg = FPackage(descriptor, basepath=str(self.pkg.path))
+                for res in fpkg.resources:
+                    if res.format != "csv" or (res.encoding or "utf-8").lower() not in ("utf-8", "utf8") \
+                            or not isinstance(res.path, str) or res.dialect.to_descriptor() or res.schema is None:
+                        raise _Unsupported()
+                    accepted.append([res.name, res.schema.to_descriptor()])
+        except FrictionlessException:
+            raise _Unsupported()
+        if remember:
+            self.store.remember(rest_key, {"resources": accepted})
+            self.store.remember(sources_key, {"accepted": sorted(set(hashes))})
+        return accepted
+
+    def _tables(self) -> list[_Table]:
+        from frictionless import FrictionlessException, Schema
+
         tables = []
-        for i, res in enumerate(fpkg.resources):
-            if res.format != "csv" or (res.encoding or "utf-8").lower() not in ("utf-8", "utf8") \
-                    or not isinstance(res.path, str) or res.dialect.to_descriptor():
+        base = str(self.pkg.path)
+        for i, (name, schema) in enumerate(self._accepted()):
+            rels = self.files.get(name)
+            if not rels or not all(isinstance(r, str) and r and not r.startswith("/") and ".." not in r.split("/")
+                                   for r in rels):
                 raise _Unsupported()
-            rels = self.files.get(res.name, [res.path])
-            if not all(isinstance(r, str) and r and not r.startswith("/") and ".." not in r.split("/")
-                       for r in rels):
+            # Every file must be there even where its content is known (a release's digests
+            # come from its manifest): a missing file is frictionless's finding to report.
+            if not all(os.path.isfile(f"{base}/{r}") for r in rels):
                 raise _Unsupported()
-            paths = [self.pkg.path / r for r in rels]
-            if not all(p.is_file() for p in paths) or res.schema is None:
+            if self.digests is not None and not all(r in self.digests for r in rels):
                 raise _Unsupported()
-            t = _Table(res.name, paths, res.schema, i)
+            try:
+                fschema = Schema.from_descriptor(schema)
+            except FrictionlessException:
+                raise _Unsupported() from None
+            t = _Table(name, rels, fschema, i)
             for f in t.fields:
                 unknown = set(f.constraints) - _KNOWN_CONSTRAINTS
                 if unknown or (f.name in t.key_fields and f.type not in ("string", "integer")):
@@ -247,43 +366,160 @@ class _FastValidator:
                         raise _Unsupported()
         return tables
 
-    def _header(self, t: _Table) -> list[Finding]:
-        """Header errors exactly as frictionless reports them; a wrong-length header is not modelled."""
+    def _prepare(self, t: _Table) -> None:
+        """Find (or analyse) every file of the table, check its headers, and make its key view."""
         from frictionless.table import Header
+        from .validate_cache import context_key
 
-        labels = _labels(t.paths[0])
+        # What a file's analysis depends on besides its bytes: the schema (as normalised), which
+        # columns are keys, and frictionless's cell readers (their notes are the messages).
+        ctx = context_key(["table", _fl_version(), t.fschema.to_descriptor(), sorted(t.key_fields), _SLACK])
+        keys = self.store.keys_table(ctx, ["k_" + n for n in t.key_names])
+        ids = [self._id(r) for r in t.rels]
+        infos = self.store.lookup(ctx, ids)
+        todo: dict[str, str] = {}
+        for i, rel in zip(ids, t.rels):
+            if i not in infos and i not in todo:
+                todo[i] = rel
+        if todo:
+            new = self._analyse(t, keys, todo)
+            self.store.add(ctx, new)
+            infos.update(new)
+        head = infos[ids[0]].head
+        if any(infos[i].head != head for i in ids):
+            raise _Unsupported()  # a later file's first line is skipped unread: not modelled
+        labels = _labels(bytes.fromhex(head))
         if len(labels) != len(t.fields):
             raise _Unsupported()
-        if len(t.paths) == 1:
-            t.joined, t.lines = t.paths[0], _count_lines(t.paths[0])
+        names = [f.name for f in t.fields]
+        if labels == names and len(set(names)) == len(names) and all(names):
+            t.header_findings = []  # the header frictionless finds nothing in (it costs 0.1 s a run to ask)
         else:
-            t.joined, t.lines = self._join(t)
-        header = Header(labels, fields=t.fields, row_numbers=[1], ignore_case=False)
-        return [Finding(t.name, getattr(e, "row_number", None), getattr(e, "field_name", None), e.type, e.message)
-                for e in header.errors]
+            header = Header(labels, fields=t.fields, row_numbers=[1], ignore_case=False)
+            t.header_findings = [Finding(t.name, getattr(e, "row_number", None), getattr(e, "field_name", None),
+                                         e.type, e.message) for e in header.errors]
+        starts, total = [], 0
+        for i in ids:
+            starts.append(total)
+            total += infos[i].records
+        t.ids, t.starts, t.infos, t.total, t.ctx, t.keys = ids, starts, infos, total, ctx, keys
+        run = f"run{t.index}"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {run} AS SELECT unnest(?::VARCHAR[]) AS id, "
+                         f"unnest(?::BIGINT[]) AS start", [ids, starts])
+        cols = "".join(f", k.{ident('k_' + n)}" for n in t.key_names)
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {t.sql} AS SELECT f.start + k.r AS rid{cols} "
+                         f"FROM {keys} k JOIN {run} f ON k.id = f.id")
 
-    def _join(self, t: _Table) -> tuple[Path, int]:
-        """The table's files as one CSV in the spill folder (frictionless's reading of them: a
-        later file's first line skipped), and its line count, in one pass over the bytes.
+    # ---- analysing files not seen before --------------------------------------------------
 
-        frictionless skips a later file's first line unread; a file whose first line differs
-        from the first file's, or that ends without a newline (two lines would join), or that
-        the single-file path would refuse (BOM, CR line ends) is left to frictionless.
-        """
-        first = t.paths[0].read_bytes()
-        head = first[:first.find(b"\n") + 1]
-        lines = 0
-        joined = Path(self.spill) / f"{t.sql}.csv"
-        with open(joined, "wb") as out:
-            for i, p in enumerate(t.paths):
-                data = first if i == 0 else p.read_bytes()
-                if not data.endswith(b"\n") or b"\r" in data or data.startswith(b"\xef\xbb\xbf") \
-                        or not data.startswith(head):
-                    raise _Unsupported()
-                body = data if i == 0 else data[len(head):]
-                lines += body.count(b"\n")
-                out.write(body)
-        return joined, lines
+    def _analyse(self, t: _Table, keys: str, todo: dict[str, str]):
+        """Each new file alone: its records, first line, cell findings (by record index in the
+        file) and key columns (into `keys`). Several files are read by DuckDB as one joined CSV
+        (each file's first line left out; one reader per file costs ~3 ms a file), a lone one
+        in place."""
+        from .validate_cache import FileInfo
+
+        heads, lines = {}, {}
+        if len(todo) == 1:  # one file (a table stored whole, or one list's file): read in place
+            (i, rel), = todo.items()
+            source, skip = Path(f"{self.pkg.path}/{rel}"), 1
+            head, lines[i] = _file_body(str(source))
+            heads[i] = head.hex()
+        else:
+            source, skip = self.store.spill / f"{t.sql}.csv", 0
+            with open(source, "wb") as out:
+                for i, rel in todo.items():
+                    head, lines[i] = _file_body(f"{self.pkg.path}/{rel}", out)
+                    heads[i] = head.hex()
+        batch = f"b{t.index}"
+        self._load(t, batch, source, skip, newlines=False)
+        # Rows in insertion order; a table made inside the store's transaction numbers its rows
+        # from a large base (DuckDB's transaction-local row ids), so ids are taken relative to it.
+        n, base = self.con.execute(f"SELECT count(*), coalesce(min(rowid), 0) FROM {batch}").fetchone()
+        ids = list(todo)
+        if n == sum(lines.values()):
+            records = lines  # no quoted line break and no blank line: one record per line
+        else:
+            records = self._records_by_file(t, batch, source, skip, ids, lines)
+        starts, at = [], 0
+        for i in ids:
+            starts.append(at)
+            at += records[i]
+        findings = self._judge(t, batch, base, ids, starts)
+        nonempty = [(i, s) for i, s in zip(ids, starts) if records[i]]
+        if nonempty:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE bf AS SELECT unnest(?::VARCHAR[]) AS id, "
+                             "unnest(?::BIGINT[]) AS s", [[i for i, _ in nonempty], [s for _, s in nonempty]])
+            cols = "".join(f", q.{ident('k_' + n)}" for n in t.key_names)
+            self.con.execute(f"INSERT INTO {keys} SELECT bf.id, q.rid - bf.s{cols} FROM "
+                             f"(SELECT rowid - {int(base)} AS rid, * FROM {batch}) q ASOF JOIN bf ON q.rid >= bf.s")
+        self.con.execute(f"DROP TABLE {batch}")
+        if not skip:
+            source.unlink()
+        return {i: FileInfo(records[i], heads[i], json.dumps(findings.get(i, []), ensure_ascii=False))
+                for i in ids}
+
+    def _records_by_file(self, t: _Table, batch: str, source: Path, skip: int, ids, lines) -> dict[str, int]:
+        """Records per file where some record spans lines (a quoted line break): each record
+        takes one line plus the line breaks inside its cells. Lines left over are blank lines,
+        which frictionless counts as rows and DuckDB skips: not modelled."""
+        nl = f"{batch}nl"
+        self._load(t, nl, source, skip, newlines=True)
+        total = self.con.execute(f"SELECT coalesce(sum(1 + nl), 0) FROM {nl}").fetchone()[0]
+        if total != sum(lines.values()):
+            raise _Unsupported()
+        line_starts, at = [], 0
+        for i in ids:
+            line_starts.append(at)
+            at += lines[i]
+        nonempty = [(k, s) for k, (i, s) in enumerate(zip(ids, line_starts)) if lines[i]]
+        self.con.execute("CREATE OR REPLACE TEMP TABLE lf AS SELECT unnest(?::BIGINT[]) AS k, unnest(?::BIGINT[]) AS s",
+                         [[k for k, _ in nonempty], [s for _, s in nonempty]])
+        counts = dict(self.con.execute(
+            f"SELECT lf.k, count(*) FROM (SELECT sum(1 + nl) OVER (ORDER BY rowid) - (1 + nl) AS line FROM {nl}) q "
+            f"ASOF JOIN lf ON q.line >= lf.s GROUP BY lf.k").fetchall())
+        self.con.execute(f"DROP TABLE {nl}")
+        return {i: int(counts.get(k, 0)) for k, i in enumerate(ids)}
+
+    def _judge(self, t: _Table, batch: str, base: int, ids: list[str], starts: list[int]) -> dict[str, list]:
+        """Cell findings of the suspect rows, by file: [[record index, [error spec, …]], …];
+        integer keys Python reads but the fast pattern does not (" 7", "+7", "٧") keep their value."""
+        readers = [f.create_cell_reader() for f in t.fields]
+        found: dict[int, list] = {}  # batch row → error specs
+        overrides = []
+        int_keys = [i for i, f in enumerate(t.fields) if f.name in t.key_fields and f.type == "integer"]
+        cur = self.con.execute(f"SELECT rowid, raw FROM {batch} WHERE raw IS NOT NULL ORDER BY rowid")
+        while rows := cur.fetchmany(10_000):
+            for rowid, raw in rows:
+                rid = int(rowid) - base
+                cells = []
+                for v in raw:
+                    if v is None:
+                        break
+                    cells.append(v)
+                specs, typed = self._cells(t, readers, cells)
+                if specs:
+                    found[rid] = specs
+                fixes = [str(typed[i]) if typed[i] is not None else None for i in int_keys]
+                if any(x is not None for x in fixes):
+                    overrides.append((int(rowid), *fixes))
+        if overrides:
+            names = [t.fields[i].name for i in int_keys]
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE ov (rid BIGINT, {', '.join(ident('k_' + x) + ' VARCHAR' for x in names)})")
+            self.con.executemany(f"INSERT INTO ov VALUES ({', '.join('?' * (len(names) + 1))})", overrides)
+            sets = ", ".join(f"{ident('k_' + x)} = ov.{ident('k_' + x)}" for x in names)
+            self.con.execute(f"UPDATE {batch} SET {sets} FROM ov WHERE {batch}.rowid = ov.rid")
+        pk = list(t.fschema.primary_key)
+        if pk:  # a row's own finding, after its cells' (frictionless's order)
+            all_null = " AND ".join(f"{ident('k_' + x)} IS NULL" for x in pk)
+            for (rowid,) in self.con.execute(f"SELECT rowid FROM {batch} WHERE {all_null}").fetchall():
+                found.setdefault(int(rowid) - base, []).append(
+                    ["PrimaryKeyError", dict(note='cells composing the primary keys are all "None"', cells=[])])
+        by_file: dict[str, list] = {}
+        for rid in sorted(found):
+            k = bisect.bisect_right(starts, rid) - 1
+            by_file.setdefault(ids[k], []).append([rid - starts[k], found[rid]])
+        return by_file
 
     # ---- loading -----------------------------------------------------------------------
 
@@ -331,64 +567,52 @@ class _FastValidator:
             return f"CASE WHEN {_INT.format(c=c)} THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) END"
         return f"CASE WHEN {c} IS NULL OR {c} IN ({missing_sql}) THEN NULL ELSE {c} END"
 
-    def _load(self, con, t: _Table) -> None:
+    def _load(self, t: _Table, name: str, path: Path, skip: int, newlines: bool) -> None:
+        """A temp table of the CSV's key columns and, for rows not certainly valid, all cells
+        (raw); with newlines, only each record's count of line breaks inside its cells (nl)."""
         n = len(t.fields)
         cols = [f"c{i}" for i in range(1, n + _SLACK + 1)]
-        missing = list(t.fschema.missing_values) or [""]
-        oks = [self._ok_sql(f, cols[i], missing) for i, f in enumerate(t.fields)]
-        suspect = " OR ".join([f"NOT ({ok})" for ok in oks] + [f"{cols[n]} IS NOT NULL"])
-        keys = [f"{self._key_sql(f, cols[i], missing)} AS {ident('k_' + f.name)}"
-                for i, f in enumerate(t.fields) if f.name in t.key_fields]
-        raw = f"CASE WHEN {suspect} THEN [{', '.join(cols)}] END AS raw"
+        if newlines:
+            select = "(" + " + ".join(f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)"
+                                      for c in cols) + ") AS nl"
+        else:
+            missing = list(t.fschema.missing_values) or [""]
+            oks = [self._ok_sql(f, cols[i], missing) for i, f in enumerate(t.fields)]
+            suspect = " OR ".join([f"NOT ({ok})" for ok in oks] + [f"{cols[n]} IS NOT NULL"])
+            keys = [f"{self._key_sql(f, cols[i], missing)} AS {ident('k_' + f.name)}"
+                    for i, f in enumerate(t.fields) if f.name in t.key_fields]
+            select = ", ".join(keys + [f"CASE WHEN {suspect} THEN [{', '.join(cols)}] END AS raw"])
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
-        self._create(con, t, keys, raw, columns, t.joined)
+        self._create(name, select, columns, path, skip)
 
-    def _create(self, con, t: _Table, keys, raw, columns, path: Path) -> None:
+    def _create(self, name: str, select: str, columns: str, path: Path, skip: int) -> None:
         import duckdb
 
         # The serial reader: row numbers come from insertion order, and DuckDB's parallel CSV
         # scan does not keep file order under this projection (seen with DuckDB 2.0, 2 threads).
-        reader = (f"read_csv({literal(path)}, header=false, skip=1, columns={columns}, delim=',', "
+        reader = (f"read_csv({literal(path)}, header=false, skip={int(skip)}, columns={columns}, delim=',', "
                   f"quote='\"', escape='\"', nullstr='\x01', null_padding=true, strict_mode=true, "
                   f"auto_detect=false, parallel=false)")
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {t.sql} AS SELECT {', '.join(keys + [raw])} FROM {reader}")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select} FROM {reader}")
         except duckdb.Error as exc:
             raise _Unsupported() from exc  # anything DuckDB's reader refuses is left to frictionless
 
     # ---- checks --------------------------------------------------------------------------
 
-    def _rows(self, con, t: _Table, tables: list[_Table]) -> list[Finding]:
+    def _rows(self, t: _Table, tables: list[_Table]) -> list[Finding]:
         from frictionless import errors
 
         by_row: dict[int, list] = {}
-        readers = [f.create_cell_reader() for f in t.fields]
-        overrides = []
-        int_keys = [i for i, f in enumerate(t.fields) if f.name in t.key_fields and f.type == "integer"]
-        cur = con.execute(f"SELECT rowid, raw FROM {t.sql} WHERE raw IS NOT NULL ORDER BY rowid")
-        while batch := cur.fetchmany(10_000):
-            for rid, raw in batch:
-                cells = []
-                for v in raw:
-                    if v is None:
-                        break
-                    cells.append(v)
-                errs, typed = self._cells(t, readers, cells, int(rid) + 2, errors)
-                by_row[int(rid)] = errs
-                fixes = [str(typed[i]) if typed[i] is not None else None for i in int_keys]
-                if any(x is not None for x in fixes):
-                    overrides.append((int(rid), *fixes))
-        if overrides:
-            # Integers Python reads but the fast pattern does not (" 7", "+7", "٧") keep their value.
-            names = [t.fields[i].name for i in int_keys]
-            con.execute(f"CREATE OR REPLACE TEMP TABLE ov (rid BIGINT, {', '.join(ident('k_' + x) + ' VARCHAR' for x in names)})")
-            con.executemany(f"INSERT INTO ov VALUES ({', '.join('?' * (len(names) + 1))})", overrides)
-            sets = ", ".join(f"{ident('k_' + x)} = ov.{ident('k_' + x)}" for x in names)
-            con.execute(f"UPDATE {t.sql} SET {sets} FROM ov WHERE {t.sql}.rowid = ov.rid")
-        for rid, err in self._primary_key(con, t, errors):
+        for i, start in zip(t.ids, t.starts):
+            stored = t.infos[i].findings
+            if stored != "[]":
+                for r, specs in json.loads(stored):
+                    by_row[start + r] = [_error(errors, spec, start + r + 2) for spec in specs]
+        for rid, err in self._primary_key(t, errors):
             by_row.setdefault(rid, []).append(err)
         for fk in t.fschema.foreign_keys:
-            for rid, err in self._foreign_key(con, t, fk, tables, errors):
+            for rid, err in self._foreign_key(t, fk, tables, errors):
                 by_row.setdefault(rid, []).append(err)
         out = []
         for rid in sorted(by_row):
@@ -396,8 +620,9 @@ class _FastValidator:
                 out.append(Finding(t.name, e.row_number, getattr(e, "field_name", None), e.type, e.message))
         return out
 
-    def _cells(self, t: _Table, readers, cells: list[str], row_number: int, errors):
-        """The same per-cell verdicts as frictionless's Row processing, for one suspect row."""
+    def _cells(self, t: _Table, readers, cells: list[str]):
+        """The same per-cell verdicts as frictionless's Row processing, for one suspect row, as
+        error specs without a row number (_error makes the error at the row's place)."""
         found = []
         typed = []
         blank = 0
@@ -409,59 +634,79 @@ class _FastValidator:
             type_note = notes.pop("type", None) if notes else None
             if target is None and not type_note:
                 blank += 1
-            common = dict(cells=list(cells), row_number=row_number, cell=str(source),
-                          field_name=f.name, field_number=i + 1)
+            common = dict(cells=list(cells), cell=str(source), field_name=f.name, field_number=i + 1)
             if type_note:
-                found.append(errors.TypeError(note=type_note, **common))
+                found.append(["TypeError", dict(note=type_note, **common)])
             if notes:
-                found.extend(errors.ConstraintError(note=note, **common) for note in notes.values())
+                found.extend(["ConstraintError", dict(note=note, **common)] for note in notes.values())
         for j, cell in enumerate(cells[n:], start=n + 1):
-            found.append(errors.ExtraCellError(note="", cells=list(cells), row_number=row_number,
-                                               cell=str(cell), field_name="", field_number=j))
+            found.append(["ExtraCellError", dict(note="", cells=list(cells), cell=str(cell), field_name="",
+                                                 field_number=j)])
         for i in range(len(cells), n):
-            found.append(errors.MissingCellError(note="", cells=list(cells), row_number=row_number,
-                                                 cell="", field_name=t.fields[i].name, field_number=i + 1))
+            found.append(["MissingCellError", dict(note="", cells=list(cells), cell="",
+                                                   field_name=t.fields[i].name, field_number=i + 1)])
         if blank == n:
-            found = [errors.BlankRowError(note="", cells=list(cells), row_number=row_number)]
+            found = [["BlankRowError", dict(note="", cells=list(cells))]]
         return found, typed
 
-    def _primary_key(self, con, t: _Table, errors):
+    def _primary_key(self, t: _Table, errors):
+        """Rows whose primary key an earlier row of the table holds (rows with no key at all
+        were found with their file's cells).
+
+        Only keys that can be duplicated are grouped: those duplicated in the last state this
+        store checked for the same schema, and those of files that state did not hold (a key
+        seen once there, in files both states hold, is seen once here). Grouping every key of a
+        million-row table costs more than the rest of a one-list validation together.
+        """
         pk = list(t.fschema.primary_key)
         if not pk:
             return []
         ks = [ident("k_" + x) for x in pk]
+        cols = ", ".join(ks)
         all_null = " AND ".join(f"{k} IS NULL" for k in ks)
-        out = []
-        for (rid,) in con.execute(f"SELECT rowid FROM {t.sql} WHERE {all_null}").fetchall():
-            out.append((int(rid), errors.PrimaryKeyError(
-                note='cells composing the primary keys are all "None"', cells=[], row_number=int(rid) + 2)))
-        # Duplicates: group first (cheap hash aggregate), order only the few duplicated keys.
-        on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in ks)
+        on = lambda a, b: " AND ".join(f"{a}.{k} IS NOT DISTINCT FROM {b}.{k}" for k in ks)  # noqa: E731
+        added = self.store.added_since_last(t.ctx, t.ids, [t.infos[i].records for i in t.ids])
+        dups = f"d{t.index}"
+        if added is None:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {dups} AS SELECT {cols} FROM {t.sql} "
+                             f"WHERE NOT ({all_null}) GROUP BY ALL HAVING count(*) > 1")
+        else:
+            last = self.store.state_table("dups", t.ctx)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE cand AS SELECT DISTINCT {cols} FROM ("
+                f"SELECT {cols} FROM {last} UNION ALL SELECT {cols} FROM {t.keys} "
+                f"WHERE id IN (SELECT unnest(?::VARCHAR[]))) WHERE NOT ({all_null})", [added])
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {dups} AS SELECT {', '.join('t.' + k for k in ks)} "
+                             f"FROM {t.sql} t SEMI JOIN cand c ON {on('t', 'c')} GROUP BY ALL HAVING count(*) > 1")
+        self.store.save_state(t.ctx, t.ids, dups, ks)
         sql = f"""
-            WITH d AS (SELECT {', '.join(ks)} FROM {t.sql} WHERE NOT ({all_null})
-                       GROUP BY ALL HAVING count(*) > 1),
-                 r AS (SELECT t.rowid AS rid, {', '.join('t.' + k for k in ks)} FROM {t.sql} t SEMI JOIN d ON {on})
+            WITH r AS (SELECT t.rid, {', '.join('t.' + k for k in ks)} FROM {t.sql} t SEMI JOIN {dups} d ON {on('t', 'd')})
             SELECT rid, prev FROM (
-                SELECT rid, lag(rid) OVER (PARTITION BY {', '.join(ks)} ORDER BY rid) AS prev FROM r)
+                SELECT rid, lag(rid) OVER (PARTITION BY {cols} ORDER BY rid) AS prev FROM r)
             WHERE prev IS NOT NULL"""
-        for rid, prev in con.execute(sql).fetchall():
+        out = []
+        for rid, prev in self.con.execute(sql).fetchall():
             out.append((int(rid), errors.PrimaryKeyError(
                 note=f"the same as in the row at position {int(prev) + 2}", cells=[], row_number=int(rid) + 2)))
         return out
 
-    def _foreign_key(self, con, t: _Table, fk: dict, tables: list[_Table], errors):
+    def _foreign_key(self, t: _Table, fk: dict, tables: list[_Table], errors):
         ref = fk["reference"]["resource"]
         source = t if not ref or ref == t.name else next(x for x in tables if x.name == ref)
         tk = [ident("k_" + x) for x in fk["fields"]]
         sk = [ident("k_" + x) for x in fk["reference"]["fields"]]
-        lookup = (f"SELECT DISTINCT {', '.join(f'{s} AS s{i}' for i, s in enumerate(sk))} FROM {source.sql} "
-                  f"WHERE NOT ({' AND '.join(f'{s} IS NULL' for s in sk)})")
+        lookup = self.lookups.get((source.index, tuple(sk)))
+        if lookup is None:  # several tables look into one (every item table into items): build it once
+            lookup = self.lookups[(source.index, tuple(sk))] = f"lk{len(self.lookups)}"
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {lookup} AS SELECT DISTINCT {', '.join(f'{s} AS s{i}' for i, s in enumerate(sk))} "
+                f"FROM {source.sql} WHERE NOT ({' AND '.join(f'{s} IS NULL' for s in sk)})")
         on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM l.s{i}" for i, k in enumerate(tk))
-        sql = (f"SELECT t.rowid, {', '.join('t.' + k for k in tk)} FROM {t.sql} t ANTI JOIN ({lookup}) l ON {on} "
-               f"WHERE NOT ({' AND '.join(f't.{k} IS NULL' for k in tk)}) ORDER BY t.rowid")
+        sql = (f"SELECT t.rid, {', '.join('t.' + k for k in tk)} FROM {t.sql} t ANTI JOIN {lookup} l ON {on} "
+               f"WHERE NOT ({' AND '.join(f't.{k} IS NULL' for k in tk)}) ORDER BY t.rid")
         key_types = {f.name: f.type for f in t.fields}
         out = []
-        for rid, *values in con.execute(sql).fetchall():
+        for rid, *values in self.con.execute(sql).fetchall():
             cells = [int(v) if v is not None and key_types[n] == "integer" else v
                      for n, v in zip(fk["fields"], values)]
             note = ('for "%s": values "%s" not found in the lookup table "%s" as "%s"'
@@ -472,3 +717,21 @@ class _FastValidator:
                 field_cells=[str(c) for c in cells], reference_name=ref,
                 reference_field_names=list(fk["reference"]["fields"]))))
         return out
+
+
+@functools.lru_cache(maxsize=None)
+def _fl_version() -> str:
+    """frictionless's version without importing it (0.2 s): a remembered result names it."""
+    from importlib.metadata import version
+    return version("frictionless")
+
+
+_ERRORS = ("TypeError", "ConstraintError", "ExtraCellError", "MissingCellError", "BlankRowError", "PrimaryKeyError")
+
+
+def _error(errors, spec: list, row_number: int):
+    """The frictionless error a stored cell finding stands for, at its row in the table."""
+    name, kwargs = spec
+    if name not in _ERRORS:
+        raise ValueError(f"unknown stored finding {name!r}")
+    return getattr(errors, name)(row_number=row_number, **kwargs)
