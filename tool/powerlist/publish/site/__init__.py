@@ -2,9 +2,10 @@
 
 Every downloadable file lives under site/downloads/ (hard links to dist/, so the site can be served
 on its own): each release's files and source documents, the Hive dataset, CHANGELOG.md, dcat.json.
-Pages: the index (with schema.org JSON-LD), a page per list and release, a page per item and
-release (content, citations linked to the law pages, history with redlines), latest/ (the newest
-release's pages under a stable URL), a page per cited law, a redline page per release pair.
+Pages: the index (with schema.org JSON-LD), a page per list and release, a page per item across
+releases (items/<item_id>.html: its newest version, citations linked to the law pages, its history
+with redlines and links to each release's row), latest/ (the newest release's list pages under a
+stable URL), a page per cited law, a redline page per release pair.
 """
 
 from __future__ import annotations
@@ -82,12 +83,18 @@ def write_site(out: Path, meta: Portal, releases: list[ReleaseData], diffs: list
     site = out / "site"
     site.mkdir(parents=True, exist_ok=True)
     written = []
+    folders: set[Path] = set()
 
-    def put(rel_path: str, text: str) -> None:
+    def put(rel_path: str, text: str) -> Path:
+        # One open and one write per page (a province has a hundred thousand item pages).
         path = site / rel_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        with open(path, "wb") as fh:
+            fh.write(text.encode("utf-8"))
         written.append(path)
+        return path
 
     downloads = collect_downloads(out, releases)
     dcat_file = write_dcat(out, meta, releases, downloads)
@@ -104,26 +111,15 @@ def write_site(out: Path, meta: Portal, releases: list[ReleaseData], diffs: list
     put("search.js", SEARCH)
     put("search-index.js", search_script(releases))
     latest = releases[-1]
-    cells = {}  # (release, item_id) → the item's cells, computed once for all pages that show them
-    shown: dict[str, str] = {}  # item_id → its history redlines, the same on each version's page
-
-    def row_cells(rel: ReleaseData, view, item: dict) -> list[str]:
-        key = (rel.tag, item["item_id"])
-        if key not in cells:
-            cells[key] = view.row_cells(item)
-        return cells[key]
     for rel in releases:
-        # latest/ holds the newest release's pages at the same depth, so the same HTML serves both.
-        prefixes = [rel.tag] + ([LATEST] if rel is latest else [])
         for list_id in sorted(rel.views):
-            v = rel.views[list_id]
-            text = list_page(rel, list_id)
-            for prefix in prefixes:
-                put(list_url(prefix, list_id), text)
-            for item in v.items:
-                text = item_page(rel, list_id, item, history[item["item_id"]], row_cells, shown)
-                for prefix in prefixes:
-                    put(item_url(prefix, item["item_id"]), text)
+            path = put(list_url(rel.tag, list_id), list_page(rel, list_id))
+            if rel is latest:
+                # latest/ holds the newest release's list pages at the same depth: the same file.
+                _link_or_copy(path, site / list_url(LATEST, list_id))
+                written.append(site / list_url(LATEST, list_id))
+    for versions in history.values():
+        put(item_url(versions[0][2]["item_id"]), item_page(versions, latest.tag))
     put(f"{LATEST}/index.html", latest_index(releases, downloads))
     laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
     versions = latest.tables.get("law_versions", [])

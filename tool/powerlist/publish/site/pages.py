@@ -22,8 +22,9 @@ def list_url(tag: str, list_id: str) -> str:
     return f"{tag}/{list_id}.html"
 
 
-def item_url(tag: str, item_id: str) -> str:
-    return f"{tag}/items/{item_id}.html"
+def item_url(item_id: str) -> str:
+    """One page per item across releases (item ids are stable): its newest version and its history."""
+    return f"items/{item_id}.html"
 
 
 def law_url(law_id: str, article_no: int | None = None) -> str:
@@ -165,7 +166,7 @@ def list_page(rel: ReleaseData, list_id: str) -> str:
         rows.append(f"<tr>{cells}</tr>")
     body_rows = []
     for item, cells in zip(v.items, v.data_rows()):
-        link = f'<p><a class="item-link" href="items/{esc(item["item_id"])}.html">详情与历次版本</a></p>'
+        link = f'<p><a class="item-link" href="../{esc(item_url(item["item_id"]))}">详情与历次版本</a></p>'
         tds = "".join(f'<td class="c-{esc(col)}">{paragraphs(text)}{link if col == "name" else ""}</td>'
                       for col, text in zip(v.layout.columns, cells))
         body_rows.append(f'<tr id="{esc(item["item_id"])}">{tds}</tr>')
@@ -210,42 +211,47 @@ def redlines(history: list[Version], labels: dict[str, str], row_cells) -> str:
     return "".join(hist)
 
 
-def item_page(rel: ReleaseData, list_id: str, item: dict, history: list[Version], row_cells=None,
-              shown: dict | None = None) -> str:
-    """One item: its cells as published in this release, its citations linked to the law pages,
-    and its history across releases with the changed cells redlined. row_cells(rel, view, item)
-    may cache the cells (every version of an item is shown on every version's page)."""
-    row_cells = row_cells or (lambda _rel, view, it: view.row_cells(it))
-    v = rel.views[list_id]
-    labels = column_labels(v)
-    cells = dict(zip(v.layout.columns, row_cells(rel, v, item)))
-    up = "../../"
-    rows = "".join(f"<tr><th>{esc(labels.get(c, c))}</th><td>{paragraphs(t)}</td></tr>"
-                   for c, t in cells.items() if t and c not in ("setting_bases", "step_bases", "case_bases"))
+def citation_rows(view, item: dict, up: str) -> list[str]:
     cites = []
-    for b in v.children[item["item_id"]].get("bases", []):
+    for b in view.children[item["item_id"]].get("bases", []):
         law = esc(f"《{b['law_title']}》") if b.get("law_title") else ""
         if b.get("law_id") and b.get("law_title"):
             law = f'<a href="{esc(up + law_url(b["law_id"], b.get("article_no")))}">{law}</a>'
         where = " ".join(x for x in (b.get("chapter"), b.get("article"), b.get("paragraph")) if x)
         cites.append(f'<tr><td>{esc(ROLE.get(b["role"], b["role"]))} {esc(b.get("ref") or "")}</td><td>{law} {esc(where)}</td>'
                      f"<td>{paragraphs(b.get('text'))}</td></tr>")
+    return cites
+
+
+def item_page(history: list[Version], latest_tag: str, row_cells=None) -> str:
+    """One item across releases: its cells as its newest release publishes them, that version's
+    citations linked to the law pages, and its history — every release that holds it, linked to
+    that release's row in the list page — with the changed cells redlined. row_cells(rel, view,
+    item) may cache the cells."""
+    row_cells = row_cells or (lambda _rel, view, it: view.row_cells(it))
+    rel, v, item = history[-1]
+    list_id = v.list["list_id"]
+    labels = column_labels(v)
+    cells = dict(zip(v.layout.columns, row_cells(rel, v, item)))
+    up = "../"
+    rows = "".join(f"<tr><th>{esc(labels.get(c, c))}</th><td>{paragraphs(t)}</td></tr>"
+                   for c, t in cells.items() if t and c not in ("setting_bases", "step_bases", "case_bases"))
+    cites = citation_rows(v, item, up)
     hist = ['<table class="plain"><thead><tr><th>版本</th><th>清单</th><th>序号</th><th>名称</th></tr></thead><tbody>']
     for hrel, hview, hitem in history:
-        here = " ✓" if hrel.tag == rel.tag else ""
-        hist.append(f'<tr><td><a href="{esc(up + item_url(hrel.tag, hitem["item_id"]))}">{esc(hrel.tag)}</a>{here}</td>'
+        here = " ✓" if hrel is rel else ""
+        row = f"{up}{list_url(hrel.tag, hview.list['list_id'])}#{hitem['item_id']}"
+        hist.append(f'<tr><td><a href="{esc(row)}">{esc(hrel.tag)}</a>{here}</td>'
                     f'<td>{esc(hview.list["title"])}</td><td>{esc(hitem["seq"])}</td><td>{esc(hitem["name"])}</td></tr>')
     hist.append("</tbody></table>")
-    # The redlines are the same on every version's page of the item: `shown` keeps them by item.
-    shown = {} if shown is None else shown
-    if item["item_id"] not in shown:
-        shown[item["item_id"]] = redlines(history, labels, row_cells)
-    hist.append(shown[item["item_id"]])
+    hist.append(redlines(history, labels, row_cells))
     title = item["name"] + (f"（{item['sub_name']}）" if item.get("sub_name") else "")
+    status = "" if rel.tag == latest_tag else f'<p class="muted">本事项未列入最新版本（{esc(latest_tag)}）；以下为其最后所在的 {esc(rel.tag)} 版。</p>'
     body = (f'<p class="muted"><a href="{up}index.html">首页</a> › {esc(rel.tag)} 版 › '
-            f'<a href="../{esc(list_id)}.html#{esc(item["item_id"])}">{esc(v.list["title"])}</a></p>'
-            f"<h1>{esc(title)}</h1>"
-            f'<dl class="meta"><dt>版本</dt><dd>{esc(rel.tag)}（{esc(rel.date)}）</dd><dt>事项编号</dt><dd>{esc(item["item_id"])}</dd></dl>'
+            f'<a href="{esc(up + list_url(rel.tag, list_id))}#{esc(item["item_id"])}">{esc(v.list["title"])}</a></p>'
+            f"<h1>{esc(title)}</h1>{status}"
+            f'<dl class="meta"><dt>版本</dt><dd>{esc(rel.tag)}（{esc(rel.date)}）</dd><dt>事项编号</dt><dd>{esc(item["item_id"])}</dd>'
+            f'<dt>所在版本</dt><dd>{esc("、".join(h[0].tag for h in history))}</dd></dl>'
             f'<table class="plain item"><tbody>{rows}</tbody></table>'
             '<h2>依据</h2>' + ('<table class="plain"><thead><tr><th>位置</th><th>法律法规及条款</th><th>引用原文</th></tr></thead>'
                               f"<tbody>{''.join(cites)}</tbody></table>" if cites else '<p class="muted">无。</p>')
@@ -254,11 +260,16 @@ def item_page(rel: ReleaseData, list_id: str, item: dict, history: list[Version]
 
 
 def law_page(law: dict, versions: list[dict], citations: list[tuple[ReleaseData, dict, dict]]) -> str:
-    """A cited instrument: its versions (curated reference data) and, per article, what each
-    release's items quote from it, with links to the items. citations: (release, basis, item)."""
+    """A cited instrument: its versions (curated reference data) and, per article, each distinct
+    text the items quote from it, followed by the items that quote it (with the releases they
+    do so in), linked to the item pages. citations: (release, basis, item)."""
     by_article: dict = {}
     for rel, b, item in citations:
-        by_article.setdefault(b.get("article_no"), []).append((rel, b, item))
+        quotes = by_article.setdefault(b.get("article_no"), {"label": b.get("article"), "texts": {}})["texts"]
+        # text → item → (its name, the releases and roles it quotes the text in)
+        who = quotes.setdefault(b.get("text") or "", {}).setdefault(item["item_id"], [item["name"], {}])
+        who[0] = item["name"]
+        who[1].setdefault(rel.tag, set()).add(ROLE.get(b["role"], b["role"]))
     parts = [f'<p class="muted"><a href="../index.html">首页</a> › 法律法规</p><h1>{esc(law["title"])}</h1>',
              f'<dl class="meta"><dt>类别</dt><dd>{esc(law.get("law_type") or "")}</dd><dt>编号</dt><dd>{esc(law["law_id"])}</dd></dl>']
     if versions:
@@ -268,14 +279,16 @@ def law_page(law: dict, versions: list[dict], citations: list[tuple[ReleaseData,
                          f"<td>{esc(ver.get('in_force_from') or '')}</td><td>{esc(ver.get('source') or '')}</td></tr>")
         parts.append("</tbody></table>")
     for article in sorted(by_article, key=lambda a: (a is None, a or 0)):
-        rows = by_article[article]
-        label = rows[0][1].get("article") or "（未标条款）"
+        entry = by_article[article]
         anchor = f' id="a{esc(article)}"' if article is not None else ""
-        parts.append(f"<h2{anchor}>{esc(label)}</h2><ul>")
-        for rel, b, item in rows:
-            parts.append(f'<li><a href="../{esc(item_url(rel.tag, item["item_id"]))}">{esc(rel.tag)} · {esc(item["name"])}</a> '
-                         f'<span class="muted">{esc(ROLE.get(b["role"], b["role"]))}</span>{paragraphs(b.get("text"))}</li>')
-        parts.append("</ul>")
+        parts.append(f"<h2{anchor}>{esc(entry['label'] or '（未标条款）')}</h2>")
+        for text, items in entry["texts"].items():
+            parts.append(f'<div class="quote">{paragraphs(text)}</div><ul>')
+            for item_id, (name, tags) in items.items():
+                where = "；".join(f"{tag} {'、'.join(sorted(roles))}" for tag, roles in tags.items())
+                parts.append(f'<li><a href="../{esc(item_url(item_id))}">{esc(name)}</a> '
+                             f'<span class="muted">{esc(where)}</span></li>')
+            parts.append("</ul>")
     return page(law["title"], "".join(parts), up="../")
 
 

@@ -9,7 +9,9 @@ from .pages import item_url
 
 
 def entries(releases: list[ReleaseData]) -> list[dict]:
-    out = []
+    """One entry per item and distinct searchable text, newest release first: an item whose
+    text is the same in several releases is found once, with those releases listed (r)."""
+    out: dict[tuple, dict] = {}
     for rel in reversed(releases):
         for list_id in sorted(rel.views):
             v = rel.views[list_id]
@@ -23,10 +25,14 @@ def entries(releases: list[ReleaseData]) -> list[dict]:
                 texts += ["".join(x for x in (f"《{b['law_title']}》" if b.get("law_title") else "",
                                               b.get("chapter"), b.get("article"), b.get("paragraph")) if x)
                           + " " + (b.get("text") or "") for b in kids.get("bases", [])]
-                out.append({"r": rel.tag, "l": list_id, "lt": v.list["title"], "i": item["item_id"], "s": item["seq"],
-                            "n": item["name"], "t": " ".join(t for t in texts if t),
-                            "u": item_url(rel.tag, item["item_id"])})
-    return out
+                entry = {"l": list_id, "lt": v.list["title"], "i": item["item_id"], "s": item["seq"],
+                         "n": item["name"], "t": " ".join(t for t in texts if t), "u": item_url(item["item_id"])}
+                key = tuple(entry.values())
+                if key in out:
+                    out[key]["r"] += f"、{rel.tag}"
+                else:
+                    out[key] = {"r": rel.tag, **entry}
+    return list(out.values())
 
 
 def search_script(releases: list[ReleaseData]) -> str:
