@@ -238,8 +238,8 @@ def test_a_failing_publish_leaves_the_previous_output_untouched(pkg, dist, monke
     before = snapshot(dist)
 
     def broken(rel, folder):
-        raise PowerlistError("synthetic failure while writing the workbook")
-    monkeypatch.setattr(build_module, "ARTIFACTS", [build_module.ARTIFACTS[0], ("Excel workbook", broken)])
+        raise PowerlistError("synthetic failure while writing the Parquet files")
+    monkeypatch.setattr(build_module, "ARTIFACTS", [build_module.ARTIFACTS[0], ("Parquet", broken)])
     with pytest.raises(PowerlistError, match="synthetic failure"):
         publish(pkg, dist)
     assert snapshot(dist) == before

@@ -8,8 +8,11 @@ import unicodedata
 from datetime import date as Date
 from pathlib import Path
 
+from itertools import chain, islice
+from typing import Iterable
+
 from ..render_office import list_sheet
-from .release_data import ReleaseData
+from .release_data import ITEM_TABLES, ReleaseData
 from .xlsx import STYLE_ID, Sheet, WorkbookWriter, cell_xml, column_letter, list_sheet_frame, list_sheet_rows, row_xml
 
 EXCEL_ROWS = 1_048_576  # rows in one worksheet, the header included
@@ -31,20 +34,20 @@ def sheet_value(value, ftype: str):
     return value
 
 
-def table_sheet(name: str, fields: list[dict], rows: list[dict]) -> Sheet:
-    """The sheet's frame: columns sized to the title and the first rows, long text wrapped,
-    the header frozen and filtered."""
+def table_sheet(name: str, fields: list[dict], count: int, sample: list[dict]) -> Sheet:
+    """The sheet's frame: columns sized to the title and the first rows (sample), long text
+    wrapped, the header frozen and filtered; count: the table's rows."""
     widths, styles = [], {}
     for i, f in enumerate(fields, start=1):
         longest = max([display_width(f.get("title") or f["name"])] +
-                      [display_width(str(r.get(f["name"]) or "")) for r in rows[:WIDTH_SAMPLE]])
+                      [display_width(str(r.get(f["name"]) or "")) for r in sample])
         widths.append(min(max(longest + 2, 8), 60))
         if longest > 60:
             styles[i] = "wrap"
-    return Sheet(name, len(fields), len(rows) + 1, widths, freeze_row=2, autofilter=True, column_styles=styles)
+    return Sheet(name, len(fields), count + 1, widths, freeze_row=2, autofilter=True, column_styles=styles)
 
 
-def table_rows(fields: list[dict], rows: list[dict]):
+def table_rows(fields: list[dict], rows: Iterable[dict]):
     """The header row (bold, shaded), then one row per record; dates as dates, lists comma-joined."""
     letters = [column_letter(i) for i in range(1, len(fields) + 1)]
     head = STYLE_ID["table-head"]
@@ -55,23 +58,42 @@ def table_rows(fields: list[dict], rows: list[dict]):
         yield row_xml(n, "".join(cell_xml(f"{L}{n}", sheet_value(r.get(c), t), s) for c, t, L, s in cols))
 
 
+class ReleaseWorkbook:
+    """The release's workbook, written as the release is read: add() a list's sheet per list (in
+    list_id order), then close() writes a sheet per table, streamed from the release's tables."""
+
+    def __init__(self, rel: ReleaseData, folder: Path):
+        self.rel = rel
+        self.path = folder / f"{rel.stem}.xlsx"
+        self.book = WorkbookWriter(self.path, rel.zip_time(), f"{rel.package.descriptor.get('title', rel.name)} {rel.tag}")
+        self.too_long = [n for n in rel.schemas if rel.counts[n] + 1 > EXCEL_ROWS]
+        if self.too_long:
+            # A table longer than a worksheet is left out whole, never cut, and the workbook says so.
+            note = (f"以下数据表超过 Excel 工作表的行数上限（{EXCEL_ROWS:,} 行），未收入本工作簿，"
+                    f"请使用同一版本的 CSV（数据包）、Parquet、SQLite 或 DuckDB 文件："
+                    + "、".join(f"{n}（{rel.counts[n]:,} 行）" for n in self.too_long))
+            self.book.add_sheet(Sheet("说明", 1, 1, [120.0]), [row_xml(1, cell_xml("A1", note, 0))])
+
+    def add(self, view) -> None:
+        sheet = list_sheet(view)
+        self.book.add_sheet(list_sheet_frame(view.list["list_id"][:31], sheet), list_sheet_rows(sheet))
+
+    def close(self) -> Path:
+        rel = self.rel
+        for name, ts in rel.schemas.items():
+            if name in self.too_long:
+                continue
+            rows = rel.rows(name) if name in ITEM_TABLES else iter(rel.tables[name])
+            sample = list(islice(rows, WIDTH_SAMPLE))
+            self.book.add_sheet(table_sheet(name, ts.fields, rel.counts[name], sample),
+                                table_rows(ts.fields, chain(sample, rows)))
+        self.book.close()
+        return self.path
+
+
 def write_workbook(rel: ReleaseData, folder: Path) -> Path:
-    path = folder / f"{rel.stem}.xlsx"
-    book = WorkbookWriter(path, rel.zip_time(), f"{rel.package.descriptor.get('title', rel.name)} {rel.tag}")
-    too_long = [f"{name}（{len(rel.tables[name]):,} 行）" for name in rel.schemas
-                if len(rel.tables[name]) + 1 > EXCEL_ROWS]
-    if too_long:
-        # A table longer than a worksheet is left out whole, never cut, and the workbook says so.
-        note = (f"以下数据表超过 Excel 工作表的行数上限（{EXCEL_ROWS:,} 行），未收入本工作簿，"
-                f"请使用同一版本的 CSV（数据包）、Parquet、SQLite 或 DuckDB 文件：{'、'.join(too_long)}")
-        book.add_sheet(Sheet("说明", 1, 1, [120.0]), [row_xml(1, cell_xml("A1", note, 0))])
-    for list_id in sorted(rel.views):
-        sheet = list_sheet(rel.views[list_id])
-        book.add_sheet(list_sheet_frame(list_id[:31], sheet), list_sheet_rows(sheet))
-    for name, ts in rel.schemas.items():
-        rows = rel.tables[name]
-        if len(rows) + 1 > EXCEL_ROWS:
-            continue
-        book.add_sheet(table_sheet(name, ts.fields, rows), table_rows(ts.fields, rows))
-    book.close()
-    return path
+    """The whole workbook in one call (publish itself feeds ReleaseWorkbook in its one pass over the lists)."""
+    book = ReleaseWorkbook(rel, folder)
+    for view in rel.list_views():
+        book.add(view)
+    return book.close()

@@ -15,14 +15,18 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
+from ...compiled import configure
 from ...files import sha256_file
 from ..changes import PairDiff
 from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
 from .assets import SEARCH, STYLE
-from .pages import (LATEST, index_page, item_page, item_url, latest_index, law_page, law_url, list_page, list_url,
-                    redline_page, redline_url)
-from .search_index import search_script
+from .pages import (LATEST, Citations, ItemVersion, citation_rows, column_labels, index_page, item_page, item_url,
+                    latest_index, law_page, law_url, list_page, list_url, redline_page, redline_url)
+from .search_index import search_text, write_search_script
 
 DCAT = "dcat.json"
 KINDS = {".zip": "数据包（Frictionless，zip）", ".xlsx": "Excel 工作簿", ".duckdb": "DuckDB 数据库",
@@ -78,60 +82,119 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, sha256_file(path))
 
 
-def write_site(out: Path, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
-               missing: str | None = None) -> list[Path]:
-    site = out / "site"
-    site.mkdir(parents=True, exist_ok=True)
-    written = []
-    folders: set[Path] = set()
+class Site:
+    """dist/site/, written release by release: add_list() writes a list's page as each release is
+    read and keeps what the item pages, the law pages and the search index need across releases
+    in a DuckDB table that spills to disk (a province's three releases are millions of cells);
+    finish() writes those pages and the index once every release has been read."""
 
-    def put(rel_path: str, text: str) -> Path:
+    def __init__(self, out: Path, spill: Path):
+        self.out = out
+        self.root = out / "site"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.folders: set[Path] = set()
+        self.citations = Citations()
+        self.labels: dict[str, dict[str, str]] = {}    # layout kind → column → printed label
+        self.columns: dict[str, list[str]] = {}        # layout kind → its columns
+        self.store = duckdb.connect()
+        configure(self.store, spill)
+        self.store.execute("CREATE TABLE versions (item_id VARCHAR, ord INTEGER, tag VARCHAR, date VARCHAR, "
+                           "list_id VARCHAR, list_title VARCHAR, kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, "
+                           "sub_name VARCHAR, cells VARCHAR[], cites VARCHAR, search VARCHAR)")
+        self.buffer: list[tuple] = []
+        self.releases = 0
+
+    def put(self, rel_path: str, text: str) -> Path:
         # One open and one write per page (a province has a hundred thousand item pages).
-        path = site / rel_path
-        if path.parent not in folders:
+        path = self.root / rel_path
+        if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
+            self.folders.add(path.parent)
         with open(path, "wb") as fh:
             fh.write(text.encode("utf-8"))
-        written.append(path)
         return path
 
-    downloads = collect_downloads(out, releases)
-    dcat_file = write_dcat(out, meta, releases, downloads)
+    def add_release(self, rel: ReleaseData, latest: bool) -> None:
+        self.rel, self.latest, self.ord = rel, latest, self.releases
+        self.releases += 1
 
-    # Every version of each item, oldest release first (item ids are stable across releases).
-    history: dict[str, list] = {}
-    for rel in releases:
-        for list_id in sorted(rel.views):
-            v = rel.views[list_id]
-            for item in v.items:
-                history.setdefault(item["item_id"], []).append((rel, v, item))
+    def add_list(self, view) -> None:
+        rel = self.rel
+        path = self.put(list_url(rel.tag, view.list["list_id"]), list_page(rel, view))
+        if self.latest:
+            # latest/ holds the newest release's list pages at the same depth: the same file.
+            _link_or_copy(path, self.root / list_url(LATEST, view.list["list_id"]))
+        kind = view.list["kind"]
+        if kind not in self.labels:
+            self.labels[kind], self.columns[kind] = column_labels(view), list(view.layout.columns)
+        for pos, item in enumerate(view.items):
+            bases = view.children[item["item_id"]].get("bases", [])
+            self.citations.add(rel.tag, item, bases)
+            self.buffer.append((item["item_id"], self.ord, rel.tag, rel.date, view.list["list_id"], view.list["title"],
+                                kind, pos, item["seq"], item["name"], item.get("sub_name"), view.row_cells(item),
+                                citation_rows(bases), search_text(view, item)))
+        if len(self.buffer) >= 20_000:
+            self._flush()
 
-    put("style.css", STYLE)
-    put("search.js", SEARCH)
-    put("search-index.js", search_script(releases))
-    latest = releases[-1]
-    for rel in releases:
-        for list_id in sorted(rel.views):
-            path = put(list_url(rel.tag, list_id), list_page(rel, list_id))
-            if rel is latest:
-                # latest/ holds the newest release's list pages at the same depth: the same file.
-                _link_or_copy(path, site / list_url(LATEST, list_id))
-                written.append(site / list_url(LATEST, list_id))
-    for versions in history.values():
-        put(item_url(versions[0][2]["item_id"]), item_page(versions, latest.tag))
-    put(f"{LATEST}/index.html", latest_index(releases, downloads))
-    laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
-    versions = latest.tables.get("law_versions", [])
-    cited: dict[str, list] = {}
-    for rel in releases:
-        items = {i["item_id"]: i for v in rel.views.values() for i in v.items}
-        for b in rel.tables.get("bases", []):
-            if b.get("law_id") in laws:
-                cited.setdefault(b["law_id"], []).append((rel, b, items[b["item_id"]]))
-    for law_id, law in laws.items():
-        put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id], cited.get(law_id, [])))
-    for d in diffs:
-        put(redline_url(d), redline_page(d))
-    put("index.html", index_page(meta, releases, downloads, diffs, dcat_file, missing))
-    return written
+    def _flush(self) -> None:
+        if self.buffer:
+            names = ["item_id", "ord", "tag", "date", "list_id", "list_title", "kind", "pos", "seq", "name",
+                     "sub_name", "cells", "cites", "search"]
+            batch = pa.table({n: [r[i] for r in self.buffer] for i, n in enumerate(names)})
+            self.store.execute("INSERT INTO versions SELECT * FROM batch")
+            self.buffer = []
+
+    def _versions(self):
+        """Every item's versions, oldest release first, one item at a time."""
+        self._flush()
+        cur = self.store.cursor()
+        cur.execute("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, cells, cites "
+                    "FROM versions ORDER BY item_id, ord")
+        history: list[ItemVersion] = []
+        kind = ""
+        while batch := cur.fetchmany(5_000):
+            for r in batch:
+                v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
+                if history and history[-1].item_id != v.item_id:
+                    yield history, self.labels[kind]
+                    history = []
+                history.append(v)
+                kind = r[8]
+        if history:
+            yield history, self.labels[kind]
+        cur.close()
+
+    def _search_entries(self):
+        """The search index's entries: an item once per distinct wording, newest release first,
+        with every release that has that wording (search_index.entries, kept on disk)."""
+        self._flush()
+        cur = self.store.cursor()
+        cur.execute("SELECT string_agg(tag, '、' ORDER BY ord DESC), list_id, list_title, item_id, seq, name, search "
+                    "FROM versions GROUP BY list_id, list_title, item_id, seq, name, search "
+                    "ORDER BY max(ord) DESC, list_id, arg_max(pos, ord), item_id")
+        while batch := cur.fetchmany(5_000):
+            for r, l, lt, i, seq, n, t in batch:
+                yield {"r": r, "l": l, "lt": lt, "i": i, "s": seq, "n": n, "t": t, "u": item_url(i)}
+        cur.close()
+
+    def finish(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
+               missing: str | None = None) -> None:
+        put = self.put
+        put("style.css", STYLE)
+        put("search.js", SEARCH)
+        write_search_script(self.root / "search-index.js", self._search_entries())
+        latest = releases[-1]
+        for history, labels in self._versions():  # labels: the newest version's layout's
+            put(item_url(history[0].item_id), item_page(history, latest.tag, labels))
+        self.store.close()
+        downloads = collect_downloads(self.out, releases)
+        dcat_file = write_dcat(self.out, meta, releases, downloads)
+        put(f"{LATEST}/index.html", latest_index(releases, downloads))
+        laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
+        versions = latest.tables.get("law_versions", [])
+        for law_id, law in laws.items():
+            put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id],
+                                          self.citations.laws.get(law_id, {})))
+        for d in diffs:
+            put(redline_url(d), redline_page(d))
+        put("index.html", index_page(meta, releases, downloads, diffs, dcat_file, missing))
