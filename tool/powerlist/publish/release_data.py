@@ -82,69 +82,82 @@ class ReleaseData:
             self.con.close()
             self.con = None
 
-    def rows(self, name: str, order: str = "") -> Iterator[dict]:
-        """The table's rows as plain values, fetched a batch at a time."""
+    def columns(self, name: str, alias: str = "") -> str:
+        """The table's columns for a SELECT, dates as ISO text (what the package reader gives)."""
+        pre = f"{alias}." if alias else ""
+        return ", ".join(f"CAST({pre}{ident(f['name'])} AS VARCHAR) AS {ident(f['name'])}" if f["type"] == "date"
+                         else f"{pre}{ident(f['name'])}" for f in self.schemas[name].fields)
+
+    def tuples(self, sql: str) -> Iterator[tuple[list[str], list[tuple]]]:
+        """(column names, rows) of a query, a batch at a time, streamed (never the whole result)."""
         cur = self.con.cursor()
         try:
-            cur.execute(f"SELECT * FROM {ident(name)}{' ORDER BY ' + order if order else ''}")
-            names = [d[0] for d in cur.description]
-            while batch := cur.fetchmany(BATCH):
-                for r in batch:
-                    yield dict(zip(names, map(_plain, r)))
+            for batch in cur.sql(sql).to_arrow_reader(BATCH):
+                yield batch.schema.names, list(zip(*(c.to_pylist() for c in batch.columns)))
         finally:
             cur.close()
 
+    def rows(self, name: str) -> Iterator[dict]:
+        """The table's rows as plain values (dates as ISO text), in table order, a batch at a time."""
+        for names, batch in self.tuples(f"SELECT {self.columns(name)} FROM {ident(name)}"):
+            for r in batch:
+                yield dict(zip(names, r))
+
     def list_views(self) -> Iterator[ListView]:
         """Every list with its items (by 序号) and their children (by their own order), in list_id
-        order, one list at a time: the same views as render.list_views over the whole tables."""
-        # rowid breaks ties as render's stable sorts do: table order.
-        groups = {"items": _grouped(self, "items", "list_id, seq, rowid", "list_id")}
-        groups.update({t: _grouped(self, t, f"i.list_id, c.{ident(k)}, c.rowid", "__list", join=True)
-                       for t, k in CHILD_ORDER.items() if t in self.schemas})
-        heads = {t: next(g, None) for t, g in groups.items()}
+        order, one list at a time: the same views as render.list_views over the whole tables.
 
-        def take(t: str, list_id: str) -> list[dict]:
-            while heads[t] is not None and heads[t][0] < list_id:  # rows of a list not in lists
+        Each item table is first copied in list order (DuckDB sorts within its memory limit and
+        spills), so reading the copies is a stream; rowid breaks ties as render's stable sorts do."""
+        sorted_sql = {"items": f"SELECT {self.columns('items')} FROM items ORDER BY list_id, seq, rowid"}
+        for t, k in CHILD_ORDER.items():
+            if t in self.schemas:
+                sorted_sql[t] = (f"SELECT {self.columns(t, 'c')}, i.list_id AS __list FROM {ident(t)} c "
+                                 f"JOIN items i USING (item_id) ORDER BY i.list_id, c.{ident(k)}, c.rowid")
+        copies = {t: f"__publish_{t}" for t in sorted_sql}
+        try:
+            for t, sql in sorted_sql.items():
+                self.con.execute(f"CREATE OR REPLACE TABLE {copies[t]} AS {sql}")
+            groups = {t: _grouped(self, copies[t], "list_id" if t == "items" else "__list") for t in copies}
+            heads = {t: next(g, None) for t, g in groups.items()}
+
+            def take(t: str, list_id: str) -> list[dict]:
+                while heads[t] is not None and heads[t][0] < list_id:  # rows of a list not in lists
+                    heads[t] = next(groups[t], None)
+                if heads[t] is None or heads[t][0] != list_id:
+                    return []
+                rows = heads[t][1]
                 heads[t] = next(groups[t], None)
-            if heads[t] is None or heads[t][0] != list_id:
-                return []
-            rows = heads[t][1]
-            heads[t] = next(groups[t], None)
-            return rows
+                return rows
 
-        for list_id, lst in self.lists.items():
-            rows = take("items", list_id)
-            children: dict[str, dict[str, list[dict]]] = {i["item_id"]: {} for i in rows}
-            for t in groups:
-                if t != "items":
-                    for r in take(t, list_id):
-                        children[r["item_id"]].setdefault(t, []).append(r)
-            yield ListView.of(lst, rows, children)
+            for list_id, lst in self.lists.items():
+                rows = take("items", list_id)
+                children: dict[str, dict[str, list[dict]]] = {i["item_id"]: {} for i in rows}
+                for t in groups:
+                    if t != "items":
+                        for r in take(t, list_id):
+                            children[r["item_id"]].setdefault(t, []).append(r)
+                yield ListView.of(lst, rows, children)
+        finally:
+            for name in copies.values():
+                self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _grouped(rel: ReleaseData, table: str, order: str, key: str, join: bool = False) -> Iterator[tuple[str, list[dict]]]:
-    """(list_id, its rows) for a table read in list order; children are joined to their item's list."""
-    cur = rel.con.cursor()
-    try:
-        if join:
-            cur.execute(f"SELECT c.*, i.list_id AS __list FROM {ident(table)} c JOIN items i USING (item_id) ORDER BY {order}")
-        else:
-            cur.execute(f"SELECT * FROM {ident(table)} ORDER BY {order}")
-        names = [d[0] for d in cur.description]
+def _grouped(rel: ReleaseData, table: str, key: str) -> Iterator[tuple[str, list[dict]]]:
+    """(list_id, its rows) of a table stored in list order; the key column is left out of a child's rows."""
+    current, rows = None, []
+    for names, batch in rel.tuples(f"SELECT * FROM {table}"):
         at = names.index(key)
         keep = [n for n in names if n != "__list"]
-        current, rows = None, []
-        while batch := cur.fetchmany(BATCH):
-            for r in batch:
-                if r[at] != current:
-                    if rows:
-                        yield current, rows
-                    current, rows = r[at], []
-                rows.append(dict(zip(keep, map(_plain, r[:len(keep)]))))
-        if rows:
-            yield current, rows
-    finally:
-        cur.close()
+        width = len(keep)
+        for r in batch:
+            if r[at] != current:
+                if rows:
+                    yield current, rows
+                current, rows = r[at], []
+            rows.append(dict(zip(keep, r[:width])))
+    if rows:
+        yield current, rows
 
 
 def _plain(value):

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..sqltext import ident
 from ..textsearch import SEARCH_COLUMNS, tokens
 from .ddl import create_sql, sqlite_type
-from .release_data import BATCH, ReleaseData
+from .release_data import ReleaseData
 
 
 def fts_table(name: str) -> str:
@@ -38,23 +38,15 @@ def _converter(ftype: str):
 
 
 def _tuples(rel: ReleaseData, name: str, fields: list[dict]):
-    """The table's rows as tuples in schema column order, converted where SQLite needs it."""
+    """The table's rows as tuples in schema column order (dates as ISO text), converted where SQLite needs it."""
     conv = [(i, c) for i, f in enumerate(fields) if (c := _converter(f["type"])) is not None]
-    cur = rel.con.cursor()
-    try:
-        # Dates as ISO text, read as such by DuckDB, so Python never builds date objects.
-        cols = ", ".join(f"CAST({ident(f['name'])} AS VARCHAR)" if f["type"] == "date" else ident(f["name"])
-                         for f in fields)
-        cur.execute(f"SELECT {cols} FROM {ident(name)}")
-        while batch := cur.fetchmany(BATCH):
-            if conv:
-                batch = [list(r) for r in batch]
-                for r in batch:
-                    for i, c in conv:
-                        r[i] = c(r[i])
-            yield from batch
-    finally:
-        cur.close()
+    for _names, batch in rel.tuples(f"SELECT {rel.columns(name)} FROM {ident(name)}"):
+        if conv:
+            batch = [list(r) for r in batch]
+            for r in batch:
+                for i, c in conv:
+                    r[i] = c(r[i])
+        yield from batch
 
 
 def write_sqlite(rel: ReleaseData, folder: Path) -> Path:

@@ -82,6 +82,9 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, sha256_file(path))
 
 
+STORE_MEMORY = "256MB"  # the item history's DuckDB; more of it spills to the cache folder
+
+
 class Site:
     """dist/site/, written release by release: add_list() writes a list's page as each release is
     read and keeps what the item pages, the law pages and the search index need across releases
@@ -98,6 +101,7 @@ class Site:
         self.columns: dict[str, list[str]] = {}        # layout kind → its columns
         self.store = duckdb.connect()
         configure(self.store, spill)
+        self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
         self.store.execute("CREATE TABLE versions (item_id VARCHAR, ord INTEGER, tag VARCHAR, date VARCHAR, "
                            "list_id VARCHAR, list_title VARCHAR, kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, "
                            "sub_name VARCHAR, cells VARCHAR[], cites VARCHAR, search VARCHAR)")
@@ -133,7 +137,7 @@ class Site:
             self.buffer.append((item["item_id"], self.ord, rel.tag, rel.date, view.list["list_id"], view.list["title"],
                                 kind, pos, item["seq"], item["name"], item.get("sub_name"), view.row_cells(item),
                                 citation_rows(bases), search_text(view, item)))
-        if len(self.buffer) >= 20_000:
+        if len(self.buffer) >= 5_000:
             self._flush()
 
     def _flush(self) -> None:
@@ -141,7 +145,7 @@ class Site:
             names = ["item_id", "ord", "tag", "date", "list_id", "list_title", "kind", "pos", "seq", "name",
                      "sub_name", "cells", "cites", "search"]
             batch = pa.table({n: [r[i] for r in self.buffer] for i, n in enumerate(names)})
-            self.store.execute("INSERT INTO versions SELECT * FROM batch")
+            self.store.from_arrow(batch).insert_into("versions")
             self.buffer = []
 
     def _versions(self):
