@@ -105,36 +105,21 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
     title = meta.title
     with staged_dir(out) as tmp:
         site = Site(tmp, cache_dir(root) / "spill")
-        hive = HiveDataset(releases, tmp)
-        for rel in releases:
-            rel.load()
-            folder = tmp / rel.tag
-            folder.mkdir()
-            for label, write in ARTIFACTS:
-                step(f"{rel.tag}: {label}")
-                write(rel, folder)
-            write_metadata(rel, folder, meta)
-            hive.add(rel)
-            step(f"{rel.tag}: {LIST_PASS}")
-            book = ReleaseWorkbook(rel, folder)
-            site.add_release(rel, latest=rel is releases[-1])
-            for view in rel.list_views():
-                book.add(view)
-                write_list_json(rel, view, folder)
-                site.add_list(view)
-            book.close()
-            rel.close()  # its tables go; its small tables and counts stay for the index pages
-        step("CHANGELOG.md")
-        missing = None
         try:
-            diffs = consecutive_diffs(root, tags)
-        except DiffUnavailable as exc:
-            diffs, missing = [], str(exc)
-            report.notes.append(f"skipped the changes in CHANGELOG.md and the redline pages: {exc}")
-        report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
-        write_changelog(tmp, releases, diffs, title, missing)
-        step("site")
-        site.finish(meta, releases, diffs, missing)
+            _releases(releases, tmp, meta, site, HiveDataset(releases, tmp), step)
+            step("CHANGELOG.md")
+            missing = None
+            try:
+                diffs = consecutive_diffs(root, tags)
+            except DiffUnavailable as exc:
+                diffs, missing = [], str(exc)
+                report.notes.append(f"skipped the changes in CHANGELOG.md and the redline pages: {exc}")
+            report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
+            write_changelog(tmp, releases, diffs, title, missing)
+            step("site")
+            site.finish(meta, releases, diffs, missing)
+        finally:
+            site.close()  # its item-history file in the cache, also when a step failed
         step(SUMS)
         write_sha256sums(tmp)
         files = [p for p in tmp.rglob("*") if p.is_file()]
@@ -143,3 +128,25 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
     if progress:
         progress("done", total, total)
     return report
+
+
+def _releases(releases: list[ReleaseData], tmp: Path, meta: Portal, site: Site, hive: HiveDataset, step) -> None:
+    """Each release's files, one release in memory at a time."""
+    for rel in releases:
+        rel.load()
+        folder = tmp / rel.tag
+        folder.mkdir()
+        for label, write in ARTIFACTS:
+            step(f"{rel.tag}: {label}")
+            write(rel, folder)
+        write_metadata(rel, folder, meta)
+        hive.add(rel)
+        step(f"{rel.tag}: {LIST_PASS}")
+        book = ReleaseWorkbook(rel, folder)
+        site.add_release(rel, latest=rel is releases[-1])
+        for view in rel.list_views():
+            book.add(view)
+            write_list_json(rel, view, folder)
+            site.add_list(view)
+        book.close()
+        rel.close()  # its tables go; its small tables and counts stay for the index pages

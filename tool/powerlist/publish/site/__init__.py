@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ...compiled import configure
+from ...compiled import configure, duckdb_settings
+from ...sqltext import literal
 from ...files import sha256_file
 from ..changes import PairDiff
 from ..portal import Download, Portal, dcat
@@ -82,7 +83,7 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, sha256_file(path))
 
 
-STORE_MEMORY = "256MB"  # the item history's DuckDB; more of it spills to the cache folder
+STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
 
 
 class Site:
@@ -99,7 +100,12 @@ class Site:
         self.citations = Citations()
         self.labels: dict[str, dict[str, str]] = {}    # layout kind → column → printed label
         self.columns: dict[str, list[str]] = {}        # layout kind → its columns
-        self.store = duckdb.connect()
+        # A database file in the cache's spill folder: its pages can leave memory, an in-memory
+        # database's cannot (and it is deleted when the site is finished).
+        spill.mkdir(parents=True, exist_ok=True)
+        self.store_path = spill / f"publish-items-{os.getpid()}.duckdb"
+        self.store_path.unlink(missing_ok=True)
+        self.store = duckdb.connect(str(self.store_path))
         configure(self.store, spill)
         self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
         self.store.execute("CREATE TABLE versions (item_id VARCHAR, ord INTEGER, tag VARCHAR, date VARCHAR, "
@@ -148,15 +154,20 @@ class Site:
             self.store.from_arrow(batch).insert_into("versions")
             self.buffer = []
 
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+            self.store_path.unlink(missing_ok=True)
+            self.store_path.with_name(self.store_path.name + ".wal").unlink(missing_ok=True)
+
     def _versions(self):
         """Every item's versions, oldest release first, one item at a time."""
         self._flush()
-        cur = self.store.cursor()
-        cur.execute("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, cells, cites "
-                    "FROM versions ORDER BY item_id, ord")
         history: list[ItemVersion] = []
         kind = ""
-        while batch := cur.fetchmany(5_000):
+        for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, cells, "
+                                  "cites FROM versions ORDER BY item_id, ord"):
             for r in batch:
                 v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
                 if history and history[-1].item_id != v.item_id:
@@ -166,31 +177,38 @@ class Site:
                 kind = r[8]
         if history:
             yield history, self.labels[kind]
-        cur.close()
+
+    def _stream(self, sql: str):
+        """A query's rows a batch at a time (a DB-API result would be held whole, outside the memory limit)."""
+        cur = self.store.cursor()
+        try:
+            for batch in cur.sql(sql).to_arrow_reader(5_000):
+                yield list(zip(*(c.to_pylist() for c in batch.columns)))
+        finally:
+            cur.close()
 
     def _search_entries(self):
         """The search index's entries: an item once per distinct wording, newest release first,
         with every release that has that wording (search_index.entries, kept on disk)."""
         self._flush()
-        cur = self.store.cursor()
-        cur.execute("SELECT string_agg(tag, '、' ORDER BY ord DESC), list_id, list_title, item_id, seq, name, search "
-                    "FROM versions GROUP BY list_id, list_title, item_id, seq, name, search "
-                    "ORDER BY max(ord) DESC, list_id, arg_max(pos, ord), item_id")
-        while batch := cur.fetchmany(5_000):
+        for batch in self._stream("SELECT string_agg(tag, '、' ORDER BY ord DESC), list_id, list_title, item_id, seq, "
+                                  "name, search FROM versions GROUP BY list_id, list_title, item_id, seq, name, search "
+                                  "ORDER BY max(ord) DESC, list_id, arg_max(pos, ord), item_id"):
             for r, l, lt, i, seq, n, t in batch:
                 yield {"r": r, "l": l, "lt": lt, "i": i, "s": seq, "n": n, "t": t, "u": item_url(i)}
-        cur.close()
 
     def finish(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
                missing: str | None = None) -> None:
         put = self.put
+        # Every release's connection is closed by now: the history's sorts may use what they had.
+        self.store.execute(f"SET memory_limit = {literal(duckdb_settings()['memory_limit'])}")
         put("style.css", STYLE)
         put("search.js", SEARCH)
         write_search_script(self.root / "search-index.js", self._search_entries())
         latest = releases[-1]
         for history, labels in self._versions():  # labels: the newest version's layout's
             put(item_url(history[0].item_id), item_page(history, latest.tag, labels))
-        self.store.close()
+        self.close()
         downloads = collect_downloads(self.out, releases)
         dcat_file = write_dcat(self.out, meta, releases, downloads)
         put(f"{LATEST}/index.html", latest_index(releases, downloads))
