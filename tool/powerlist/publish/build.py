@@ -16,7 +16,7 @@ from ..files import recover_staged, staged_dir
 from ..package import release_tags
 from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
-from .checksums import NAME as SUMS, write_sha256sums
+from .checksums import NAME as SUMS, forget as forget_checksums, write_sha256sums
 from .datapackage_zip import write_datapackage_zip
 from .datasette import write_metadata
 from .documents import write_documents
@@ -81,10 +81,12 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
     _check_out(out, root)
     # Descriptors and manifests only: each release's tables are read when its turn comes.
     releases = sorted((open_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
+    forget_checksums()
     try:
         meta = portal(releases[-1], title, base_url, contact)
         return _publish(root, out, releases, progress, meta, notes)
     finally:
+        forget_checksums()
         for rel in releases:
             rel.close()
 

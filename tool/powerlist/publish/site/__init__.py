@@ -20,8 +20,8 @@ import pyarrow as pa
 
 from ...compiled import configure, duckdb_settings
 from ...sqltext import literal
-from ...files import sha256_file
 from ..changes import PairDiff
+from ..checksums import file_sha256
 from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
 from .assets import SEARCH, STYLE
@@ -68,11 +68,11 @@ def collect_downloads(out: Path, releases: list[ReleaseData]) -> list[Download]:
             rel_name = path.relative_to(out).as_posix()
             _link_or_copy(path, site / "downloads" / rel_name)
             title = _label(path, folder) if tag else f"Parquet 数据集（Hive 分区）· {rel_name}"
-            found.append(Download(tag, title, f"downloads/{rel_name}", path.stat().st_size, sha256_file(path)))
+            found.append(Download(tag, title, f"downloads/{rel_name}", path.stat().st_size, file_sha256(path)))
     if (out / "CHANGELOG.md").is_file():
         _link_or_copy(out / "CHANGELOG.md", site / "downloads" / "CHANGELOG.md")
         found.append(Download("", "变更记录 · CHANGELOG.md", "downloads/CHANGELOG.md",
-                              (out / "CHANGELOG.md").stat().st_size, sha256_file(out / "CHANGELOG.md")))
+                              (out / "CHANGELOG.md").stat().st_size, file_sha256(out / "CHANGELOG.md")))
     return found
 
 
@@ -80,7 +80,7 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     path = out / DCAT
     path.write_text(json.dumps(dcat(meta, releases, downloads), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _link_or_copy(path, out / "site" / "downloads" / DCAT)
-    return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, sha256_file(path))
+    return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, file_sha256(path))
 
 
 STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
