@@ -68,33 +68,35 @@ def read_json(path: Path):
         raise PowerlistError(f"{shown_path(path)}: not valid JSON (nested too deeply)") from None
 
 
-def inside(base: Path, rel, what: str, _dirs: dict | None = None) -> Path:
+def inside(base: Path, rel, what: str) -> Path:
     """base/rel for a relative path that stays inside base (no absolute path, '..' or link out);
-    else one PowerlistError line (`what` names where the path was found).
+    else one PowerlistError line (`what` names where the path was found)."""
+    check_inside(base, rel, what, {})
+    return base / rel
 
-    `_dirs` (a dict the caller keeps for one descriptor) remembers each folder's resolved form:
-    a province-scale descriptor names tens of thousands of files in a few folders, and resolving
-    every file's full path took seconds. A file is then resolved only when it is itself a link.
-    """
+
+def check_inside(base: Path, rel, what: str, dirs: dict) -> None:
+    """inside()'s check alone. `dirs` (kept by the caller for one descriptor) remembers each
+    folder's resolved form: a province-scale descriptor names tens of thousands of files in a
+    few folders, and resolving every file's path took seconds. Strings, not Paths, for the same
+    reason; a file is resolved itself only when it is a link."""
     if not isinstance(rel, str) or not rel or rel.startswith("/") or ".." in rel.split("/") or "\0" in rel:
         raise PowerlistError(f"{what}: path {rel!r} is not a relative path inside the package")
-    path = base / rel
-    dirs = {} if _dirs is None else _dirs
     if "" not in dirs:
-        dirs[""] = base.resolve()
+        dirs[""] = os.path.realpath(base)
+        dirs[None] = os.fspath(base)
     folder, _, name = rel.rpartition("/")
     try:
-        st = os.lstat(path)
+        st = os.lstat(os.path.join(dirs[None], rel))
     except OSError:
-        return path  # not there (yet): nothing to follow
+        return  # not there (yet): nothing to follow
     if folder not in dirs:
-        dirs[folder] = (base / folder).resolve()
-    real = dirs[folder] / name
+        dirs[folder] = os.path.realpath(os.path.join(dirs[None], folder))
+    real = os.path.normpath(os.path.join(dirs[folder], name))
     if stat.S_ISLNK(st.st_mode):
-        real = real.resolve()
-    if dirs[""] not in real.parents:
+        real = os.path.realpath(real)
+    if not real.startswith(dirs[""] + os.sep):
         raise PowerlistError(f"{what}: path {rel!r} leads outside the package")
-    return path
 
 
 def fault(point: str) -> None:
