@@ -468,3 +468,15 @@ def test_workbook_cells_keep_their_types_header_style_and_frozen_header(dist):
     xingan = next(r for r in lists.iter_rows(min_row=2) if r[0].value == "450325-baomi")
     assert xingan[lhead.index("发布日期")].value == datetime(2022, 7, 18)
     assert xingan[lhead.index("发布日期")].number_format == "yyyy-mm-dd"
+
+
+def test_item_pages_written_in_parts_are_the_pages_of_one_sort(pkg, dist, monkeypatch):
+    """At province scale the item history is sorted in parts (by a hash of the item id); the
+    pages must be exactly those of a single sort, however many parts."""
+    from powerlist.publish import site as site_module
+    monkeypatch.setattr(site_module, "VERSIONS_PER_SORT", 3)  # 22 versions → 8 parts
+    again = pkg.parent / "dist-parts"
+    publish(pkg, again)
+    pages = {p.name: p.read_bytes() for p in (dist / "site" / "items").iterdir()}
+    assert len(pages) == COUNTS["items"]
+    assert {p.name: p.read_bytes() for p in (again / "site" / "items").iterdir()} == pages

@@ -83,6 +83,7 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, file_sha256(path))
 
 
+VERSIONS_PER_SORT = 25_000  # item versions sorted at once when the item pages are written
 STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
 
 
@@ -162,21 +163,27 @@ class Site:
             self.store_path.with_name(self.store_path.name + ".wal").unlink(missing_ok=True)
 
     def _versions(self):
-        """Every item's versions, oldest release first, one item at a time."""
+        """Every item's versions, oldest release first, one item at a time. The history is read in
+        parts by a hash of the item id, each part sorted on its own: one sort of every version's
+        cells (a province's three releases) does not fit DuckDB's memory limit, a part does."""
         self._flush()
-        history: list[ItemVersion] = []
-        kind = ""
-        for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, cells, "
-                                  "cites FROM versions ORDER BY item_id, ord"):
-            for r in batch:
-                v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
-                if history and history[-1].item_id != v.item_id:
-                    yield history, self.labels[kind]
-                    history = []
-                history.append(v)
-                kind = r[8]
-        if history:
-            yield history, self.labels[kind]
+        rows = self.store.execute("SELECT count(*) FROM versions").fetchone()[0]
+        parts = max(1, -(-rows // VERSIONS_PER_SORT))
+        for part in range(parts):
+            history: list[ItemVersion] = []
+            kind = ""
+            for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
+                                      f"cells, cites FROM versions WHERE hash(item_id) % {parts} = {part} "
+                                      "ORDER BY item_id, ord"):
+                for r in batch:
+                    v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
+                    if history and history[-1].item_id != v.item_id:
+                        yield history, self.labels[kind]
+                        history = []
+                    history.append(v)
+                    kind = r[8]
+            if history:
+                yield history, self.labels[kind]
 
     def _stream(self, sql: str):
         """A query's rows a batch at a time (a DB-API result would be held whole, outside the memory limit)."""
