@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -97,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     if done.returncode != 0:
         return 1
     print(done.stdout[-6000:])
+    # The last "files size" line (anything a library prints to stdout comes before it).
+    counts = [line.split() for line in done.stdout.splitlines() if re.fullmatch(r"\d+ \d+", line.strip())]
     print(json.dumps({"items": args.items, "releases": len(RELEASES), "wall_s": round(wall, 1),
-                      "peak_rss_mib": round(peak), "files": int(done.stdout.split()[0]) if not args.profile else None}))
+                      "peak_rss_mib": round(peak), "files": int(counts[-1][0]) if counts else None}))
     return 0
 
 

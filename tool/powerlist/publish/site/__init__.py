@@ -108,6 +108,7 @@ class Site:
         self.store_path.unlink(missing_ok=True)
         self.store = duckdb.connect(str(self.store_path))
         configure(self.store, spill)
+        self.store.execute("SET enable_progress_bar = false")
         self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
         self.store.execute("CREATE TABLE versions (item_id VARCHAR, ord INTEGER, tag VARCHAR, date VARCHAR, "
                            "list_id VARCHAR, list_title VARCHAR, kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, "
