@@ -5,8 +5,9 @@
 Builds (once, cached in WORK) a package root whose three releases are benchmarks/generate.py's
 base, next and base again (tags 2024, 2025, 2026; every text synthetic, labelled so), each with
 placeholder source documents that say they are synthetic; then runs `powerlist publish` in a
-child process and reports wall time and peak RSS (the child's ru_maxrss). --profile runs it
-under cProfile instead and prints the top functions by cumulative time.
+child process and reports wall time and peak RSS (the child's ru_maxrss), and for each step of
+publish its seconds and the child's RSS and peak RSS when it ended. --profile runs it under
+cProfile instead and prints the top functions by cumulative time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -72,7 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(REPO / "tool")}
     code = ("import sys; from pathlib import Path; from powerlist.publish import publish; "
-            "r = publish(Path(sys.argv[1]), Path(sys.argv[2])); print(r.files, r.size)")
+            "r = publish(Path(sys.argv[1]), Path(sys.argv[2]), STEPS); print(r.files, r.size)")
+    steps = ("import time\n"
+             "def _mib(key):\n"
+             "    for line in open('/proc/self/status'):\n"
+             "        if line.startswith(key): return int(line.split()[1]) // 1024\n"
+             "_last = [time.monotonic(), None]\n"
+             "def STEPS(what, done, total):\n"
+             "    now = time.monotonic()\n"
+             "    if _last[1]: print(f'step {now - _last[0]:8.1f} s  rss {_mib(\"VmRSS\"):5d} MiB  peak {_mib(\"VmHWM\"):5d} MiB  {_last[1]}', file=sys.stderr, flush=True)\n"
+             "    _last[0], _last[1] = now, what\n")
+    code = "import sys\n" + steps + code
     if args.profile:
         cmd = [sys.executable, "-c", "import cProfile, pstats, sys; sys.argv = sys.argv[1:]; "
                f"cProfile.run({code!r}, '/tmp/publish.prof'); "
@@ -80,15 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     else:
         cmd = [sys.executable, "-c", code, str(root), str(out)]
     start = time.monotonic()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)  # steps go to stderr as they end
     wall = time.monotonic() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if done.returncode != 0:
-        print(done.stderr[-3000:], file=sys.stderr)
         return 1
     print(done.stdout[-6000:])
+    # The last "files size" line (anything a library prints to stdout comes before it).
+    counts = [line.split() for line in done.stdout.splitlines() if re.fullmatch(r"\d+ \d+", line.strip())]
     print(json.dumps({"items": args.items, "releases": len(RELEASES), "wall_s": round(wall, 1),
-                      "peak_rss_mib": round(peak), "files": int(done.stdout.split()[0]) if not args.profile else None}))
+                      "peak_rss_mib": round(peak), "files": int(counts[-1][0]) if counts else None}))
     return 0
 
 

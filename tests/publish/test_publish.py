@@ -238,8 +238,8 @@ def test_a_failing_publish_leaves_the_previous_output_untouched(pkg, dist, monke
     before = snapshot(dist)
 
     def broken(rel, folder):
-        raise PowerlistError("synthetic failure while writing the workbook")
-    monkeypatch.setattr(build_module, "ARTIFACTS", [build_module.ARTIFACTS[0], ("Excel workbook", broken)])
+        raise PowerlistError("synthetic failure while writing the Parquet files")
+    monkeypatch.setattr(build_module, "ARTIFACTS", [build_module.ARTIFACTS[0], ("Parquet", broken)])
     with pytest.raises(PowerlistError, match="synthetic failure"):
         publish(pkg, dist)
     assert snapshot(dist) == before
@@ -437,14 +437,46 @@ def test_publish_refuses_a_bad_base_url_or_title_and_writes_nothing(pkg, tmp_pat
     assert not (tmp_path / "dist").exists()
 
 
-def test_a_table_longer_than_a_worksheet_is_left_out_of_the_workbook_and_named(dist, monkeypatch):
+def test_a_table_longer_than_a_worksheet_is_left_out_of_the_workbook_and_named(dist, monkeypatch, tmp_path):
     from powerlist.publish import workbook
     from powerlist.publish.release_data import load_release
     monkeypatch.setattr(workbook, "EXCEL_ROWS", 100)  # synthetic limit: steps (57 rows) fits, counties (125) does not
     rel = load_release(dist.parent / "pkg", "2022")
     try:
-        wb = workbook.build_workbook(rel)
+        path = workbook.write_workbook(rel, tmp_path)
     finally:
         rel.close()
+    wb = openpyxl.load_workbook(path)
     assert "counties" not in wb.sheetnames and "steps" in wb.sheetnames
     assert wb.sheetnames[0] == "说明" and "counties（125 行）" in wb["说明"]["A1"].value
+
+
+def test_workbook_cells_keep_their_types_header_style_and_frozen_header(dist):
+    """Table sheets as a spreadsheet user meets them: 序号 a number, 发布日期 a date, every text a
+    string cell; the header bold and frozen, the table filterable. Expected values from the
+    Xing'an notice: 兴保发〔2022〕1号 dated 2022年7月18日; its first item is 序号 1."""
+    from datetime import datetime
+    wb = openpyxl.load_workbook(dist / "2022" / f"{STEM}-2022.xlsx")
+    ws = wb["items"]
+    head = [c.value for c in ws[1]]
+    assert ws["A1"].font.b and ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
+    row = next(r for r in ws.iter_rows(min_row=2) if r[head.index("事项编号")].value == "450325-baomi-001")
+    assert row[head.index("序号")].value == 1
+    assert {c.data_type for c in row if isinstance(c.value, str)} == {"s"}
+    lists = wb["lists"]
+    lhead = [c.value for c in lists[1]]
+    xingan = next(r for r in lists.iter_rows(min_row=2) if r[0].value == "450325-baomi")
+    assert xingan[lhead.index("发布日期")].value == datetime(2022, 7, 18)
+    assert xingan[lhead.index("发布日期")].number_format == "yyyy-mm-dd"
+
+
+def test_item_pages_written_in_parts_are_the_pages_of_one_sort(pkg, dist, monkeypatch):
+    """At province scale the item history is sorted in parts (by a hash of the item id); the
+    pages must be exactly those of a single sort, however many parts."""
+    from powerlist.publish import site as site_module
+    monkeypatch.setattr(site_module, "VERSIONS_PER_SORT", 3)  # 22 versions → 8 parts
+    again = pkg.parent / "dist-parts"
+    publish(pkg, again)
+    pages = {p.name: p.read_bytes() for p in (dist / "site" / "items").iterdir()}
+    assert len(pages) == COUNTS["items"]
+    assert {p.name: p.read_bytes() for p in (again / "site" / "items").iterdir()} == pages

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PowerlistError
@@ -178,6 +179,15 @@ def _lines_needed(text: str, width: int) -> int:
 
 
 BODY, CENTERED = "powerlist-body", "powerlist-center"
+# The cell styles of a list sheet, by name: (alignment, bold, boxed, font size). BODY and CENTERED
+# are the data cells' (openpyxl registers them as named styles); the rest are the title block's
+# and the header's.
+TITLE, NOTICE_CENTER, NOTICE, HEAD, HEAD_BLANK = "title", "notice-center", "notice", "head", "head-blank"
+SHEET_STYLES = {
+    TITLE: ("center", True, False, 16), NOTICE_CENTER: ("center", False, False, 11),
+    NOTICE: ("vcenter", False, False, 11), HEAD: ("center", True, True, 10), HEAD_BLANK: ("center", False, True, 10),
+    BODY: ("top", False, True, 10), CENTERED: ("center", False, True, 10),
+}
 
 
 def _body_styles(wb) -> None:
@@ -194,66 +204,95 @@ def _body_styles(wb) -> None:
                                           border=Border(left=thin, right=thin, top=thin, bottom=thin)))
 
 
+@dataclass
+class ListSheet:
+    """A list's worksheet in the official layout, as data: the one description of it, which
+    openpyxl (render) and publish's streaming writer (publish/xlsx.py) both write out."""
+    width: int                                         # columns
+    rows: list[list[tuple[int, object, str]]]          # per sheet row: (column 1-based, value, style name)
+    merges: list[tuple[int, int, int, int]]            # (first row, first column, last row, last column)
+    heights: dict[int, float]                          # row → height in points
+    widths: list[float]                                # per column
+    freeze_row: int                                    # the first row below the frozen panes
+    print_rows: tuple[int, int]                        # the header rows repeated on every printed page
+
+
+def list_sheet(view: ListView) -> ListSheet:
+    """The list on one worksheet: the title block, a blank row, the two-row merged header, one row
+    per item (equal 项目名称/实施依据 cells in consecutive rows merged down)."""
+    cols = view.layout.columns + [f"extra:{label}" for label in view.extra_labels]
+    n = len(cols)
+    rows: list[list[tuple[int, object, str]]] = []
+    merges: list[tuple[int, int, int, int]] = []
+    heights: dict[int, float] = {}
+    lines = title_lines(view.list)
+    for i, line in enumerate(lines, start=1):
+        is_title = i == len(lines)
+        rows.append([(1, line, TITLE if is_title else NOTICE_CENTER if "关于" in line else NOTICE)])
+        merges.append((i, 1, i, n))
+        heights[i] = 28 if is_title else 18
+    rows.append([])  # a blank row between the title block and the header
+    h = len(lines) + 2
+    head: dict[tuple[int, int], tuple[object, str]] = {}
+    for label, first, last in header_spans(view):
+        for c in range(first, last + 1):
+            for r in (h, h + 1):
+                head[(r, c + 1)] = (None, HEAD_BLANK)
+        head[(h, first + 1)] = (label, HEAD)
+        merges.append((h, first + 1, h, last + 1) if last > first else (h, first + 1, h + 1, first + 1))
+    for j, label in enumerate(second_row(view), start=1):
+        if label:
+            head[(h + 1, j)] = (label, HEAD)
+    for r in (h, h + 1):
+        rows.append([(c, *head[(rr, c)]) for rr, c in sorted(head) if rr == r])
+    heights[h + 1] = 45
+    widths = [WIDTHS.get(c, EXTRA_WIDTH) * 1.2 for c in cols]
+    data = office_rows(view)
+    runs = merge_runs(view, data)
+    covered = {(i, c) for c, first, last in runs for i in range(first + 1, last + 1)}
+    styles = [CENTERED if c in ("seq", "category") else BODY for c in cols]
+    col_widths = [int(WIDTHS.get(c, EXTRA_WIDTH) * 1.2) for c in cols]
+    for i, cells in enumerate(data):
+        r = h + 2 + i
+        rows.append([(j + 1, None if (i, j) in covered else int(text) if c == "seq" and text.isdigit() else text, styles[j])
+                     for j, (c, text) in enumerate(zip(cols, cells))])
+        needed = max(_lines_needed(t, w) for w, t in zip(col_widths, cells))
+        heights[r] = min(409, 14 * needed)  # 409 pt is Excel's row height limit
+    merges += [(h + 2 + first, c + 1, h + 2 + last, c + 1) for c, first, last in runs]
+    return ListSheet(n, rows, merges, heights, widths, h + 2, (h, h + 1))
+
+
 def fill_list_sheet(ws, view: ListView) -> None:
-    """The list in the official layout on one worksheet: the title block, a blank row, the two-row
-    merged header, one row per item. The only xlsx renderer of a list: render and publish use it."""
+    """The list sheet (list_sheet) written through openpyxl, for `powerlist render --format xlsx`."""
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     _body_styles(ws.parent)
-    cols = view.layout.columns + [f"extra:{label}" for label in view.extra_labels]
-    n = len(cols)
+    sheet = list_sheet(view)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap_top = Alignment(wrap_text=True, vertical="top")
-    center = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-    def put(r: int, c: int, value, align=wrap_top, bold=False, boxed=True, size=10):
-        cell = ws.cell(row=r, column=c, value=value)
-        cell.alignment = align
-        cell.font = Font(bold=bold, size=size)
-        if boxed:
-            cell.border = border
-        return cell
-
-    lines = title_lines(view.list)
-    for i, line in enumerate(lines, start=1):
-        is_title = i == len(lines)
-        put(i, 1, line, center if is_title or "关于" in line else Alignment(vertical="center"),
-            bold=is_title, boxed=False, size=16 if is_title else 11)
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=n)
-        ws.row_dimensions[i].height = 28 if is_title else 18
-    h = len(lines) + 2  # a blank row between the title block and the header
-    for label, first, last in header_spans(view):
-        for c in range(first, last + 1):
-            for r in (h, h + 1):
-                put(r, c + 1, None, center)
-        put(h, first + 1, label, center, bold=True)
-        if last > first:
-            ws.merge_cells(start_row=h, start_column=first + 1, end_row=h, end_column=last + 1)
-        else:
-            ws.merge_cells(start_row=h, start_column=first + 1, end_row=h + 1, end_column=first + 1)
-    for j, label in enumerate(second_row(view), start=1):
-        if label:
-            put(h + 1, j, label, center, bold=True)
-    ws.row_dimensions[h + 1].height = 45
-    for j, c in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = WIDTHS.get(c, EXTRA_WIDTH) * 1.2
-    data = office_rows(view)
-    runs = merge_runs(view, data)
-    covered = {(i, c) for c, first, last in runs for i in range(first + 1, last + 1)}
-    for i, cells in enumerate(data):
-        r = h + 2 + i
-        for j, (c, text) in enumerate(zip(cols, cells)):
-            value = int(text) if c == "seq" and text.isdigit() else text
-            cell = ws.cell(row=r, column=j + 1, value=None if (i, j) in covered else value)
-            cell.style = CENTERED if c in ("seq", "category") else BODY
-        needed = max(_lines_needed(t, int(WIDTHS.get(c, EXTRA_WIDTH) * 1.2)) for c, t in zip(cols, cells))
-        ws.row_dimensions[r].height = min(409, 14 * needed)  # 409 pt is Excel's row height limit
-    for c, first, last in runs:
-        ws.merge_cells(start_row=h + 2 + first, start_column=c + 1, end_row=h + 2 + last, end_column=c + 1)
-    ws.freeze_panes = ws.cell(row=h + 2, column=1)
-    ws.print_title_rows = f"{h}:{h + 1}"
+    aligns = {"top": Alignment(wrap_text=True, vertical="top"),
+              "center": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+              "vcenter": Alignment(vertical="center")}
+    for r, row in enumerate(sheet.rows, start=1):
+        for c, value, style in row:
+            cell = ws.cell(row=r, column=c, value=value)
+            if style in (BODY, CENTERED):
+                cell.style = style
+                continue
+            align, bold, boxed, size = SHEET_STYLES[style]
+            cell.alignment = aligns[align]
+            cell.font = Font(bold=bold, size=size)
+            if boxed:
+                cell.border = border
+    for r1, c1, r2, c2 in sheet.merges:
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    for r, height in sheet.heights.items():
+        ws.row_dimensions[r].height = height
+    for j, width in enumerate(sheet.widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = ws.cell(row=sheet.freeze_row, column=1)
+    ws.print_title_rows = f"{sheet.print_rows[0]}:{sheet.print_rows[1]}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

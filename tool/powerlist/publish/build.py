@@ -10,34 +10,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..compiled import cache_dir
 from ..errors import PowerlistError
 from ..files import recover_staged, staged_dir
 from ..package import release_tags
 from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
-from .checksums import NAME as SUMS, write_sha256sums
+from .checksums import NAME as SUMS, forget as forget_checksums, write_sha256sums
 from .datapackage_zip import write_datapackage_zip
 from .datasette import write_metadata
 from .documents import write_documents
 from .duckdb_db import write_duckdb
-from .nested_json import write_nested_json
+from .nested_json import write_list_json
 from .portal import Portal, portal
-from .parquet import write_hive_dataset, write_release_parquet
-from .release_data import ReleaseData, load_release
-from .site import write_site
+from .parquet import HiveDataset, write_release_parquet
+from .release_data import ReleaseData, open_release
+from .site import Site
 from .sqlite_db import write_sqlite
-from .workbook import write_workbook
+from .workbook import ReleaseWorkbook
 
-# Per release, in the order they are written (the label is shown beside the progress bar).
+# Per release, in the order they are written (the label is shown beside the progress bar): the
+# files written from the release's tables as a whole …
 ARTIFACTS = [
     ("data package zip", write_datapackage_zip),
-    ("Excel workbook", write_workbook),
     ("Parquet", write_release_parquet),
     ("DuckDB database", write_duckdb),
     ("SQLite database", write_sqlite),
-    ("nested JSON", write_nested_json),
     ("source documents", write_documents),
 ]
+# … then one pass over its lists writes the workbook's list sheets, the nested JSON and the list
+# pages (each list is read once), and the workbook's table sheets last.
+LIST_PASS = "lists: Excel workbook, nested JSON, site pages"
 # Formats that embed a random database id and header checksum: never byte-reproducible.
 NOT_REPRODUCIBLE = (".duckdb",)
 
@@ -76,10 +79,14 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
         raise PowerlistError(f"nothing to publish: no releases in {root / 'releases'} (create one with powerlist release TAG)")
     notes = recover_staged(out)  # a publish killed between its two renames left the old output aside
     _check_out(out, root)
-    releases = sorted((load_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
+    # Descriptors and manifests only: each release's tables are read when its turn comes.
+    releases = sorted((open_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
+    forget_checksums()
     try:
-        return _publish(root, out, releases, progress, portal(releases[-1], title, base_url, contact), notes)
+        meta = portal(releases[-1], title, base_url, contact)
+        return _publish(root, out, releases, progress, meta, notes)
     finally:
+        forget_checksums()
         for rel in releases:
             rel.close()
 
@@ -87,7 +94,7 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
 def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optional[Progress],
              meta: Portal, notes: list[str]) -> PublishReport:
     tags = [r.tag for r in releases]
-    total = len(releases) * len(ARTIFACTS) + 4
+    total = len(releases) * (len(ARTIFACTS) + 1) + 3
     done = 0
 
     def step(what: str) -> None:
@@ -99,26 +106,22 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
     report = PublishReport(out, tags, notes=notes)
     title = meta.title
     with staged_dir(out) as tmp:
-        for rel in releases:
-            folder = tmp / rel.tag
-            folder.mkdir()
-            for label, write in ARTIFACTS:
-                step(f"{rel.tag}: {label}")
-                write(rel, folder)
-            write_metadata(rel, folder, meta)
-        step("Parquet dataset across releases")
-        write_hive_dataset(releases, tmp)
-        step("CHANGELOG.md")
-        missing = None
+        site = Site(tmp, cache_dir(root) / "spill")
         try:
-            diffs = consecutive_diffs(root, tags)
-        except DiffUnavailable as exc:
-            diffs, missing = [], str(exc)
-            report.notes.append(f"skipped the changes in CHANGELOG.md and the redline pages: {exc}")
-        report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
-        write_changelog(tmp, releases, diffs, title, missing)
-        step("site")
-        write_site(tmp, meta, releases, diffs, missing)
+            _releases(releases, tmp, meta, site, HiveDataset(releases, tmp), step)
+            step("CHANGELOG.md")
+            missing = None
+            try:
+                diffs = consecutive_diffs(root, tags)
+            except DiffUnavailable as exc:
+                diffs, missing = [], str(exc)
+                report.notes.append(f"skipped the changes in CHANGELOG.md and the redline pages: {exc}")
+            report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
+            write_changelog(tmp, releases, diffs, title, missing)
+            step("site")
+            site.finish(meta, releases, diffs, missing)
+        finally:
+            site.close()  # its item-history file in the cache, also when a step failed
         step(SUMS)
         write_sha256sums(tmp)
         files = [p for p in tmp.rglob("*") if p.is_file()]
@@ -127,3 +130,25 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
     if progress:
         progress("done", total, total)
     return report
+
+
+def _releases(releases: list[ReleaseData], tmp: Path, meta: Portal, site: Site, hive: HiveDataset, step) -> None:
+    """Each release's files, one release in memory at a time."""
+    for rel in releases:
+        rel.load()
+        folder = tmp / rel.tag
+        folder.mkdir()
+        for label, write in ARTIFACTS:
+            step(f"{rel.tag}: {label}")
+            write(rel, folder)
+        write_metadata(rel, folder, meta)
+        hive.add(rel)
+        step(f"{rel.tag}: {LIST_PASS}")
+        book = ReleaseWorkbook(rel, folder)
+        site.add_release(rel, latest=rel is releases[-1])
+        for view in rel.list_views():
+            book.add(view)
+            write_list_json(rel, view, folder)
+            site.add_list(view)
+        book.close()
+        rel.close()  # its tables go; its small tables and counts stay for the index pages

@@ -17,7 +17,7 @@ def changelog_text(releases: list[ReleaseData], diffs: list[PairDiff], title: st
     """`missing` says why the changes between releases could not be computed (no diff engine)."""
     lines = [f"# 变更记录 · {title}", "", "## 发布版本", "", "| 版本 | 发布日期 | 清单数 | 事项数 |", "|---|---|---:|---:|"]
     for rel in reversed(releases):
-        lines.append(f"| {rel.tag} | {rel.date} | {len(rel.tables.get('lists', []))} | {len(rel.tables.get('items', []))} |")
+        lines.append(f"| {rel.tag} | {rel.date} | {rel.counts.get('lists', 0)} | {rel.counts.get('items', 0)} |")
     lines.append("")
     if len(releases) == 1:
         lines += [f"只有一个发布版本（{releases[0].tag}），尚无相邻版本之间的变更。", ""]

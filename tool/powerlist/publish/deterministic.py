@@ -9,15 +9,21 @@ from pathlib import Path
 DateTime = tuple[int, int, int, int, int, int]
 
 
+def zip_info(name: str, date_time: DateTime, level: int = 6) -> zipfile.ZipInfo:
+    """An entry stamped date_time with mode 0644, deflated at `level`."""
+    info = zipfile.ZipInfo(name, date_time=date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = level  # what ZipFile.open(info, "w") compresses with
+    info.external_attr = 0o100644 << 16
+    info.create_system = 3  # unix, whatever the building machine
+    return info
+
+
 def write_zip(path: Path, entries: list[tuple[str, bytes]], date_time: DateTime) -> None:
     """Entries are written in the order given, each stamped date_time with mode 0644."""
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o100644 << 16
-            info.create_system = 3  # unix, whatever the building machine
-            zf.writestr(info, data, compresslevel=6)
+            zf.writestr(zip_info(name, date_time), data, compresslevel=6)
 
 
 def restamp_zip(data: bytes, path: Path, date_time: DateTime) -> None:

@@ -10,8 +10,7 @@ from .release_data import ReleaseData
 CHILDREN = ["steps", "accountability", "exemptions", "bases"]
 
 
-def list_document(rel: ReleaseData, list_id: str) -> dict:
-    view = rel.views[list_id]
+def list_document(rel: ReleaseData, view) -> dict:
     items = []
     for item in view.items:
         kids = view.children[item["item_id"]]
@@ -19,13 +18,10 @@ def list_document(rel: ReleaseData, list_id: str) -> dict:
     return {"release": rel.tag, "release_date": rel.date, "list": view.list, "items": items}
 
 
-def write_nested_json(rel: ReleaseData, folder: Path) -> list[Path]:
-    out = folder / "json"
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for list_id in sorted(rel.views):
-        path = out / f"{list_id}.json"
-        # orjson: the same text as json.dumps(ensure_ascii=False, indent=2), written by C code.
-        path.write_bytes(orjson.dumps(list_document(rel, list_id), option=orjson.OPT_INDENT_2) + b"\n")
-        paths.append(path)
-    return paths
+def write_list_json(rel: ReleaseData, view, folder: Path) -> Path:
+    """folder/json/<list_id>.json for one list (view: its render.ListView)."""
+    path = folder / "json" / f"{view.list['list_id']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # orjson: the same text as json.dumps(ensure_ascii=False, indent=2), written by C code.
+    path.write_bytes(orjson.dumps(list_document(rel, view), option=orjson.OPT_INDENT_2) + b"\n")
+    return path

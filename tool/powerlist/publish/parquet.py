@@ -60,20 +60,26 @@ def union_fields(schemas: list[TableSchema]) -> list[dict]:
     return list(seen.values())
 
 
-def write_hive_dataset(releases: list[ReleaseData], out: Path) -> list[Path]:
+class HiveDataset:
     """out/parquet/<table>/release=r<tag>/part-0.parquet: the release is the partition, not a column.
 
     The partition value is the release's SQL schema name (r2022), never bare digits: readers
-    (pyarrow, DuckDB, pandas) infer a partition of digits as an integer, and a tag is text.
+    (pyarrow, DuckDB, pandas) infer a partition of digits as an integer, and a tag is text. Every
+    partition of a table has the columns of every release of it (older releases NULL for newer
+    columns), so the schemas are read first and each release is added as it is read.
     """
-    paths = []
-    names = sorted({n for r in releases for n in r.schemas})
-    for name in names:
-        fields = union_fields([r.schemas[name] for r in releases if name in r.schemas])
-        for rel in releases:
+
+    def __init__(self, releases: list[ReleaseData], out: Path):
+        self.out = out
+        names = sorted({n for r in releases for n in r.schemas})
+        self.fields = {n: union_fields([r.schemas[n] for r in releases if n in r.schemas]) for n in names}
+
+    def add(self, rel: ReleaseData) -> list[Path]:
+        paths = []
+        for name, fields in self.fields.items():
             if name not in rel.schemas:
                 continue
-            path = out / "parquet" / name / f"release={release_schema(rel.tag)}" / "part-0.parquet"
+            path = self.out / "parquet" / name / f"release={release_schema(rel.tag)}" / "part-0.parquet"
             write(arrow_table(fields, rel, name), path)
             paths.append(path)
-    return paths
+        return paths

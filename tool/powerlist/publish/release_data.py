@@ -1,9 +1,13 @@
 """One release read once for every artifact, as readers see it (powerlist.derived): derived columns
 such as a 2022 citation's law_id and the law reference tables it was read with are part of it.
 
-The tables are loaded into an in-memory DuckDB database typed by the Table Schemas (lists as
-arrays, dates as dates); the columnar downloads are written from it, the row-wise ones (JSON,
-workbook, site) from `tables`, the same rows as plain values.
+Publish holds one release at a time (`open_release` reads only its descriptor and manifest;
+`load()` reads the tables; `close()` lets them go), so its memory does not grow with the number
+of releases. The tables are loaded into an in-memory DuckDB database typed by the Table Schemas
+(lists as arrays, dates as dates) that spills to the cache folder; the columnar downloads are
+written from it by SQL. Only the small tables are held as Python rows (`tables`); the item tables
+are read row by row (`rows`) or one list at a time (`list_views`), so a province-scale release is
+never all in Python at once.
 """
 
 from __future__ import annotations
@@ -12,15 +16,20 @@ import json
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
 from ..compiled import configure, cache_dir
 from ..derived import ReadView, load_view, read_view
 from ..package import Package, open_target
-from ..render import ListView, list_views
+from ..render import CHILD_ORDER, ListView
 from ..schema import TableSchema
 from ..sqltext import ident
+
+# The tables that grow with the number of items: never held whole as Python rows.
+ITEM_TABLES = ("items", *CHILD_ORDER)
+BATCH = 20_000  # rows fetched from DuckDB at a time
 
 
 @dataclass
@@ -30,11 +39,13 @@ class ReleaseData:
     package: Package
     name: str                      # the data package's name, used as the file name prefix
     schemas: dict[str, TableSchema]
-    tables: dict[str, list[dict]]
-    views: dict[str, ListView] = field(default_factory=dict)
-    read: ReadView | None = None
-    con: duckdb.DuckDBPyConnection | None = None
+    root: Path
+    read: ReadView
     manifest: dict = field(default_factory=dict)
+    tables: dict[str, list[dict]] = field(default_factory=dict)   # the small tables (lists, counties, laws, …)
+    counts: dict[str, int] = field(default_factory=dict)          # rows per table
+    item_counts: dict[str, int] = field(default_factory=dict)     # list_id → items
+    con: duckdb.DuckDBPyConnection | None = None
 
     @property
     def stem(self) -> str:
@@ -44,15 +55,110 @@ class ReleaseData:
     def day(self) -> Date:
         return Date.fromisoformat(self.date)
 
+    @property
+    def lists(self) -> dict[str, dict]:
+        """list_id → its row, in list_id order (the order of every per-list artifact)."""
+        return {l["list_id"]: l for l in sorted(self.tables.get("lists", []), key=lambda l: l["list_id"])}
+
     def zip_time(self) -> tuple[int, int, int, int, int, int]:
         """Every archive entry is stamped with the release date, so archives are reproducible."""
         d = self.day
         return (max(d.year, 1980), d.month, d.day, 0, 0, 0)
 
+    def load(self) -> "ReleaseData":
+        con = duckdb.connect()
+        configure(con, cache_dir(self.root) / "spill")
+        con.execute("SET enable_progress_bar = false")  # DuckDB would draw bars on stdout under publish's own
+        load_view(con, self.read)
+        self.con = con
+        self.counts = {n: con.execute(f"SELECT count(*) FROM {ident(n)}").fetchone()[0] for n in self.schemas}
+        self.tables = {n: rows_of(con, n) for n in self.schemas if n not in ITEM_TABLES}
+        if "items" in self.schemas:
+            self.item_counts = dict(con.execute("SELECT list_id, count(*) FROM items GROUP BY list_id").fetchall())
+        return self
+
     def close(self) -> None:
+        """Let the tables go; the small ones (`tables`) and the counts stay for the index pages."""
         if self.con is not None:
             self.con.close()
             self.con = None
+
+    def columns(self, name: str, alias: str = "") -> str:
+        """The table's columns for a SELECT, dates as ISO text (what the package reader gives)."""
+        pre = f"{alias}." if alias else ""
+        return ", ".join(f"CAST({pre}{ident(f['name'])} AS VARCHAR) AS {ident(f['name'])}" if f["type"] == "date"
+                         else f"{pre}{ident(f['name'])}" for f in self.schemas[name].fields)
+
+    def tuples(self, sql: str) -> Iterator[tuple[list[str], list[tuple]]]:
+        """(column names, rows) of a query, a batch at a time, streamed (never the whole result)."""
+        cur = self.con.cursor()
+        try:
+            for batch in cur.sql(sql).to_arrow_reader(BATCH):
+                yield batch.schema.names, list(zip(*(c.to_pylist() for c in batch.columns)))
+        finally:
+            cur.close()
+
+    def rows(self, name: str) -> Iterator[dict]:
+        """The table's rows as plain values (dates as ISO text), in table order, a batch at a time."""
+        for names, batch in self.tuples(f"SELECT {self.columns(name)} FROM {ident(name)}"):
+            for r in batch:
+                yield dict(zip(names, r))
+
+    def list_views(self) -> Iterator[ListView]:
+        """Every list with its items (by 序号) and their children (by their own order), in list_id
+        order, one list at a time: the same views as render.list_views over the whole tables.
+
+        Each item table is first copied in list order (DuckDB sorts within its memory limit and
+        spills), so reading the copies is a stream; rowid breaks ties as render's stable sorts do."""
+        sorted_sql = {"items": f"SELECT {self.columns('items')} FROM items ORDER BY list_id, seq, rowid"}
+        for t, k in CHILD_ORDER.items():
+            if t in self.schemas:
+                sorted_sql[t] = (f"SELECT {self.columns(t, 'c')}, i.list_id AS __list FROM {ident(t)} c "
+                                 f"JOIN items i USING (item_id) ORDER BY i.list_id, c.{ident(k)}, c.rowid")
+        copies = {t: f"__publish_{t}" for t in sorted_sql}
+        try:
+            for t, sql in sorted_sql.items():
+                self.con.execute(f"CREATE OR REPLACE TABLE {copies[t]} AS {sql}")
+            groups = {t: _grouped(self, copies[t], "list_id" if t == "items" else "__list") for t in copies}
+            heads = {t: next(g, None) for t, g in groups.items()}
+
+            def take(t: str, list_id: str) -> list[dict]:
+                while heads[t] is not None and heads[t][0] < list_id:  # rows of a list not in lists
+                    heads[t] = next(groups[t], None)
+                if heads[t] is None or heads[t][0] != list_id:
+                    return []
+                rows = heads[t][1]
+                heads[t] = next(groups[t], None)
+                return rows
+
+            for list_id, lst in self.lists.items():
+                rows = take("items", list_id)
+                children: dict[str, dict[str, list[dict]]] = {i["item_id"]: {} for i in rows}
+                for t in groups:
+                    if t != "items":
+                        for r in take(t, list_id):
+                            children[r["item_id"]].setdefault(t, []).append(r)
+                yield ListView.of(lst, rows, children)
+        finally:
+            for name in copies.values():
+                self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _grouped(rel: ReleaseData, table: str, key: str) -> Iterator[tuple[str, list[dict]]]:
+    """(list_id, its rows) of a table stored in list order; the key column is left out of a child's rows."""
+    current, rows = None, []
+    for names, batch in rel.tuples(f"SELECT * FROM {table}"):
+        at = names.index(key)
+        keep = [n for n in names if n != "__list"]
+        width = len(keep)
+        for r in batch:
+            if r[at] != current:
+                if rows:
+                    yield current, rows
+                current, rows = r[at], []
+            rows.append(dict(zip(keep, r[:width])))
+    if rows:
+        yield current, rows
 
 
 def _plain(value):
@@ -66,15 +172,14 @@ def rows_of(con: duckdb.DuckDBPyConnection, name: str) -> list[dict]:
     return [dict(zip(names, map(_plain, r))) for r in cur.fetchall()]
 
 
-def load_release(root: Path, tag: str) -> ReleaseData:
+def open_release(root: Path, tag: str) -> ReleaseData:
+    """The release's descriptor, schemas and manifest; its tables are read by load()."""
     pkg = open_target(root, tag)
     manifest = json.loads((pkg.path / "release.json").read_text(encoding="utf-8"))
     view = read_view(pkg, root)
-    con = duckdb.connect()
-    configure(con, cache_dir(root) / "spill")
-    load_view(con, view)
-    tables = {n: rows_of(con, n) for n in view.schemas}
-    data = ReleaseData(tag, manifest["date"], pkg, pkg.descriptor.get("name", "powerlist"), view.schemas, tables,
-                       read=view, con=con, manifest=manifest)
-    data.views = list_views(tables)
-    return data
+    return ReleaseData(tag, manifest["date"], pkg, pkg.descriptor.get("name", "powerlist"), view.schemas, root, view,
+                       manifest=manifest)
+
+
+def load_release(root: Path, tag: str) -> ReleaseData:
+    return open_release(root, tag).load()

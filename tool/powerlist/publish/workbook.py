@@ -1,27 +1,22 @@
 """One Excel workbook per release: a sheet per list in the official table layout (the same sheet
-`powerlist render --format xlsx` writes), then a sheet per table (Chinese headers)."""
+`powerlist render --format xlsx` writes: render_office.list_sheet), then a sheet per table
+(Chinese headers). Streamed by publish.xlsx: every text cell an inline string, never a formula."""
 
 from __future__ import annotations
 
-import io
 import unicodedata
-import zipfile
-from datetime import datetime
+from datetime import date as Date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+from itertools import chain, islice
+from typing import Iterable
 
-from .deterministic import restamp_zip
-from ..render_office import fill_list_sheet
-from ..spreadsheet import text_cells
-from .release_data import ReleaseData
+from ..render_office import list_sheet
+from .release_data import ITEM_TABLES, ReleaseData
+from .xlsx import STYLE_ID, Sheet, WorkbookWriter, cell_xml, column_letter, list_sheet_frame, list_sheet_rows, row_xml
 
-HEAD_FILL = PatternFill("solid", fgColor="E8EEF4")
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
+EXCEL_ROWS = 1_048_576  # rows in one worksheet, the header included
+WIDTH_SAMPLE = 500      # rows read to size a table sheet's columns
 
 
 def display_width(text: str) -> int:
@@ -35,74 +30,70 @@ def sheet_value(value, ftype: str):
     if ftype == "list":
         return ",".join(value)
     if ftype == "date":
-        return datetime.fromisoformat(value).date()
+        return Date.fromisoformat(value)
     return value
 
 
-def add_table_sheet(wb: Workbook, name: str, fields: list[dict], rows: list[dict]) -> None:
-    ws = wb.create_sheet(name)
-    ws.append([f.get("title") or f["name"] for f in fields])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEAD_FILL
-        cell.alignment = CENTER
-    for n, row in enumerate(rows, start=2):
-        for c, f in enumerate(fields, start=1):
-            ws.cell(row=n, column=c, value=sheet_value(row.get(f["name"]), f["type"]))
-    # Column-wide formats instead of one style per cell (a per-cell style is an openpyxl lookup each).
+def table_sheet(name: str, fields: list[dict], count: int, sample: list[dict]) -> Sheet:
+    """The sheet's frame: columns sized to the title and the first rows (sample), long text
+    wrapped, the header frozen and filtered; count: the table's rows."""
+    widths, styles = [], {}
     for i, f in enumerate(fields, start=1):
-        letter = get_column_letter(i)
         longest = max([display_width(f.get("title") or f["name"])] +
-                      [display_width(str(r.get(f["name"]) or "")) for r in rows[:500]])
-        ws.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
-        if f["type"] == "date":
-            for cell in ws[letter][1:]:
-                cell.number_format = "yyyy-mm-dd"
+                      [display_width(str(r.get(f["name"]) or "")) for r in sample])
+        widths.append(min(max(longest + 2, 8), 60))
         if longest > 60:
-            ws.column_dimensions[letter].alignment = WRAP_TOP
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+            styles[i] = "wrap"
+    return Sheet(name, len(fields), count + 1, widths, freeze_row=2, autofilter=True, column_styles=styles)
 
 
-def add_list_sheet(wb: Workbook, rel: ReleaseData, list_id: str) -> None:
-    """The same sheet `powerlist render --format xlsx` writes (render_office.fill_list_sheet)."""
-    fill_list_sheet(wb.create_sheet(list_id[:31]), rel.views[list_id])
+def table_rows(fields: list[dict], rows: Iterable[dict]):
+    """The header row (bold, shaded), then one row per record; dates as dates, lists comma-joined."""
+    letters = [column_letter(i) for i in range(1, len(fields) + 1)]
+    head = STYLE_ID["table-head"]
+    yield row_xml(1, "".join(cell_xml(f"{L}1", f.get("title") or f["name"], head) for L, f in zip(letters, fields)))
+    date_style = STYLE_ID["date"]
+    cols = [(f["name"], f["type"], L, date_style if f["type"] == "date" else 0) for f, L in zip(fields, letters)]
+    for n, r in enumerate(rows, start=2):
+        yield row_xml(n, "".join(cell_xml(f"{L}{n}", sheet_value(r.get(c), t), s) for c, t, L, s in cols))
 
 
-EXCEL_ROWS = 1_048_576  # rows in one worksheet, the header included
+class ReleaseWorkbook:
+    """The release's workbook, written as the release is read: add() a list's sheet per list (in
+    list_id order), then close() writes a sheet per table, streamed from the release's tables."""
 
+    def __init__(self, rel: ReleaseData, folder: Path):
+        self.rel = rel
+        self.path = folder / f"{rel.stem}.xlsx"
+        self.book = WorkbookWriter(self.path, rel.zip_time(), f"{rel.package.descriptor.get('title', rel.name)} {rel.tag}")
+        self.too_long = [n for n in rel.schemas if rel.counts[n] + 1 > EXCEL_ROWS]
+        if self.too_long:
+            # A table longer than a worksheet is left out whole, never cut, and the workbook says so.
+            note = (f"以下数据表超过 Excel 工作表的行数上限（{EXCEL_ROWS:,} 行），未收入本工作簿，"
+                    f"请使用同一版本的 CSV（数据包）、Parquet、SQLite 或 DuckDB 文件："
+                    + "、".join(f"{n}（{rel.counts[n]:,} 行）" for n in self.too_long))
+            self.book.add_sheet(Sheet("说明", 1, 1, [120.0]), [row_xml(1, cell_xml("A1", note, 0))])
 
-def build_workbook(rel: ReleaseData) -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for list_id in sorted(rel.views):
-        add_list_sheet(wb, rel, list_id)
-    too_long = []
-    for name, ts in rel.schemas.items():
-        if len(rel.tables[name]) + 1 > EXCEL_ROWS:
-            too_long.append(f"{name}（{len(rel.tables[name]):,} 行）")
-            continue
-        add_table_sheet(wb, name, ts.fields, rel.tables[name])
-    if too_long:
-        # A table longer than a worksheet is left out whole, never cut, and the workbook says so.
-        ws = wb.create_sheet("说明", 0)
-        ws.append([f"以下数据表超过 Excel 工作表的行数上限（{EXCEL_ROWS:,} 行），未收入本工作簿，"
-                   f"请使用同一版本的 CSV（数据包）、Parquet、SQLite 或 DuckDB 文件：{'、'.join(too_long)}"])
-    stamp = datetime(rel.day.year, rel.day.month, rel.day.day)
-    wb.properties.creator = "powerlist"
-    wb.properties.title = f"{rel.package.descriptor.get('title', rel.name)} {rel.tag}"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    return wb
+    def add(self, view) -> None:
+        sheet = list_sheet(view)
+        self.book.add_sheet(list_sheet_frame(view.list["list_id"][:31], sheet), list_sheet_rows(sheet))
+
+    def close(self) -> Path:
+        rel = self.rel
+        for name, ts in rel.schemas.items():
+            if name in self.too_long:
+                continue
+            rows = rel.rows(name) if name in ITEM_TABLES else iter(rel.tables[name])
+            sample = list(islice(rows, WIDTH_SAMPLE))
+            self.book.add_sheet(table_sheet(name, ts.fields, rel.counts[name], sample),
+                                table_rows(ts.fields, chain(sample, rows)))
+        self.book.close()
+        return self.path
 
 
 def write_workbook(rel: ReleaseData, folder: Path) -> Path:
-    """Saved through ExcelWriter (save_workbook would stamp the current time), then restamped."""
-    path = folder / f"{rel.stem}.xlsx"
-    buf = io.BytesIO()
-    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)
-    wb = build_workbook(rel)
-    text_cells(wb)
-    ExcelWriter(wb, archive).save()
-    restamp_zip(buf.getvalue(), path, rel.zip_time())
-    return path
+    """The whole workbook in one call (publish itself feeds ReleaseWorkbook in its one pass over the lists)."""
+    book = ReleaseWorkbook(rel, folder)
+    for view in rel.list_views():
+        book.add(view)
+    return book.close()

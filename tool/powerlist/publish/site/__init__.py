@@ -2,9 +2,10 @@
 
 Every downloadable file lives under site/downloads/ (hard links to dist/, so the site can be served
 on its own): each release's files and source documents, the Hive dataset, CHANGELOG.md, dcat.json.
-Pages: the index (with schema.org JSON-LD), a page per list and release, a page per item and
-release (content, citations linked to the law pages, history with redlines), latest/ (the newest
-release's pages under a stable URL), a page per cited law, a redline page per release pair.
+Pages: the index (with schema.org JSON-LD), a page per list and release, a page per item across
+releases (items/<item_id>.html: its newest version, citations linked to the law pages, its history
+with redlines and links to each release's row), latest/ (the newest release's list pages under a
+stable URL), a page per cited law, a redline page per release pair.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ import os
 import shutil
 from pathlib import Path
 
-from ...files import sha256_file
+import duckdb
+import pyarrow as pa
+
+from ...compiled import configure, duckdb_settings
+from ...sqltext import literal
 from ..changes import PairDiff
+from ..checksums import file_sha256
 from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
 from .assets import SEARCH, STYLE
-from .pages import (LATEST, index_page, item_page, item_url, latest_index, law_page, law_url, list_page, list_url,
-                    redline_page, redline_url)
-from .search_index import search_script
+from .pages import (LATEST, Citations, ItemVersion, citation_rows, column_labels, index_page, item_page, item_url,
+                    latest_index, law_page, law_url, list_page, list_url, redline_page, redline_url)
+from .search_index import search_text, write_search_script
 
 DCAT = "dcat.json"
 KINDS = {".zip": "数据包（Frictionless，zip）", ".xlsx": "Excel 工作簿", ".duckdb": "DuckDB 数据库",
@@ -62,11 +68,11 @@ def collect_downloads(out: Path, releases: list[ReleaseData]) -> list[Download]:
             rel_name = path.relative_to(out).as_posix()
             _link_or_copy(path, site / "downloads" / rel_name)
             title = _label(path, folder) if tag else f"Parquet 数据集（Hive 分区）· {rel_name}"
-            found.append(Download(tag, title, f"downloads/{rel_name}", path.stat().st_size, sha256_file(path)))
+            found.append(Download(tag, title, f"downloads/{rel_name}", path.stat().st_size, file_sha256(path)))
     if (out / "CHANGELOG.md").is_file():
         _link_or_copy(out / "CHANGELOG.md", site / "downloads" / "CHANGELOG.md")
         found.append(Download("", "变更记录 · CHANGELOG.md", "downloads/CHANGELOG.md",
-                              (out / "CHANGELOG.md").stat().st_size, sha256_file(out / "CHANGELOG.md")))
+                              (out / "CHANGELOG.md").stat().st_size, file_sha256(out / "CHANGELOG.md")))
     return found
 
 
@@ -74,68 +80,151 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     path = out / DCAT
     path.write_text(json.dumps(dcat(meta, releases, downloads), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _link_or_copy(path, out / "site" / "downloads" / DCAT)
-    return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, sha256_file(path))
+    return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, file_sha256(path))
 
 
-def write_site(out: Path, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
-               missing: str | None = None) -> list[Path]:
-    site = out / "site"
-    site.mkdir(parents=True, exist_ok=True)
-    written = []
+VERSIONS_PER_SORT = 25_000  # item versions sorted at once when the item pages are written
+STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
 
-    def put(rel_path: str, text: str) -> None:
-        path = site / rel_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
 
-    downloads = collect_downloads(out, releases)
-    dcat_file = write_dcat(out, meta, releases, downloads)
+class Site:
+    """dist/site/, written release by release: add_list() writes a list's page as each release is
+    read and keeps what the item pages, the law pages and the search index need across releases
+    in a DuckDB table that spills to disk (a province's three releases are millions of cells);
+    finish() writes those pages and the index once every release has been read."""
 
-    # Every version of each item, oldest release first (item ids are stable across releases).
-    history: dict[str, list] = {}
-    for rel in releases:
-        for list_id in sorted(rel.views):
-            v = rel.views[list_id]
-            for item in v.items:
-                history.setdefault(item["item_id"], []).append((rel, v, item))
+    def __init__(self, out: Path, spill: Path):
+        self.out = out
+        self.root = out / "site"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.folders: set[Path] = set()
+        self.citations = Citations()
+        self.labels: dict[str, dict[str, str]] = {}    # layout kind → column → printed label
+        self.columns: dict[str, list[str]] = {}        # layout kind → its columns
+        # A database file in the cache's spill folder: its pages can leave memory, an in-memory
+        # database's cannot (and it is deleted when the site is finished).
+        spill.mkdir(parents=True, exist_ok=True)
+        self.store_path = spill / f"publish-items-{os.getpid()}.duckdb"
+        self.store_path.unlink(missing_ok=True)
+        self.store = duckdb.connect(str(self.store_path))
+        configure(self.store, spill)
+        self.store.execute("SET enable_progress_bar = false")
+        self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
+        self.store.execute("CREATE TABLE versions (item_id VARCHAR, ord INTEGER, tag VARCHAR, date VARCHAR, "
+                           "list_id VARCHAR, list_title VARCHAR, kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, "
+                           "sub_name VARCHAR, cells VARCHAR[], cites VARCHAR, search VARCHAR)")
+        self.buffer: list[tuple] = []
+        self.releases = 0
 
-    put("style.css", STYLE)
-    put("search.js", SEARCH)
-    put("search-index.js", search_script(releases))
-    latest = releases[-1]
-    cells = {}  # (release, item_id) → the item's cells, computed once for all pages that show them
-    shown: dict[str, str] = {}  # item_id → its history redlines, the same on each version's page
+    def put(self, rel_path: str, text: str) -> Path:
+        # One open and one write per page (a province has a hundred thousand item pages).
+        path = self.root / rel_path
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        with open(path, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        return path
 
-    def row_cells(rel: ReleaseData, view, item: dict) -> list[str]:
-        key = (rel.tag, item["item_id"])
-        if key not in cells:
-            cells[key] = view.row_cells(item)
-        return cells[key]
-    for rel in releases:
-        # latest/ holds the newest release's pages at the same depth, so the same HTML serves both.
-        prefixes = [rel.tag] + ([LATEST] if rel is latest else [])
-        for list_id in sorted(rel.views):
-            v = rel.views[list_id]
-            text = list_page(rel, list_id)
-            for prefix in prefixes:
-                put(list_url(prefix, list_id), text)
-            for item in v.items:
-                text = item_page(rel, list_id, item, history[item["item_id"]], row_cells, shown)
-                for prefix in prefixes:
-                    put(item_url(prefix, item["item_id"]), text)
-    put(f"{LATEST}/index.html", latest_index(releases, downloads))
-    laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
-    versions = latest.tables.get("law_versions", [])
-    cited: dict[str, list] = {}
-    for rel in releases:
-        items = {i["item_id"]: i for v in rel.views.values() for i in v.items}
-        for b in rel.tables.get("bases", []):
-            if b.get("law_id") in laws:
-                cited.setdefault(b["law_id"], []).append((rel, b, items[b["item_id"]]))
-    for law_id, law in laws.items():
-        put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id], cited.get(law_id, [])))
-    for d in diffs:
-        put(redline_url(d), redline_page(d))
-    put("index.html", index_page(meta, releases, downloads, diffs, dcat_file, missing))
-    return written
+    def add_release(self, rel: ReleaseData, latest: bool) -> None:
+        self.rel, self.latest, self.ord = rel, latest, self.releases
+        self.releases += 1
+
+    def add_list(self, view) -> None:
+        rel = self.rel
+        path = self.put(list_url(rel.tag, view.list["list_id"]), list_page(rel, view))
+        if self.latest:
+            # latest/ holds the newest release's list pages at the same depth: the same file.
+            _link_or_copy(path, self.root / list_url(LATEST, view.list["list_id"]))
+        kind = view.list["kind"]
+        if kind not in self.labels:
+            self.labels[kind], self.columns[kind] = column_labels(view), list(view.layout.columns)
+        for pos, item in enumerate(view.items):
+            bases = view.children[item["item_id"]].get("bases", [])
+            self.citations.add(rel.tag, item, bases)
+            self.buffer.append((item["item_id"], self.ord, rel.tag, rel.date, view.list["list_id"], view.list["title"],
+                                kind, pos, item["seq"], item["name"], item.get("sub_name"), view.row_cells(item),
+                                citation_rows(bases), search_text(view, item)))
+        if len(self.buffer) >= 5_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.buffer:
+            names = ["item_id", "ord", "tag", "date", "list_id", "list_title", "kind", "pos", "seq", "name",
+                     "sub_name", "cells", "cites", "search"]
+            batch = pa.table({n: [r[i] for r in self.buffer] for i, n in enumerate(names)})
+            self.store.from_arrow(batch).insert_into("versions")
+            self.buffer = []
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+            self.store_path.unlink(missing_ok=True)
+            self.store_path.with_name(self.store_path.name + ".wal").unlink(missing_ok=True)
+
+    def _versions(self):
+        """Every item's versions, oldest release first, one item at a time. The history is read in
+        parts by a hash of the item id, each part sorted on its own: one sort of every version's
+        cells (a province's three releases) does not fit DuckDB's memory limit, a part does."""
+        self._flush()
+        rows = self.store.execute("SELECT count(*) FROM versions").fetchone()[0]
+        parts = max(1, -(-rows // VERSIONS_PER_SORT))
+        for part in range(parts):
+            history: list[ItemVersion] = []
+            kind = ""
+            for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
+                                      f"cells, cites FROM versions WHERE hash(item_id) % {parts} = {part} "
+                                      "ORDER BY item_id, ord"):
+                for r in batch:
+                    v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
+                    if history and history[-1].item_id != v.item_id:
+                        yield history, self.labels[kind]
+                        history = []
+                    history.append(v)
+                    kind = r[8]
+            if history:
+                yield history, self.labels[kind]
+
+    def _stream(self, sql: str):
+        """A query's rows a batch at a time (a DB-API result would be held whole, outside the memory limit)."""
+        cur = self.store.cursor()
+        try:
+            for batch in cur.sql(sql).to_arrow_reader(5_000):
+                yield list(zip(*(c.to_pylist() for c in batch.columns)))
+        finally:
+            cur.close()
+
+    def _search_entries(self):
+        """The search index's entries: an item once per distinct wording, newest release first,
+        with every release that has that wording (search_index.entries, kept on disk)."""
+        self._flush()
+        for batch in self._stream("SELECT string_agg(tag, '、' ORDER BY ord DESC), list_id, list_title, item_id, seq, "
+                                  "name, search FROM versions GROUP BY list_id, list_title, item_id, seq, name, search "
+                                  "ORDER BY max(ord) DESC, list_id, arg_max(pos, ord), item_id"):
+            for r, l, lt, i, seq, n, t in batch:
+                yield {"r": r, "l": l, "lt": lt, "i": i, "s": seq, "n": n, "t": t, "u": item_url(i)}
+
+    def finish(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
+               missing: str | None = None) -> None:
+        put = self.put
+        # Every release's connection is closed by now: the history's sorts may use what they had.
+        self.store.execute(f"SET memory_limit = {literal(duckdb_settings()['memory_limit'])}")
+        put("style.css", STYLE)
+        put("search.js", SEARCH)
+        write_search_script(self.root / "search-index.js", self._search_entries())
+        latest = releases[-1]
+        for history, labels in self._versions():  # labels: the newest version's layout's
+            put(item_url(history[0].item_id), item_page(history, latest.tag, labels))
+        self.close()
+        downloads = collect_downloads(self.out, releases)
+        dcat_file = write_dcat(self.out, meta, releases, downloads)
+        put(f"{LATEST}/index.html", latest_index(releases, downloads))
+        laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
+        versions = latest.tables.get("law_versions", [])
+        for law_id, law in laws.items():
+            put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id],
+                                          self.citations.laws.get(law_id, {})))
+        for d in diffs:
+            put(redline_url(d), redline_page(d))
+        put("index.html", index_page(meta, releases, downloads, diffs, dcat_file, missing))

@@ -54,6 +54,7 @@ table.official tr:target td { background: var(--hit); }
 #results .snippet { display: block; color: var(--muted); font-size: .9em; }
 mark { background: var(--hit); color: inherit; }
 table.item th { width: 9em; white-space: nowrap; }
+.quote { border-left: 3px solid var(--line); padding: .1rem .8rem; margin: .6rem 0 .2rem; font-family: var(--cjk-serif); }
 .item-link { font-family: var(--cjk-sans); font-size: .85em; font-weight: normal; }
 del { color: #b42318; background: #ffebe9; text-decoration: line-through; }
 ins { color: #1a7f37; background: #dafbe1; text-decoration: underline; }

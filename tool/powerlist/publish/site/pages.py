@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ...diff.formats.html import redline
 from ..changes import PairDiff
@@ -22,8 +23,9 @@ def list_url(tag: str, list_id: str) -> str:
     return f"{tag}/{list_id}.html"
 
 
-def item_url(tag: str, item_id: str) -> str:
-    return f"{tag}/items/{item_id}.html"
+def item_url(item_id: str) -> str:
+    """One page per item across releases (item ids are stable): its newest version and its history."""
+    return f"items/{item_id}.html"
 
 
 def law_url(law_id: str, article_no: int | None = None) -> str:
@@ -42,8 +44,8 @@ def human_size(n: int) -> str:
     return f"{n} B"
 
 
-def jurisdiction(rel: ReleaseData, l: dict) -> str:
-    counties = {c["code"]: c for c in rel.tables.get("counties", [])}
+def jurisdiction(rel: ReleaseData, l: dict, counties: dict | None = None) -> str:
+    counties = {c["code"]: c for c in rel.tables.get("counties", [])} if counties is None else counties
     c = counties.get(l.get("county_code") or "")
     return f"{c['city_name']} {c['name']}" if c else "广西（全区）"
 
@@ -92,13 +94,13 @@ def index_page(meta: Portal, releases: list[ReleaseData], downloads: list[Downlo
 
 def lists_table(rel: ReleaseData, up: str) -> str:
     rows = ['<table class="plain"><thead><tr><th>清单</th><th>类型</th><th>适用范围</th><th>文号</th><th>事项数</th></tr></thead><tbody>']
-    for list_id in sorted(rel.views):
-        v = rel.views[list_id]
-        doc_no = v.list.get("doc_no") or (f"{v.list['doc_no_inferred']}（推断）" if v.list.get("doc_no_inferred") else "")
+    counties = {c["code"]: c for c in rel.tables.get("counties", [])}
+    for list_id, lst in rel.lists.items():
+        doc_no = lst.get("doc_no") or (f"{lst['doc_no_inferred']}（推断）" if lst.get("doc_no_inferred") else "")
         rows.append(
-            f'<tr><td><a href="{esc(up + list_url(rel.tag, list_id))}">{esc(v.list["title"])}</a></td>'
-            f'<td>{esc(KIND.get(v.list["kind"], v.list["kind"]))}</td><td>{esc(jurisdiction(rel, v.list))}</td>'
-            f'<td>{esc(doc_no)}</td><td>{len(v.items)}</td></tr>')
+            f'<tr><td><a href="{esc(up + list_url(rel.tag, list_id))}">{esc(lst["title"])}</a></td>'
+            f'<td>{esc(KIND.get(lst["kind"], lst["kind"]))}</td><td>{esc(jurisdiction(rel, lst, counties))}</td>'
+            f'<td>{esc(doc_no)}</td><td>{rel.item_counts.get(list_id, 0)}</td></tr>')
     rows.append("</tbody></table>")
     return "".join(rows)
 
@@ -142,10 +144,10 @@ def latest_index(releases: list[ReleaseData], downloads: list[Download]) -> str:
     return page(f"最新版本 {rel.tag}", body, up="../")
 
 
-def list_page(rel: ReleaseData, list_id: str) -> str:
-    v = rel.views[list_id]
+def list_page(rel: ReleaseData, v) -> str:
+    """One list of one release in the official layout (v: its render.ListView)."""
     l = v.list
-    meta = [("版本", f"{rel.tag}（{rel.date}）"), ("清单编号", list_id), ("类型", KIND.get(l["kind"], l["kind"])),
+    meta = [("版本", f"{rel.tag}（{rel.date}）"), ("清单编号", l["list_id"]), ("类型", KIND.get(l["kind"], l["kind"])),
             ("适用范围", jurisdiction(rel, l))]
     for label, key in (("通知", "notice_title"), ("发布机关", "issuer"), ("文号", "doc_no"), ("发布日期", "issued_on")):
         if l.get(key):
@@ -165,7 +167,7 @@ def list_page(rel: ReleaseData, list_id: str) -> str:
         rows.append(f"<tr>{cells}</tr>")
     body_rows = []
     for item, cells in zip(v.items, v.data_rows()):
-        link = f'<p><a class="item-link" href="items/{esc(item["item_id"])}.html">详情与历次版本</a></p>'
+        link = f'<p><a class="item-link" href="../{esc(item_url(item["item_id"]))}">详情与历次版本</a></p>'
         tds = "".join(f'<td class="c-{esc(col)}">{paragraphs(text)}{link if col == "name" else ""}</td>'
                       for col, text in zip(v.layout.columns, cells))
         body_rows.append(f'<tr id="{esc(item["item_id"])}">{tds}</tr>')
@@ -190,17 +192,30 @@ def column_labels(view) -> dict[str, str]:
     return labels
 
 
-Version = tuple  # (ReleaseData, ListView, item row)
+@dataclass
+class ItemVersion:
+    """An item as one release publishes it: what its page shows of that version."""
+    item_id: str
+    tag: str
+    date: str
+    list_id: str
+    list_title: str
+    seq: int
+    name: str
+    sub_name: str | None
+    columns: list[str]     # the list layout's columns
+    cells: list[str]       # the item's cells in those columns, as printed
+    cites: str             # its citation rows (<tr>…), linked to the law pages
 
 
-def redlines(history: list[Version], labels: dict[str, str], row_cells) -> str:
+def redlines(history: list[ItemVersion], labels: dict[str, str]) -> str:
     """The changed cells of each consecutive pair of an item's versions, redlined."""
     hist: list[str] = []
-    for (arel, aview, aitem), (brel, bview, bitem) in zip(history, history[1:]):
-        old = dict(zip(aview.layout.columns, row_cells(arel, aview, aitem)))
-        new = dict(zip(bview.layout.columns, row_cells(brel, bview, bitem)))
+    for a, b in zip(history, history[1:]):
+        old = dict(zip(a.columns, a.cells))
+        new = dict(zip(b.columns, b.cells))
         changed = [c for c in new if old.get(c, "") != new[c]] + [c for c in old if c not in new and old[c]]
-        hist.append(f'<h3 id="redline-{esc(arel.tag)}-{esc(brel.tag)}">{esc(arel.tag)} → {esc(brel.tag)}</h3>')
+        hist.append(f'<h3 id="redline-{esc(a.tag)}-{esc(b.tag)}">{esc(a.tag)} → {esc(b.tag)}</h3>')
         if not changed:
             hist.append('<p class="muted">无变化。</p>')
             continue
@@ -210,55 +225,73 @@ def redlines(history: list[Version], labels: dict[str, str], row_cells) -> str:
     return "".join(hist)
 
 
-def item_page(rel: ReleaseData, list_id: str, item: dict, history: list[Version], row_cells=None,
-              shown: dict | None = None) -> str:
-    """One item: its cells as published in this release, its citations linked to the law pages,
-    and its history across releases with the changed cells redlined. row_cells(rel, view, item)
-    may cache the cells (every version of an item is shown on every version's page)."""
-    row_cells = row_cells or (lambda _rel, view, it: view.row_cells(it))
-    v = rel.views[list_id]
-    labels = column_labels(v)
-    cells = dict(zip(v.layout.columns, row_cells(rel, v, item)))
-    up = "../../"
-    rows = "".join(f"<tr><th>{esc(labels.get(c, c))}</th><td>{paragraphs(t)}</td></tr>"
-                   for c, t in cells.items() if t and c not in ("setting_bases", "step_bases", "case_bases"))
+ITEM_UP = "../"  # item pages sit one folder below the site root
+
+
+def citation_rows(bases: list[dict], up: str = ITEM_UP) -> str:
     cites = []
-    for b in v.children[item["item_id"]].get("bases", []):
+    for b in bases:
         law = esc(f"《{b['law_title']}》") if b.get("law_title") else ""
         if b.get("law_id") and b.get("law_title"):
             law = f'<a href="{esc(up + law_url(b["law_id"], b.get("article_no")))}">{law}</a>'
         where = " ".join(x for x in (b.get("chapter"), b.get("article"), b.get("paragraph")) if x)
         cites.append(f'<tr><td>{esc(ROLE.get(b["role"], b["role"]))} {esc(b.get("ref") or "")}</td><td>{law} {esc(where)}</td>'
                      f"<td>{paragraphs(b.get('text'))}</td></tr>")
+    return "".join(cites)
+
+
+def item_page(history: list[ItemVersion], latest_tag: str, labels: dict[str, str]) -> str:
+    """One item across releases: its cells as its newest release publishes them, that version's
+    citations linked to the law pages, and its history — every release that holds it, linked to
+    that release's row in the list page — with the changed cells redlined."""
+    v = history[-1]
+    up = ITEM_UP
+    rows = "".join(f"<tr><th>{esc(labels.get(c, c))}</th><td>{paragraphs(t)}</td></tr>"
+                   for c, t in zip(v.columns, v.cells) if t and c not in ("setting_bases", "step_bases", "case_bases"))
     hist = ['<table class="plain"><thead><tr><th>版本</th><th>清单</th><th>序号</th><th>名称</th></tr></thead><tbody>']
-    for hrel, hview, hitem in history:
-        here = " ✓" if hrel.tag == rel.tag else ""
-        hist.append(f'<tr><td><a href="{esc(up + item_url(hrel.tag, hitem["item_id"]))}">{esc(hrel.tag)}</a>{here}</td>'
-                    f'<td>{esc(hview.list["title"])}</td><td>{esc(hitem["seq"])}</td><td>{esc(hitem["name"])}</td></tr>')
+    for h in history:
+        here = " ✓" if h is v else ""
+        row = f"{up}{list_url(h.tag, h.list_id)}#{h.item_id}"
+        hist.append(f'<tr><td><a href="{esc(row)}">{esc(h.tag)}</a>{here}</td>'
+                    f'<td>{esc(h.list_title)}</td><td>{esc(h.seq)}</td><td>{esc(h.name)}</td></tr>')
     hist.append("</tbody></table>")
-    # The redlines are the same on every version's page of the item: `shown` keeps them by item.
-    shown = {} if shown is None else shown
-    if item["item_id"] not in shown:
-        shown[item["item_id"]] = redlines(history, labels, row_cells)
-    hist.append(shown[item["item_id"]])
-    title = item["name"] + (f"（{item['sub_name']}）" if item.get("sub_name") else "")
-    body = (f'<p class="muted"><a href="{up}index.html">首页</a> › {esc(rel.tag)} 版 › '
-            f'<a href="../{esc(list_id)}.html#{esc(item["item_id"])}">{esc(v.list["title"])}</a></p>'
-            f"<h1>{esc(title)}</h1>"
-            f'<dl class="meta"><dt>版本</dt><dd>{esc(rel.tag)}（{esc(rel.date)}）</dd><dt>事项编号</dt><dd>{esc(item["item_id"])}</dd></dl>'
+    hist.append(redlines(history, labels))
+    title = v.name + (f"（{v.sub_name}）" if v.sub_name else "")
+    status = "" if v.tag == latest_tag else f'<p class="muted">本事项未列入最新版本（{esc(latest_tag)}）；以下为其最后所在的 {esc(v.tag)} 版。</p>'
+    body = (f'<p class="muted"><a href="{up}index.html">首页</a> › {esc(v.tag)} 版 › '
+            f'<a href="{esc(up + list_url(v.tag, v.list_id))}#{esc(v.item_id)}">{esc(v.list_title)}</a></p>'
+            f"<h1>{esc(title)}</h1>{status}"
+            f'<dl class="meta"><dt>版本</dt><dd>{esc(v.tag)}（{esc(v.date)}）</dd><dt>事项编号</dt><dd>{esc(v.item_id)}</dd>'
+            f'<dt>所在版本</dt><dd>{esc("、".join(h.tag for h in history))}</dd></dl>'
             f'<table class="plain item"><tbody>{rows}</tbody></table>'
             '<h2>依据</h2>' + ('<table class="plain"><thead><tr><th>位置</th><th>法律法规及条款</th><th>引用原文</th></tr></thead>'
-                              f"<tbody>{''.join(cites)}</tbody></table>" if cites else '<p class="muted">无。</p>')
+                              f"<tbody>{v.cites}</tbody></table>" if v.cites else '<p class="muted">无。</p>')
             + '<h2 id="history">历次版本</h2>' + "".join(hist))
-    return page(f"{title}（{rel.tag}）", body, up=up)
+    return page(f"{title}（{v.tag}）", body, up=up)
 
 
-def law_page(law: dict, versions: list[dict], citations: list[tuple[ReleaseData, dict, dict]]) -> str:
-    """A cited instrument: its versions (curated reference data) and, per article, what each
-    release's items quote from it, with links to the items. citations: (release, basis, item)."""
-    by_article: dict = {}
-    for rel, b, item in citations:
-        by_article.setdefault(b.get("article_no"), []).append((rel, b, item))
+class Citations:
+    """What the items quote from each law, gathered release by release for the law pages:
+    law → article number → {label, texts: quoted text → item → [name, {release: roles}]}."""
+
+    def __init__(self) -> None:
+        self.laws: dict[str, dict] = {}
+
+    def add(self, tag: str, item: dict, bases: list[dict]) -> None:
+        for b in bases:
+            if not b.get("law_id"):
+                continue
+            article = self.laws.setdefault(b["law_id"], {}).setdefault(
+                b.get("article_no"), {"label": b.get("article"), "texts": {}})
+            who = article["texts"].setdefault(b.get("text") or "", {}).setdefault(item["item_id"], [item["name"], {}])
+            who[0] = item["name"]
+            who[1].setdefault(tag, set()).add(ROLE.get(b["role"], b["role"]))
+
+
+def law_page(law: dict, versions: list[dict], articles: dict) -> str:
+    """A cited instrument: its versions (curated reference data) and, per article, each distinct
+    text the items quote from it, followed by the items that quote it (with the releases they
+    do so in), linked to the item pages. articles: one law's entry of Citations.laws."""
     parts = [f'<p class="muted"><a href="../index.html">首页</a> › 法律法规</p><h1>{esc(law["title"])}</h1>',
              f'<dl class="meta"><dt>类别</dt><dd>{esc(law.get("law_type") or "")}</dd><dt>编号</dt><dd>{esc(law["law_id"])}</dd></dl>']
     if versions:
@@ -267,15 +300,17 @@ def law_page(law: dict, versions: list[dict], citations: list[tuple[ReleaseData,
             parts.append(f"<tr><td>{esc(ver.get('version_id'))}</td><td>{esc(ver.get('promulgated_by') or '')}</td>"
                          f"<td>{esc(ver.get('in_force_from') or '')}</td><td>{esc(ver.get('source') or '')}</td></tr>")
         parts.append("</tbody></table>")
-    for article in sorted(by_article, key=lambda a: (a is None, a or 0)):
-        rows = by_article[article]
-        label = rows[0][1].get("article") or "（未标条款）"
+    for article in sorted(articles, key=lambda a: (a is None, a or 0)):
+        entry = articles[article]
         anchor = f' id="a{esc(article)}"' if article is not None else ""
-        parts.append(f"<h2{anchor}>{esc(label)}</h2><ul>")
-        for rel, b, item in rows:
-            parts.append(f'<li><a href="../{esc(item_url(rel.tag, item["item_id"]))}">{esc(rel.tag)} · {esc(item["name"])}</a> '
-                         f'<span class="muted">{esc(ROLE.get(b["role"], b["role"]))}</span>{paragraphs(b.get("text"))}</li>')
-        parts.append("</ul>")
+        parts.append(f"<h2{anchor}>{esc(entry['label'] or '（未标条款）')}</h2>")
+        for text, items in entry["texts"].items():
+            parts.append(f'<div class="quote">{paragraphs(text)}</div><ul>')
+            for item_id, (name, tags) in items.items():
+                where = "；".join(f"{tag} {'、'.join(sorted(roles))}" for tag, roles in tags.items())
+                parts.append(f'<li><a href="../{esc(item_url(item_id))}">{esc(name)}</a> '
+                             f'<span class="muted">{esc(where)}</span></li>')
+            parts.append("</ul>")
     return page(law["title"], "".join(parts), up="../")
 
 

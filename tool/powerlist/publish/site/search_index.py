@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
+from typing import Iterable
 
-from ..release_data import ReleaseData
-from .pages import item_url
-
-
-def entries(releases: list[ReleaseData]) -> list[dict]:
-    out = []
-    for rel in reversed(releases):
-        for list_id in sorted(rel.views):
-            v = rel.views[list_id]
-            for item in v.items:
-                kids = v.children[item["item_id"]]
-                texts = [item.get("sub_name") or ""]
-                texts += [s["text"] for s in kids.get("steps", [])]
-                texts += [c["text"] for c in kids.get("accountability", [])]
-                texts += [e["text"] for e in kids.get("exemptions", [])]
-                # Citations as printed: 《title》 chapter article paragraph, then the quoted text.
-                texts += ["".join(x for x in (f"《{b['law_title']}》" if b.get("law_title") else "",
-                                              b.get("chapter"), b.get("article"), b.get("paragraph")) if x)
-                          + " " + (b.get("text") or "") for b in kids.get("bases", [])]
-                out.append({"r": rel.tag, "l": list_id, "lt": v.list["title"], "i": item["item_id"], "s": item["seq"],
-                            "n": item["name"], "t": " ".join(t for t in texts if t),
-                            "u": item_url(rel.tag, item["item_id"])})
-    return out
+import orjson
 
 
-def search_script(releases: list[ReleaseData]) -> str:
+def search_text(view, item: dict) -> str:
+    """What the site's search looks in besides the name: the sub-item, steps, cases, exemptions,
+    and citations as printed (《title》 chapter article paragraph, then the quoted text)."""
+    kids = view.children[item["item_id"]]
+    texts = [item.get("sub_name") or ""]
+    texts += [s["text"] for s in kids.get("steps", [])]
+    texts += [c["text"] for c in kids.get("accountability", [])]
+    texts += [e["text"] for e in kids.get("exemptions", [])]
+    texts += ["".join(x for x in (f"《{b['law_title']}》" if b.get("law_title") else "",
+                                  b.get("chapter"), b.get("article"), b.get("paragraph")) if x)
+              + " " + (b.get("text") or "") for b in kids.get("bases", [])]
+    return " ".join(t for t in texts if t)
+
+
+def _inert(data: bytes) -> bytes:
     # Escaping <, > and & keeps any text inert even if this were ever inlined in a page.
-    data = json.dumps(entries(releases), ensure_ascii=False, separators=(",", ":"))
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"window.POWERLIST_SEARCH = {data};\n"
+    return data.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
+def write_search_script(path: Path, entries: Iterable[dict]) -> Path:
+    """One entry per item and distinct wording (r: the releases with it, newest first; l, lt: the
+    list; i, s, n: the item's id, 序号 and name; t: search_text; u: the item page), streamed."""
+    with open(path, "wb") as fh:
+        fh.write(b"window.POWERLIST_SEARCH = [")
+        for n, entry in enumerate(entries):
+            fh.write((b"," if n else b"") + _inert(orjson.dumps(entry)))
+        fh.write(b"];\n")
+    return path

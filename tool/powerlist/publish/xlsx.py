@@ -1,0 +1,257 @@
+"""A streaming .xlsx writer for the release workbook: sheets are written row by row straight into
+the zip, as SpreadsheetML text, so a province-scale workbook (millions of cells) costs string
+formatting per cell rather than an openpyxl object per cell, and never holds a sheet in memory.
+
+Every text cell is an inline string (t="inlineStr"): a cell this writer makes can never be a
+formula, whatever its text begins with (the rule of powerlist.spreadsheet). Numbers are numbers,
+dates are date serials with a yyyy-mm-dd format, booleans booleans. The archive's bytes depend
+only on its content (publish.deterministic's fixed entry times and modes).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+from typing import Iterable, Iterator
+from xml.sax.saxutils import escape, quoteattr
+
+from ..errors import PowerlistError
+from ..render_office import SHEET_STYLES, ListSheet
+from .deterministic import DateTime, zip_info
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Characters XML 1.0 cannot hold at all (openpyxl and render refuse them too).
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EPOCH = Date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug makes 1900-03-01 day 61)
+
+# Fonts, fills, borders and cell formats (xf): the few the workbook uses, indexed by style name.
+FONTS = ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
+         '<font><sz val="10"/><name val="Calibri"/></font>', '<font><sz val="11"/><name val="Calibri"/></font>',
+         '<font><b val="1"/><sz val="16"/><name val="Calibri"/></font>',
+         '<font><b val="1"/><sz val="10"/><name val="Calibri"/></font>',
+         '<font><b val="1"/><sz val="11"/><name val="Calibri"/><family val="2"/></font>']
+FILLS = ['<fill><patternFill/></fill>', '<fill><patternFill patternType="gray125"/></fill>',
+         '<fill><patternFill patternType="solid"><fgColor rgb="00E8EEF4"/><bgColor rgb="00E8EEF4"/></patternFill></fill>']
+BORDERS = ['<border><left/><right/><top/><bottom/><diagonal/></border>',
+           '<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border>']
+ALIGN = {"top": '<alignment vertical="top" wrapText="1"/>',
+         "center": '<alignment horizontal="center" vertical="center" wrapText="1"/>',
+         "vcenter": '<alignment vertical="center"/>', "": ""}
+DATE_FORMAT = 164  # the first custom number format id
+
+
+def _xf(font: int, align: str, border: int = 0, fill: int = 0, num: int = 0) -> str:
+    attrs = f'numFmtId="{num}" fontId="{font}" fillId="{fill}" borderId="{border}"'
+    attrs += ' applyNumberFormat="1"' if num else ""
+    if not ALIGN[align]:
+        return f"<xf {attrs}/>"
+    return f'<xf {attrs} applyAlignment="1">{ALIGN[align]}</xf>'
+
+
+_SIZES = {(False, 10): 1, (False, 11): 2, (True, 16): 3, (True, 10): 4}
+XFS = {"": _xf(0, ""), "table-head": _xf(5, "center", fill=2), "date": _xf(0, "", num=DATE_FORMAT),
+       "wrap": _xf(0, "top"), "date-wrap": _xf(0, "top", num=DATE_FORMAT),
+       **{name: _xf(_SIZES[(bold, size)], align, border=1 if boxed else 0)
+          for name, (align, bold, boxed, size) in SHEET_STYLES.items()}}
+STYLE_ID = {name: i for i, name in enumerate(XFS)}
+
+
+def styles_xml() -> str:
+    return (HEAD + f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="{DATE_FORMAT}" formatCode="yyyy-mm-dd"/>'
+            f'</numFmts><fonts count="{len(FONTS)}">{"".join(FONTS)}</fonts><fills count="{len(FILLS)}">{"".join(FILLS)}'
+            f'</fills><borders count="{len(BORDERS)}">{"".join(BORDERS)}</borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(XFS)}">{"".join(XFS.values())}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+def column_letter(n: int) -> str:
+    """1 → A, 27 → AA."""
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_xml(ref: str, value, style: int) -> str:
+    """One cell; text always as an inline string, so no text is ever read as a formula."""
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":  # an empty text is an empty cell, as openpyxl writes it
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, str):
+        text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, Date):
+        return f'<c r="{ref}"{s}><v>{(value - EPOCH).days}</v></c>'
+    return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+
+
+@dataclass
+class Sheet:
+    """What a worksheet declares around its rows (everything but sheetData)."""
+    name: str
+    width: int                          # columns
+    height: int                         # rows
+    widths: list[float]
+    freeze_row: int = 0                 # first row below a frozen pane (0: none)
+    print_rows: tuple[int, int] | None = None
+    autofilter: bool = False
+    merges: list[tuple[int, int, int, int]] | None = None
+    column_styles: dict[int, str] | None = None   # column → style name for the whole column
+    landscape_fit: bool = False         # print landscape, fitted to one page wide
+
+    @property
+    def ref(self) -> str:
+        return f"A1:{column_letter(max(self.width, 1))}{max(self.height, 1)}"
+
+
+def _head(sheet: Sheet) -> str:
+    parts = [HEAD, f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">']
+    if sheet.landscape_fit:
+        parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+    parts.append(f'<dimension ref="{sheet.ref}"/>')
+    if sheet.freeze_row > 1:
+        top = f"A{sheet.freeze_row}"
+        parts.append(f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{sheet.freeze_row - 1}" topLeftCell="{top}" '
+                     f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
+                     f'sqref="{top}"/></sheetView></sheetViews>')
+    parts.append('<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/><cols>')
+    styles = sheet.column_styles or {}
+    for i, w in enumerate(sheet.widths, start=1):
+        style = f' style="{STYLE_ID[styles[i]]}"' if i in styles else ""
+        parts.append(f'<col min="{i}" max="{i}" width="{w:.16g}" customWidth="1"{style}/>')
+    parts.append("</cols><sheetData>")
+    return "".join(parts)
+
+
+def _tail(sheet: Sheet) -> str:
+    parts = ["</sheetData>"]
+    if sheet.autofilter:
+        parts.append(f'<autoFilter ref="{sheet.ref}"/>')
+    if sheet.merges:
+        parts.append(f'<mergeCells count="{len(sheet.merges)}">' + "".join(
+            f'<mergeCell ref="{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"/>' for r1, c1, r2, c2 in sheet.merges)
+            + "</mergeCells>")
+    parts.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>')
+    if sheet.landscape_fit:
+        parts.append('<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+    parts.append("</worksheet>")
+    return "".join(parts)
+
+
+class WorkbookWriter:
+    """Sheets appended one at a time, each streamed into the archive; close() writes the rest."""
+
+    def __init__(self, path: Path, date_time: DateTime, title: str, creator: str = "powerlist"):
+        self.zf = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)
+        self.date_time = date_time
+        self.title, self.creator = title, creator
+        self.sheets: list[Sheet] = []
+
+    def _entry(self, name: str, big: bool = False):
+        # A sheet may pass 2 GiB of XML at province scale: its entry gets zip64 sizes up front.
+        return self.zf.open(zip_info(name, self.date_time), "w", force_zip64=big)
+
+    def add_sheet(self, sheet: Sheet, rows: Iterable[str]) -> None:
+        """rows: each row's <row> element (row_xml); written in chunks as they come."""
+        self.sheets.append(sheet)
+        with self._entry(f"xl/worksheets/sheet{len(self.sheets)}.xml", big=True) as fh:
+            fh.write(_head(sheet).encode("utf-8"))
+            chunk: list[str] = []
+            size = 0
+            for row in rows:
+                chunk.append(row)
+                size += len(row)
+                if size > 1 << 20:
+                    fh.write(_checked("".join(chunk), sheet.name))
+                    chunk, size = [], 0
+            fh.write(_checked("".join(chunk), sheet.name))
+            fh.write(_tail(sheet).encode("utf-8"))
+
+    def close(self) -> None:
+        n = len(self.sheets)
+        sheets = "".join(f'<sheet name={quoteattr(s.name)} sheetId="{i}" r:id="rId{i}"/>'
+                         for i, s in enumerate(self.sheets, start=1))
+        names = []
+        for i, s in enumerate(self.sheets):
+            quoted = "'" + s.name.replace("'", "''") + "'"
+            if s.autofilter:
+                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                             f'{escape(quoted)}!$A$1:${column_letter(s.width)}${s.height}</definedName>')
+            if s.print_rows:
+                names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                             f'{escape(quoted)}!${s.print_rows[0]}:${s.print_rows[1]}</definedName>')
+        defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
+        y, m, d = self.date_time[:3]
+        stamp = f"{y:04d}-{m:02d}-{d:02d}T00:00:00Z"
+        parts = {
+            "[Content_Types].xml": HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for i in range(1, n + 1)) + "</Types>",
+            "_rels/.rels": HEAD + f'<Relationships xmlns="{PKG_REL}">'
+            f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/>'
+            f'<Relationship Id="rId2" Type="{PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/></Relationships>',
+            "docProps/core.xml": HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{escape(self.title)}</dc:title><dc:creator>{escape(self.creator)}</dc:creator>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>',
+            "docProps/app.xml": HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>powerlist</Application></Properties>",
+            "xl/workbook.xml": HEAD + f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><workbookPr/>'
+            '<bookViews><workbookView activeTab="0"/></bookViews>'
+            f"<sheets>{sheets}</sheets>{defined}<calcPr calcId=\"124519\"/></workbook>",
+            "xl/_rels/workbook.xml.rels": HEAD + f'<Relationships xmlns="{PKG_REL}">' + "".join(
+                f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, n + 1))
+            + f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/></Relationships>',
+            "xl/styles.xml": styles_xml(),
+        }
+        for name, text in parts.items():
+            with self._entry(name) as fh:
+                fh.write(text.encode("utf-8"))
+        self.zf.close()
+
+
+def _checked(text: str, sheet: str) -> bytes:
+    bad = ILLEGAL.search(text)
+    if bad:
+        raise PowerlistError(f"workbook sheet {sheet}: the character U+{ord(bad.group()):04X} cannot be written to "
+                             "xlsx (XML holds no control characters); remove it from the data")
+    return text.encode("utf-8")
+
+
+def row_xml(n: int, cells: str, height: float | None = None) -> str:
+    ht = f' ht="{height:.16g}" customHeight="1"' if height is not None else ""
+    return f'<row r="{n}"{ht}>{cells}</row>'
+
+
+def list_sheet_rows(sheet: ListSheet) -> Iterator[str]:
+    """The official-layout list sheet's rows (render_office.list_sheet), as SpreadsheetML."""
+    letters = [column_letter(c) for c in range(1, sheet.width + 1)]
+    for r, row in enumerate(sheet.rows, start=1):
+        cells = "".join(cell_xml(f"{letters[c - 1]}{r}", v, STYLE_ID[s]) for c, v, s in row)
+        yield row_xml(r, cells, sheet.heights.get(r))
+
+
+def list_sheet_frame(name: str, sheet: ListSheet) -> Sheet:
+    return Sheet(name, sheet.width, len(sheet.rows), sheet.widths, sheet.freeze_row, sheet.print_rows,
+                 merges=sheet.merges, landscape_fit=True)
