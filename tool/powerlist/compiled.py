@@ -77,24 +77,6 @@ def cache_dir(root: Path) -> Path:
     return folder
 
 
-def package_key(pkg: Package) -> str:
-    """Changes whenever any file the tables come from changes (an edit changes size or mtime):
-    validate's remembered results (validate.py) are keyed by it."""
-    h = hashlib.sha256(f"{FORMAT_VERSION}\0{duckdb.__version__}\0{pkg.path.resolve()}\n".encode())
-    files = [pkg.descriptor_path]
-    for res in pkg.descriptor["resources"]:
-        files.extend(pkg.path / p for p in paths_of(res))
-        if isinstance(res.get("schema"), str):
-            files.append(pkg.path / res["schema"])
-    for path in files:
-        st = path.stat() if path.exists() else None
-        h.update(f"{path.relative_to(pkg.path).as_posix()}\0{st and st.st_size}\0{st and st.st_mtime_ns}\n".encode())
-    manifest = pkg.path / "release.json"
-    if manifest.is_file():
-        h.update(manifest.read_bytes())
-    return h.hexdigest()[:32]
-
-
 @dataclass(frozen=True)
 class Source:
     """What one table of a package is read from: its Table Schema and its files with their SHA-256."""
