@@ -2,7 +2,7 @@
 
     python benchmarks/workflow.py --items 100000 [--data /tmp/powerlist-bench] [--profile DIR]
 
-A reviewer's day: a package holding every list with one release; render one list to .docx, edit
+A reviewer's day: a package holding every list with one release; render one list (20 items at every N) to .docx, edit
 one step in Word, ingest it, look at what changed (diff RELEASE working), validate, release, render
 the list again, run a first SQL query after the release (an analyst queried the package before the
 day's edit: that first query ever, which compiles the release, is timed apart as "sql_cold"). Each step runs as its own `powerlist`
@@ -31,6 +31,7 @@ import generate  # noqa: E402
 
 STEPS = ["sql_cold", "ingest", "diff", "validate", "release", "render", "sql"]
 EDIT_MARK = "合成修改"  # the SYNTHETIC edit made to one step in Word
+EDITED_ITEMS = 20  # the size of the list the day edits, the same at every N
 
 
 def measure(cmd: list[str], cwd: Path | None = None, stdout=None) -> dict:
@@ -45,9 +46,12 @@ def measure(cmd: list[str], cwd: Path | None = None, stdout=None) -> dict:
     return {"wall": wall, "rss_mib": rss}
 
 
-def make_package(data: Path, n: int, seed: int) -> Path:
-    """base/ of the generated pair as a working package with one release ('base'), plus a
-    SYNTHETIC placeholder source document per list (release copies each list's source)."""
+def make_package(data: Path, n: int, seed: int) -> tuple[Path, str]:
+    """(package, the list the day edits): base/ of the generated pair as a working package, with
+    one more SYNTHETIC list of EDITED_ITEMS items (generate.add_list: the generated lists hold
+    N / 5,000 items each at province scale, 200 at 1M, so "one 20-item list changed" needs its
+    own list) and a SYNTHETIC placeholder source document per list (release copies each list's
+    source)."""
     pair = data / f"n{n}-s{seed}"
     if not (pair / "expected.json").is_file():
         generate.generate(n, pair, seed)
@@ -55,6 +59,7 @@ def make_package(data: Path, n: int, seed: int) -> Path:
     if pkg.exists():
         shutil.rmtree(pkg)
     shutil.copytree(pair / "base", pkg)
+    edited = generate.add_list(pkg, EDITED_ITEMS, seed)
     lists = pkg / "tables" / "lists.csv"
     if not lists.exists():  # a partitioned base keeps lists.csv too
         raise RuntimeError(f"{lists} missing")
@@ -64,7 +69,7 @@ def make_package(data: Path, n: int, seed: int) -> Path:
             src = pkg / row["source_file"]
             src.parent.mkdir(parents=True, exist_ok=True)
             src.write_text("SYNTHETIC placeholder source document (合成数据) for benchmarks\n", encoding="utf-8")
-    return pkg
+    return pkg, edited
 
 
 def edit_one_step(docx_in: Path, docx_out: Path) -> None:
@@ -101,10 +106,9 @@ def powerlist(pkg: Path, *args: str, profile: Path | None = None, name: str = ""
 
 def workflow(data: Path, n: int, seed: int = 1, profile: Path | None = None) -> dict:
     """Times of each step of the one-list workflow at N items (the package is rebuilt first)."""
-    pkg = make_package(data, n, seed)
+    pkg, list_id = make_package(data, n, seed)
     if profile:
         profile.mkdir(parents=True, exist_ok=True)
-    list_id = pick_list(pkg)
     work = data / f"workflow-n{n}-docs"
     work.mkdir(parents=True, exist_ok=True)
     rendered, edited = work / f"{list_id}.docx", work / f"{list_id}-edited.docx"

@@ -77,26 +77,48 @@ def inside(base: Path, rel, what: str) -> Path:
 
 def check_inside(base: Path, rel, what: str, dirs: dict) -> None:
     """inside()'s check alone. `dirs` (kept by the caller for one descriptor) remembers each
-    folder's resolved form: a province-scale descriptor names tens of thousands of files in a
-    few folders, and resolving every file's path took seconds. Strings, not Paths, for the same
-    reason; a file is resolved itself only when it is a link."""
+    folder's resolved form and listing: a province-scale descriptor names tens of thousands of
+    files in a few folders, and resolving (or even lstat-ing) every file's path took seconds.
+    A folder is listed once (os.scandir: which names are there and which are links, from the
+    directory itself) instead of one lstat per file; strings, not Paths, for the same reason; a
+    file is resolved itself only when it is a link."""
     if not isinstance(rel, str) or not rel or rel.startswith("/") or ".." in rel.split("/") or "\0" in rel:
         raise PowerlistError(f"{what}: path {rel!r} is not a relative path inside the package")
     if "" not in dirs:
         dirs[""] = os.path.realpath(base)
         dirs[None] = os.fspath(base)
     folder, _, name = rel.rpartition("/")
-    try:
-        st = os.lstat(os.path.join(dirs[None], rel))
-    except OSError:
-        return  # not there (yet): nothing to follow
+    listing = dirs.get(("ls", folder), False)
+    if listing is False:
+        listing = dirs[("ls", folder)] = _links(os.path.join(dirs[None], folder))
+    if listing is not None:
+        link = listing.get(name)
+        if link is None:
+            return  # not there (yet): nothing to follow
+    else:  # a folder that cannot be listed: one lstat per file, as before
+        try:
+            link = stat.S_ISLNK(os.lstat(os.path.join(dirs[None], rel)).st_mode)
+        except OSError:
+            return
     if folder not in dirs:
         dirs[folder] = os.path.realpath(os.path.join(dirs[None], folder))
     real = os.path.normpath(os.path.join(dirs[folder], name))
-    if stat.S_ISLNK(st.st_mode):
+    if link:
         real = os.path.realpath(real)
     if not real.startswith(dirs[""] + os.sep):
         raise PowerlistError(f"{what}: path {rel!r} leads outside the package")
+
+
+def _links(folder: str) -> dict[str, bool] | None:
+    """{name: is a symbolic link} of a folder's entries; {} when there is no such folder; None
+    when it exists but cannot be listed (check_inside then lstat-s each file)."""
+    try:
+        with os.scandir(folder or ".") as entries:
+            return {e.name: e.is_symlink() for e in entries}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    except OSError:
+        return None
 
 
 def fault(point: str) -> None:
