@@ -67,7 +67,9 @@ def check(root: Path, reference: bool = True):
     """Validate the working state incrementally (cache in root) and compare it with a full run
     with an empty cache and, where asked, with frictionless; returns the incremental result."""
     working = Package(root, "working")
+    validate_module.FK_CHECKS.clear()
     incremental = validate_package(working, cache_root=root)
+    check.fk_checks = list(validate_module.FK_CHECKS)
     full = validate_package(working)  # no cache root: every file analysed, in a private store
     assert shown(incremental) == shown(full)
     assert (incremental.valid, incremental.rows, incremental.engine) == (full.valid, full.rows, full.engine)
@@ -185,6 +187,39 @@ def test_a_sequence_of_edits_gives_the_full_runs_findings_reading_only_changed_f
             (pkg / rel).write_bytes(data)
     assert check(pkg, reference=False).valid
     assert analysed == []
+
+
+def test_foreign_keys_are_checked_from_the_last_state_and_find_what_a_full_check_finds(pkg):
+    """After the first run each foreign key is checked from the last state's verdicts (the rows
+    of changed files, and rows holding a key a changed source file dropped), never by reading
+    every row again; every step's findings equal a full run's and frictionless's."""
+    assert check(pkg).valid
+    assert set(check.fk_checks) == {"full"}
+    items = [part(pkg, "items", k) for k in range(3)]
+    header, rows = rows_of(items[1])
+    dropped = rows[0][header.index("item_id")]
+
+    # A SYNTHETIC cross-list reference: list 0's first step names list 1's first item.
+    steps0 = part(pkg, "steps", 0)
+    edit_cell(steps0, 0, "item_id", dropped)
+    assert all(f.type == "primary-key" for f in check(pkg).findings)
+    assert "delta" in check.fk_checks
+    # List 1 drops that item: list 0's unchanged step now dangles, and so do list 1's own
+    # child rows of the item (a SYNTHETIC removal; the file of steps 0 is not rewritten).
+    write_rows(items[1], header, rows[1:])
+    gone = check(pkg)
+    assert set(check.fk_checks) == {"delta"}
+    dangling = [f for f in gone.findings if f.type == "foreign-key" and dropped in f.message]
+    assert {f.table for f in dangling} >= {"steps"}
+    # A catalog link to an item that does not exist (self-reference items → items), then back.
+    edit_cell(items[2], 0, "catalog_item_id", "no-such-item-synthetic")
+    linked = check(pkg)
+    assert any(f.table == "items" and "no-such-item-synthetic" in f.message for f in linked.findings)
+    # The item comes back: every finding about it goes, though no referencing file changed.
+    write_rows(items[1], header, rows)
+    back = check(pkg)
+    assert not any(dropped in f.message for f in back.findings)
+    assert set(check.fk_checks) == {"delta"}
 
 
 def test_a_record_spanning_lines_keeps_every_later_row_number(pkg, analysed):

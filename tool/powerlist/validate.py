@@ -137,6 +137,8 @@ def validate_frictionless(pkg: Package) -> ValidationResult:
     return result
 
 
+FK_CHECKS: list[str] = []  # "full" or "delta" per foreign key checked, in order (for tests)
+
 LIMIT_ERRORS = 10**9  # "report every error": frictionless stops at its limit otherwise
 
 
@@ -695,15 +697,7 @@ class _FastValidator:
         source = t if not ref or ref == t.name else next(x for x in tables if x.name == ref)
         tk = [ident("k_" + x) for x in fk["fields"]]
         sk = [ident("k_" + x) for x in fk["reference"]["fields"]]
-        lookup = self.lookups.get((source.index, tuple(sk)))
-        if lookup is None:  # several tables look into one (every item table into items): build it once
-            lookup = self.lookups[(source.index, tuple(sk))] = f"lk{len(self.lookups)}"
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {lookup} AS SELECT DISTINCT {', '.join(f'{s} AS s{i}' for i, s in enumerate(sk))} "
-                f"FROM {source.sql} WHERE NOT ({' AND '.join(f'{s} IS NULL' for s in sk)})")
-        on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM l.s{i}" for i, k in enumerate(tk))
-        sql = (f"SELECT t.rid, {', '.join('t.' + k for k in tk)} FROM {t.sql} t ANTI JOIN {lookup} l ON {on} "
-               f"WHERE NOT ({' AND '.join(f't.{k} IS NULL' for k in tk)}) ORDER BY t.rid")
+        sql = f"SELECT rid, {', '.join(tk)} FROM {self._fk_violations(t, source, tk, sk)} ORDER BY rid"
         key_types = {f.name: f.type for f in t.fields}
         out = []
         for rid, *values in self.con.execute(sql).fetchall():
@@ -716,6 +710,71 @@ class _FastValidator:
                 note=note, cells=[], row_number=int(rid) + 2, field_names=list(fk["fields"]),
                 field_cells=[str(c) for c in cells], reference_name=ref,
                 reference_field_names=list(fk["reference"]["fields"]))))
+        return out
+
+    def _fk_violations(self, t: _Table, source: _Table, tk: list[str], sk: list[str]) -> str:
+        """A temp table (rid, tk…) of t's rows whose foreign key `tk` (not all empty) no row of
+        `source` holds as `sk` (all empty there holds nothing).
+
+        A row's verdict depends on its file's content and on the set of keys `source` holds, so
+        it is worked out from the last state this store checked for the same pair of schema
+        contexts (validate_cache.Store.fk_last): the rows found then in files this state still
+        holds are looked up again, and so are every row of the files this state adds and the
+        rows holding a key that the source files gone since then held and no source file holds
+        now. A key lookup reads the source's key rows for those few values only; a full check
+        (every row against every key) runs when there is no last state, when more than a
+        quarter of the rows are new, or when a gone source file's keys are no longer stored.
+        """
+        from .validate_cache import context_key
+
+        n = self._fk_count = getattr(self, "_fk_count", 0) + 1
+        out = f"fv{n}"
+        key = context_key(["fk", t.ctx, source.ctx, tk, sk])
+        cols = ", ".join(f"c.{k}" for k in tk)
+        none = " AND ".join(f"c.{k} IS NULL" for k in tk)
+        match = " AND ".join(f"c.{x} IS NOT DISTINCT FROM l.{y}" for x, y in zip(tk, sk))
+        held = f"NOT ({' AND '.join(f'l.{y} IS NULL' for y in sk)})"
+        t_ids, s_ids = set(t.ids), set(source.ids)
+        last = self.store.fk_last(key)
+        added = removed = None
+        if last is not None:
+            last_t, last_s = last
+            added, removed = sorted(t_ids - last_t), sorted(last_s - s_ids)
+            new_rows = sum(t.infos[i].records for i in added)
+            if new_rows * 4 > max(t.total, 1) or not self.store.has_files(source.ctx, removed):
+                added = None
+        cand = f"fc{n}"
+        FK_CHECKS.append("full" if added is None else "delta")
+        if added is None:  # every row of the table's files
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {cand} AS SELECT c.id, c.r, {cols} FROM {t.keys} c "
+                             f"WHERE c.id IN (SELECT id FROM run{t.index}) AND NOT ({none})")
+        else:
+            parts = [f"SELECT c.id, c.r, {cols} FROM {self.store.fk_table(key)} c WHERE c.id IN (SELECT id FROM run{t.index})",
+                     f"SELECT c.id, c.r, {cols} FROM {t.keys} c WHERE c.id IN (SELECT unnest(?::VARCHAR[])) AND NOT ({none})"]
+            params = [added]
+            if removed:
+                # keys the gone source files held that no source file of this state holds
+                gone = f"fg{n}"
+                scols = ", ".join(f"l.{y} AS {x}" for x, y in zip(tk, sk))
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {gone} AS SELECT DISTINCT {scols} FROM {source.keys} l "
+                    f"WHERE l.id IN (SELECT unnest(?::VARCHAR[])) AND {held}", [removed])
+                self.con.execute(f"DELETE FROM {gone} c WHERE EXISTS (SELECT 1 FROM {source.sql} l WHERE {match})")
+                if self.con.execute(f"SELECT count(*) FROM {gone}").fetchone()[0]:
+                    parts.append(f"SELECT c.id, c.r, {cols} FROM {t.keys} c SEMI JOIN {gone} g ON "
+                                 f"{' AND '.join(f'c.{x} IS NOT DISTINCT FROM g.{x}' for x in tk)} "
+                                 f"WHERE c.id IN (SELECT id FROM run{t.index})")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {cand} AS SELECT DISTINCT * FROM ("
+                             f"{' UNION ALL '.join(parts)})", params)
+        # The source's keys for the candidates' values only (the source may hold millions).
+        lookup = f"fl{n}"
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {lookup} AS SELECT DISTINCT {', '.join(f'l.{y}' for y in sk)} "
+            f"FROM {source.sql} l SEMI JOIN {cand} c ON {match} WHERE {held}")
+        self.con.execute(f"DELETE FROM {cand} c WHERE EXISTS (SELECT 1 FROM {lookup} l WHERE {match})")
+        self.store.fk_save(key, sorted(t_ids), sorted(s_ids), cand, ["id", "r", *tk])
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT f.start + c.r AS rid, {cols} "
+                         f"FROM {cand} c JOIN run{t.index} f ON c.id = f.id")
         return out
 
 

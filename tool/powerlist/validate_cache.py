@@ -62,6 +62,7 @@ class Store:
                     "findings VARCHAR, used BIGINT)")
         con.execute("CREATE TABLE IF NOT EXISTS results (key VARCHAR, value VARCHAR, used BIGINT)")
         con.execute("CREATE TABLE IF NOT EXISTS runs (n BIGINT)")
+        con.execute("CREATE TABLE IF NOT EXISTS fkeys (key VARCHAR, used BIGINT)")
         con.execute("BEGIN TRANSACTION")
         row = con.execute("SELECT max(n) FROM runs").fetchone()
         self.run = (row[0] or 0) + 1
@@ -126,6 +127,40 @@ class Store:
         self.con.execute(f"CREATE OR REPLACE TABLE {self.state_table('dups', ctx)} AS SELECT {', '.join(columns)} FROM {dups}")
         self.tables.update({f"state_{ctx}", f"dups_{ctx}"})
 
+    # ---- the last state checked per foreign key (validate._fk_violations) ----------------------
+
+    def fk_last(self, key: str) -> tuple[set[str], set[str]] | None:
+        """(the referencing table's files, the referenced table's files) of the last state whose
+        foreign key `key` was checked, or None; its violating rows are in fk_table(key)."""
+        if f"fkv_{key}" not in self.tables:
+            return None
+        self.con.execute("UPDATE fkeys SET used = ? WHERE key = ?", [self.run, key])
+        sides: dict[str, set[str]] = {"t": set(), "s": set()}
+        for side, i in self.con.execute(f"SELECT side, id FROM {ident('fkf_' + key)}").fetchall():
+            sides[side].add(i)
+        return sides["t"], sides["s"]
+
+    def fk_table(self, key: str) -> str:
+        return ident(f"fkv_{key}")
+
+    def fk_save(self, key: str, t_ids: list[str], s_ids: list[str], rows: str, columns: list[str]) -> None:
+        """Remember this state's files on both sides and its violating rows (the temp table `rows`)."""
+        self.con.execute(f"CREATE OR REPLACE TABLE {ident('fkf_' + key)} AS "
+                         "SELECT 't' AS side, unnest(?::VARCHAR[]) AS id UNION ALL SELECT 's', unnest(?::VARCHAR[])",
+                         [t_ids, s_ids])
+        self.con.execute(f"CREATE OR REPLACE TABLE {self.fk_table(key)} AS SELECT {', '.join(columns)} FROM {rows}")
+        self.con.execute("DELETE FROM fkeys WHERE key = ?", [key])
+        self.con.execute("INSERT INTO fkeys VALUES (?, ?)", [key, self.run])
+        self.tables.update({f"fkf_{key}", f"fkv_{key}"})
+
+    def has_files(self, ctx: str, ids: list[str]) -> bool:
+        """Whether every one of the files `ids` has its entry (and key rows) in the context."""
+        if not ids:
+            return True
+        n = self.con.execute("SELECT count(DISTINCT id) FROM files WHERE ctx = ? AND id IN (SELECT unnest(?::VARCHAR[]))",
+                             [ctx, ids]).fetchone()[0]
+        return n == len(set(ids))
+
     # ---- whole-package results ---------------------------------------------------------------
 
     def result(self, key: str) -> dict | None:
@@ -164,6 +199,10 @@ class Store:
                     for kind in ("keys", "state", "dups"):
                         con.execute(f"DROP TABLE IF EXISTS {ident(kind + '_' + ctx)}")
         con.execute("DELETE FROM files WHERE used < ?", [stale])
+        for (key,) in con.execute("SELECT key FROM fkeys WHERE used < ?", [stale]).fetchall():
+            for kind in ("fkf", "fkv"):
+                con.execute(f"DROP TABLE IF EXISTS {ident(kind + '_' + key)}")
+        con.execute("DELETE FROM fkeys WHERE used < ?", [stale])
         con.execute("DELETE FROM results WHERE used < ?", [stale])
         con.execute("DELETE FROM runs")
         con.execute("INSERT INTO runs VALUES (?)", [self.run])
