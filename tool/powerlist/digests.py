@@ -24,11 +24,19 @@ from .files import file_mode, sha256_file, write_file
 from .package import Package
 
 MEMO = "sha256.log"
-_LINE = re.compile(r"(\d+) (\d+) (\d+) ([0-9a-f]{64}) (/.+)")
+_HEAD = re.compile(r"\d+ \d+ \d+ [0-9a-f]{64}")  # a record before its path
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def table_digests(pkg: Package, root: Path) -> dict[str, str]:
     """{path inside the package: SHA-256} for every file of every table resource."""
+    return table_digests_checked(pkg, root)[0]
+
+
+def table_digests_checked(pkg: Package, root: Path) -> tuple[dict[str, str], bool]:
+    """(table_digests, whether each file was found on disk just now): a release's digests come
+    from its manifest without looking at the files; other folders' from file_digests, which
+    stats every file (and hashes, so it is a file, each one it has no record of)."""
     import json
 
     rels = [p for res in pkg.descriptor["resources"] for p in paths_of(res)]
@@ -36,8 +44,8 @@ def table_digests(pkg: Package, root: Path) -> dict[str, str]:
     if manifest.is_file():
         files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
         if all(r in files for r in rels):
-            return {r: files[r] for r in rels}
-    return file_digests(root, pkg.path, rels)
+            return {r: files[r] for r in rels}, False
+    return file_digests(root, pkg.path, rels), True
 
 
 def file_digests(root: Path, folder: Path, rels) -> dict[str, str]:
@@ -53,13 +61,12 @@ def file_digests(root: Path, folder: Path, rels) -> dict[str, str]:
             st = os.stat(key)
         except FileNotFoundError:
             continue
-        state = (st.st_size, st.st_mtime_ns, st.st_ino)
-        known = memo.get(key)
-        if known and known[:3] == state:
-            out[rel] = known[3]
+        head = memo.get(key)
+        if head is not None and head[:-65] == f"{st.st_size} {st.st_mtime_ns} {st.st_ino}" and _digest(head):
+            out[rel] = head[-64:]
         else:
             out[rel] = sha256_file(Path(key))
-            new[key] = (*state, out[rel])
+            new[key] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {out[rel]}"
     _record(memo_path, memo, lines, new)
     return out
 
@@ -79,7 +86,7 @@ def remember_written(root: Path, written: dict[str, bytes]) -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else sha256_file(Path(key))
-        new[key] = (st.st_size, st.st_mtime_ns, st.st_ino, digest)
+        new[key] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {digest}"
     _record(memo_path, None, 0, new)
 
 
@@ -93,29 +100,40 @@ def remember_digests(root: Path, folder: Path, digests: dict[str, str]) -> None:
             st = os.stat(base + rel)
         except FileNotFoundError:
             continue
-        new[base + rel] = (st.st_size, st.st_mtime_ns, st.st_ino, digest)
+        new[base + rel] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {digest}"
     _record(cache_dir(root) / MEMO, None, 0, new)
 
 
-def _load(memo_path: Path) -> tuple[dict[str, tuple], int | None]:
-    """({path: (size, mtime_ns, inode, sha256)}, lines read; None: read from the legacy memo)."""
+def _load(memo_path: Path) -> tuple[dict[str, str], int | None]:
+    """({path: "size mtime_ns inode sha256"}, lines read; None: read from the legacy memo).
+
+    A record's fields are compared as the text they are (file_digests spells a file's state the
+    same way), so reading the memo parses no numbers: at province scale it holds tens of
+    thousands of lines and a read is on the path of every diff and validate. A line is taken
+    when it has a path (` /`); a line a kill cut short before its path is skipped, and a record
+    is used only when its state is the file's and it ends in a SHA-256 (file_digests)."""
     memo, lines = {}, 0
     try:
         with open(memo_path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                lines += 1
-                m = _LINE.fullmatch(line.rstrip("\n"))
-                if m:
-                    memo[m.group(5)] = (int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4))
+            text = fh.read()
     except FileNotFoundError:
         memo = _legacy(memo_path.parent / "sha256.json")
-        lines = None if memo else 0   # the log is written whole on its first record
+        return memo, (None if memo else 0)   # the log is written whole on its first record
     except OSError:
-        pass
-    return memo, lines
+        return memo, lines
+    for line in text.split("\n"):
+        head, sep, path = line.partition(" /")   # digits and hex hold no "/": the path starts here
+        if sep:
+            memo["/" + path] = head
+    return memo, text.count("\n")
 
 
-def _legacy(path: Path) -> dict[str, tuple]:
+def _digest(head: str) -> bool:
+    """Whether a record whose state matched ends in a SHA-256 (hex64 after one space)."""
+    return head[-65] == " " and _HEX.fullmatch(head, len(head) - 64) is not None
+
+
+def _legacy(path: Path) -> dict[str, str]:
     """The records an earlier version kept as one JSON object ({path: [size, mtime_ns, inode,
     sha256]}): read while there is no log yet, so an upgrade does not hash every file again."""
     import json
@@ -123,15 +141,22 @@ def _legacy(path: Path) -> dict[str, tuple]:
         old = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: tuple(v) for k, v in old.items()
-            if isinstance(v, list) and len(v) == 4 and isinstance(v[3], str) and "\n" not in k} if isinstance(old, dict) else {}
+    if not isinstance(old, dict):
+        return {}
+    out = {}
+    for k, v in old.items():
+        if isinstance(v, list) and len(v) == 4 and isinstance(v[3], str) and "\n" not in k:
+            head = " ".join(str(x) for x in v)
+            if _HEAD.fullmatch(head):
+                out[k] = head
+    return out
 
 
-def _spell(key: str, rec: tuple) -> str:
-    return f"{rec[0]} {rec[1]} {rec[2]} {rec[3]} {key}\n"
+def _spell(key: str, rec: str) -> str:
+    return f"{rec} {key}\n"
 
 
-def _record(memo_path: Path, memo: dict | None, lines: int | None, new: dict[str, tuple]) -> None:
+def _record(memo_path: Path, memo: dict | None, lines: int | None, new: dict[str, str]) -> None:
     """Append the records `new` to the log, or rewrite it with only the latest records when
     appending would leave more than twice as many lines as paths (`memo`: the log as read, if
     it was). A memo that cannot be written is only a cache: the files are hashed next time."""

@@ -76,37 +76,48 @@ def inside(base: Path, rel, what: str) -> Path:
 
 
 def check_inside(base: Path, rel, what: str, dirs: dict) -> None:
-    """inside()'s check alone. `dirs` (kept by the caller for one descriptor) remembers each
-    folder's resolved form and listing: a province-scale descriptor names tens of thousands of
-    files in a few folders, and resolving (or even lstat-ing) every file's path took seconds.
-    A folder is listed once (os.scandir: which names are there and which are links, from the
-    directory itself) instead of one lstat per file; strings, not Paths, for the same reason; a
-    file is resolved itself only when it is a link."""
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or ".." in rel.split("/") or "\0" in rel:
-        raise PowerlistError(f"{what}: path {rel!r} is not a relative path inside the package")
+    """inside()'s check alone; check_all_inside for many paths."""
+    check_all_inside(base, [rel], what, dirs)
+
+
+def check_all_inside(base: Path, rels, what: str, dirs: dict) -> None:
+    """Every path of `rels` is a relative path that stays inside base; else one PowerlistError
+    line naming the first that does not. `dirs` (kept by the caller for one descriptor)
+    remembers each folder's resolved form and listing: a province-scale descriptor names tens
+    of thousands of files in a few folders, and resolving (or even lstat-ing) every file's path
+    took seconds. A folder is listed once (os.scandir: which names are there and which are
+    links, from the directory itself) instead of one lstat per file; a file in a folder that
+    resolves inside the package is inside unless it is a link, which is resolved itself."""
     if "" not in dirs:
         dirs[""] = os.path.realpath(base)
         dirs[None] = os.fspath(base)
-    folder, _, name = rel.rpartition("/")
-    listing = dirs.get(("ls", folder), False)
-    if listing is False:
-        listing = dirs[("ls", folder)] = _links(os.path.join(dirs[None], folder))
-    if listing is not None:
-        link = listing.get(name)
-        if link is None:
-            return  # not there (yet): nothing to follow
-    else:  # a folder that cannot be listed: one lstat per file, as before
-        try:
-            link = stat.S_ISLNK(os.lstat(os.path.join(dirs[None], rel)).st_mode)
-        except OSError:
-            return
-    if folder not in dirs:
-        dirs[folder] = os.path.realpath(os.path.join(dirs[None], folder))
-    real = os.path.normpath(os.path.join(dirs[folder], name))
-    if link:
-        real = os.path.realpath(real)
-    if not real.startswith(dirs[""] + os.sep):
-        raise PowerlistError(f"{what}: path {rel!r} leads outside the package")
+    root = dirs[""] + os.sep
+    for rel in rels:
+        if not isinstance(rel, str) or not rel or rel.startswith("/") or "\0" in rel or ".." in rel.split("/"):
+            raise PowerlistError(f"{what}: path {rel!r} is not a relative path inside the package")
+        folder, _, name = rel.rpartition("/")
+        seen = dirs.get(("ls", folder))
+        if seen is None:
+            real = os.path.realpath(os.path.join(dirs[None], folder))
+            seen = dirs[("ls", folder)] = (_links(os.path.join(dirs[None], folder)), real,
+                                           real == dirs[""] or real.startswith(root))
+        listing, real, inside_folder = seen
+        if listing is not None:
+            link = listing.get(name)
+            if link is None:
+                continue  # not there (yet): nothing to follow
+            if not link and inside_folder and name not in ("", "."):
+                continue  # a plain name in a folder inside the package
+        else:  # a folder that cannot be listed: one lstat per file
+            try:
+                link = stat.S_ISLNK(os.lstat(os.path.join(dirs[None], rel)).st_mode)
+            except OSError:
+                continue
+        target = os.path.normpath(os.path.join(real, name))
+        if link:
+            target = os.path.realpath(target)
+        if not target.startswith(root):
+            raise PowerlistError(f"{what}: path {rel!r} leads outside the package")
 
 
 def _links(folder: str) -> dict[str, bool] | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import PowerlistError, shown_path
-from .files import check_inside, commit_state, inside, read_json, write_file
+from .files import check_all_inside, check_inside, commit_state, inside, read_json, write_file
 from .manifest import MANIFEST, check_release
 from .storage import PARTITIONED, part_path, paths_of, resource_path, single_path
 from .names import is_name
@@ -161,8 +161,7 @@ def check_descriptor(data, path: Path, base: Path) -> dict:
         where = f"{shown_path(path)}: resource {res['name']!r}"
         # A multi-file resource (a list of paths) is allowed: each part must stay inside too.
         parts = res.get("path") if isinstance(res.get("path"), list) and res["path"] else [res.get("path")]
-        for part in parts:
-            check_inside(base, part, where, dirs)
+        check_all_inside(base, parts, where, dirs)
         if "schema" in res and not isinstance(res["schema"], (str, dict)):
             raise PowerlistError(f"{where}: 'schema' is neither a path nor a Table Schema")
         if isinstance(res.get("schema"), str):

@@ -135,23 +135,21 @@ class Store:
         if f"fkv_{key}" not in self.tables:
             return None
         self.con.execute("UPDATE fkeys SET used = ? WHERE key = ?", [self.run, key])
-        sides: dict[str, set[str]] = {"t": set(), "s": set()}
-        for side, i in self.con.execute(f"SELECT side, id FROM {ident('fkf_' + key)}").fetchall():
-            sides[side].add(i)
-        return sides["t"], sides["s"]
+        t_ids, s_ids = self.con.execute(f"SELECT t, s FROM {ident('fkids_' + key)}").fetchone()
+        return set(t_ids), set(s_ids)
 
     def fk_table(self, key: str) -> str:
         return ident(f"fkv_{key}")
 
     def fk_save(self, key: str, t_ids: list[str], s_ids: list[str], rows: str, columns: list[str]) -> None:
         """Remember this state's files on both sides and its violating rows (the temp table `rows`)."""
-        self.con.execute(f"CREATE OR REPLACE TABLE {ident('fkf_' + key)} AS "
-                         "SELECT 't' AS side, unnest(?::VARCHAR[]) AS id UNION ALL SELECT 's', unnest(?::VARCHAR[])",
+        # one row of two lists: 10,000 ids read back as two values, not as 10,000 rows
+        self.con.execute(f"CREATE OR REPLACE TABLE {ident('fkids_' + key)} AS SELECT ?::VARCHAR[] AS t, ?::VARCHAR[] AS s",
                          [t_ids, s_ids])
         self.con.execute(f"CREATE OR REPLACE TABLE {self.fk_table(key)} AS SELECT {', '.join(columns)} FROM {rows}")
         self.con.execute("DELETE FROM fkeys WHERE key = ?", [key])
         self.con.execute("INSERT INTO fkeys VALUES (?, ?)", [key, self.run])
-        self.tables.update({f"fkf_{key}", f"fkv_{key}"})
+        self.tables.update({f"fkids_{key}", f"fkv_{key}"})
 
     def has_files(self, ctx: str, ids: list[str]) -> bool:
         """Whether every one of the files `ids` has its entry (and key rows) in the context."""
@@ -200,7 +198,7 @@ class Store:
                         con.execute(f"DROP TABLE IF EXISTS {ident(kind + '_' + ctx)}")
         con.execute("DELETE FROM files WHERE used < ?", [stale])
         for (key,) in con.execute("SELECT key FROM fkeys WHERE used < ?", [stale]).fetchall():
-            for kind in ("fkf", "fkv"):
+            for kind in ("fkids", "fkv"):
                 con.execute(f"DROP TABLE IF EXISTS {ident(kind + '_' + key)}")
         con.execute("DELETE FROM fkeys WHERE used < ?", [stale])
         con.execute("DELETE FROM results WHERE used < ?", [stale])
