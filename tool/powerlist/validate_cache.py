@@ -132,7 +132,7 @@ class Store:
     def fk_last(self, key: str) -> tuple[set[str], set[str]] | None:
         """(the referencing table's files, the referenced table's files) of the last state whose
         foreign key `key` was checked, or None; its violating rows are in fk_table(key)."""
-        if f"fkv_{key}" not in self.tables:
+        if f"fkv_{key}" not in self.tables or f"fkids_{key}" not in self.tables:
             return None
         self.con.execute("UPDATE fkeys SET used = ? WHERE key = ?", [self.run, key])
         t_ids, s_ids = self.con.execute(f"SELECT t, s FROM {ident('fkids_' + key)}").fetchone()
