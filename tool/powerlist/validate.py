@@ -748,9 +748,11 @@ class _FastValidator:
                 added = None
         cand = f"fc{n}"
         FK_CHECKS.append("full" if added is None else "delta")
-        if added is None:  # every row of the table's files
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {cand} AS SELECT c.id, c.r, {cols} FROM {t.keys} c "
-                             f"WHERE c.id IN (SELECT id FROM run{t.index}) AND NOT ({none})")
+        if added is None:  # every row of the table's files against every key (streamed, not held)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {cand} AS SELECT c.id, c.r, {cols} FROM {t.keys} c ANTI JOIN "
+                f"(SELECT DISTINCT {', '.join(f'l.{y}' for y in sk)} FROM {source.sql} l WHERE {held}) l ON {match} "
+                f"WHERE c.id IN (SELECT id FROM run{t.index}) AND NOT ({none})")
         else:
             parts = [f"SELECT c.id, c.r, {cols} FROM {self.store.fk_table(key)} c WHERE c.id IN (SELECT id FROM run{t.index})",
                      f"SELECT c.id, c.r, {cols} FROM {t.keys} c WHERE c.id IN (SELECT unnest(?::VARCHAR[])) AND NOT ({none})"]
