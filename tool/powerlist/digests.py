@@ -37,12 +37,11 @@ def table_digests_checked(pkg: Package, root: Path) -> tuple[dict[str, str], boo
     """(table_digests, whether each file was found on disk just now): a release's digests come
     from its manifest without looking at the files; other folders' from file_digests, which
     stats every file (and hashes, so it is a file, each one it has no record of)."""
-    import json
+    from .manifest import MANIFEST, read_manifest
 
     rels = [p for res in pkg.descriptor["resources"] for p in paths_of(res)]
-    manifest = pkg.path / "release.json"
-    if manifest.is_file():
-        files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+    if (pkg.path / MANIFEST).is_file():
+        files = read_manifest(pkg.path, pkg.label, shared=True)["files"]
         if all(r in files for r in rels):
             return {r: files[r] for r in rels}, False
     return file_digests(root, pkg.path, rels), True
@@ -184,12 +183,25 @@ def _record(memo_path: Path, memo: dict | None, lines: int | None, new: dict[str
 def differing_lists(src: Package, dst: Package, root: Path) -> tuple[set[str], set[str]] | None:
     """(lists whose per-list files differ between the two packages, every list either holds), or
     None when a partitioned table is stored in one file on either side (nothing to skip by)."""
-    from .storage import PARTITIONED, list_of_part
+    from .storage import PARTITIONED
 
     for pkg in (src, dst):
         if not all(pkg.partitioned(t) for t in PARTITIONED if pkg.has_table(t)):
             return None
     a, b = table_digests(src, root), table_digests(dst, root)
-    parts = {r for r in a.keys() | b.keys() if list_of_part(r)}
-    every = {list_of_part(r) for r in parts}
-    return {list_of_part(r) for r in parts if a.get(r) != b.get(r)}, every
+    parts = _lists_of_parts(a.keys() | b.keys())
+    return {lid for rel, lid in parts.items() if a.get(rel) != b.get(rel)}, set(parts.values())
+
+
+def _lists_of_parts(rels) -> dict[str, str]:
+    """{rel: list id} of the per-list files among rels (storage.list_of_part, spelled out with
+    string operations: a province-scale pair of packages names 50,000 files)."""
+    from .storage import PARTITIONED
+
+    out = {}
+    for rel in rels:
+        if rel.startswith("tables/") and rel.endswith(".csv"):
+            table, _, lid = rel[7:-4].partition("/")
+            if lid and table in PARTITIONED and "/" not in lid:
+                out[rel] = lid
+    return out

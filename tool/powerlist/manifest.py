@@ -37,11 +37,25 @@ class VerifyResult:
     problems: list[str] = field(default_factory=list)
 
 
-def read_manifest(folder: Path, label: str) -> dict:
-    """The manifest of a release folder; one line naming the file when it is missing or malformed."""
+_READ: dict[tuple, dict] = {}
+
+
+def read_manifest(folder: Path, label: str, shared: bool = False) -> dict:
+    """The manifest of a release folder; one line naming the file when it is missing or malformed.
+
+    shared=True: a caller that only reads it gets the one parsed this process already read
+    while the file keeps its size, mtime, ctime and inode (a province-scale manifest is megabytes
+    of JSON, and a diff reads it to check the release and again for its files' digests)."""
     path = folder / MANIFEST
     if not path.is_file():
         raise PowerlistError(f"release {label}: {path} is missing; not a release folder")
+    if shared:
+        key = (str(path.resolve()), *_stamp(path.stat()))
+        if key not in _READ:
+            if len(_READ) > 8:
+                _READ.clear()
+            _READ[key] = read_manifest(folder, label)
+        return _READ[key]
     try:
         manifest = json.loads(path.read_bytes().decode("utf-8"))
         files = manifest["files"]
@@ -112,7 +126,7 @@ def verify_release(root: Path, tag: str) -> VerifyResult:
 
 def check_release(root: Path, folder: Path, label: str) -> None:
     """Refuse (ReleaseDamaged, one line) a release folder whose files do not match its manifest."""
-    manifest = read_manifest(folder, label)
+    manifest = read_manifest(folder, label, shared=True)
     manifest_stamp = _stamp((folder / MANIFEST).stat())
     entry = _load_records(root, folder)
     known = entry["files"] if entry and entry.get("manifest") == manifest_stamp else None
