@@ -195,3 +195,24 @@ def test_tables_set_aside_by_an_older_version_are_restored_by_the_next_command(p
     assert done.returncode == 0, done.stderr
     assert done.stderr == "powerlist: restored tables/ from .tables.old-4242 (left by a killed run)\n"
     assert snapshot(package_copy / "tables") == before
+
+
+def test_json_bytes_spells_exactly_what_json_dumps_spells():
+    """json_bytes builds indented JSON from C-encoded pieces (fast at 25,000 paths); its bytes
+    must be json.dumps(indent=2, ensure_ascii=False)'s for every shape a descriptor holds, and
+    the values it does not model (floats, tuples, non-text keys) go to json.dumps itself."""
+    import json as _json
+
+    from powerlist.files import json_bytes
+
+    shapes = [
+        {}, [], {"a": []}, {"a": {}}, [[], {}], "text", 7, None, True,
+        {"path": ["tables/items/450100-d00.csv", "tables/items/450100-d01.csv"], "n": [1, True, None, False]},
+        {"quoted": 'a"b\\c\nd\te\u2028\x00', "中文": "保密工作权责清单"},
+        [{"a": [1, {"b": []}]}, [["x"]]],
+        {"float": 1.5, "nan": float("nan")}, {"tuple": (1, 2)}, {1: "int key"},
+    ]
+    for shape in shapes:
+        assert json_bytes(shape) == (_json.dumps(shape, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    real = _json.loads((Path(__file__).resolve().parents[2] / "datapackage.json").read_text(encoding="utf-8"))
+    assert json_bytes(real) == (_json.dumps(real, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -186,8 +186,52 @@ def write_file(path: Path, data: Data) -> Path:
 
 
 def json_bytes(data) -> bytes:
-    """The JSON spelling of every file powerlist writes: UTF-8, indent 2, final newline."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The JSON spelling of every file powerlist writes: UTF-8, indent 2, final newline.
+
+    Exactly json.dumps(data, ensure_ascii=False, indent=2), built from C-encoded leaves: with an
+    indent json encodes in Python token by token, and a province-scale datapackage.json (5,000
+    sources, 25,000 paths), which every ingest rewrites, took a third of a second."""
+    try:
+        text = _indented(data, "\n")
+    except _Plain:
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+class _Plain(Exception):
+    """A value _indented does not spell (json.dumps does it instead)."""
+
+
+_encode_str = json.encoder.encode_basestring  # the C encoder when available (ensure_ascii=False)
+_SCALARS = {True: "true", False: "false", None: "null"}
+
+
+def _indented(obj, nl: str) -> str:
+    """json.dumps(obj, ensure_ascii=False, indent=2) for dicts with str keys, lists, str, int,
+    bool and None; `nl` is a newline and the current indent."""
+    if isinstance(obj, str):
+        return _encode_str(obj)
+    if obj is None or obj is True or obj is False:
+        return _SCALARS[obj]
+    if type(obj) is int:
+        return int.__repr__(obj)
+    inner = nl + "  "
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        parts = []
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                raise _Plain()
+            parts.append(_encode_str(k) + ": " + _indented(v, inner))
+        return "{" + inner + ("," + inner).join(parts) + nl + "}"
+    if isinstance(obj, list):
+        if not obj:
+            return "[]"
+        if all(type(x) is str for x in obj):
+            return "[" + inner + ("," + inner).join(map(_encode_str, obj)) + nl + "]"
+        return "[" + inner + ("," + inner).join(_indented(x, inner) for x in obj) + nl + "]"
+    raise _Plain()  # floats, tuples, subclasses …: json's own rules
 
 
 def write_json(path: Path, data) -> Path:
