@@ -227,22 +227,18 @@ def cosmetic(rows: dict) -> dict:
 class Writers:
     """One CSV writer per generated table; other tables (counties, laws…) are copied from the repo."""
 
-    def __init__(self, folder: Path, schemas: dict, append: bool = False):
-        """append: add rows to the generated tables of an existing package (add_list)."""
-        if not append:
-            (folder / "tables").mkdir(parents=True)
+    def __init__(self, folder: Path, schemas: dict):
+        (folder / "tables").mkdir(parents=True)
         self.files = {}
         self.writers = {}
         self.maps = {}
         for name, ts in schemas.items():
             if name not in GENERATED:
-                if not append:
-                    shutil.copy2(REPO / "tables" / f"{name}.csv", folder / "tables" / f"{name}.csv")
+                shutil.copy2(REPO / "tables" / f"{name}.csv", folder / "tables" / f"{name}.csv")
                 continue
-            fh = open(folder / "tables" / f"{name}.csv", "a" if append else "w", encoding="utf-8", newline="")
+            fh = open(folder / "tables" / f"{name}.csv", "w", encoding="utf-8", newline="")
             w = csv.writer(fh, lineterminator="\n")
-            if not append:
-                w.writerow(ts.columns)
+            w.writerow(ts.columns)
             have = {c: i for i, c in enumerate(GENERATED[name])}
             idx = [have.get(c) for c in ts.columns]
             # Identity mapping is the common case: write the generated lists as they are.
@@ -401,39 +397,6 @@ def generate(n_items: int, out: Path, seed: int = 1, progress: bool = False) -> 
         "from": "base", "to": "next", "summary": expected})
     write_file(out / "README.md", README.format(n=n_items, seed=seed, lists=len(lists)))
     return expected
-
-
-SMALL_DEPARTMENT = "机要保密局"  # a synthetic department no generated list has (d00–d39 are DEPARTMENTS)
-
-
-def add_list(folder: Path, n_items: int = 20, seed: int = 1) -> str:
-    """Append one more SYNTHETIC list of n_items items (department d40, the first county) to a
-    package generate() wrote (its tables still one file each); returns its list id.
-
-    generate() gives every list about N / 5,000 items at province scale (200 at 1M); a workflow
-    that edits "one 20-item list" at every N adds this list and edits it. Its rows come from their
-    own random stream, so the generated lists and the pair's other outputs stay as they are.
-    """
-    rng = random.Random(f"small-list-{seed}")
-    schemas = load_schemas(folder / "schemas")
-    law_ids = {}
-    if (folder / "tables" / "laws.csv").is_file():
-        with open(folder / "tables" / "laws.csv", encoding="utf-8", newline="") as fh:
-            law_ids = {r["title"]: r["law_id"] for r in csv.DictReader(fh)}
-    pools = Pools(rng, law_ids)
-    with open(folder / "tables" / "counties.csv", encoding="utf-8", newline="") as fh:
-        county = next(csv.DictReader(fh))
-    list_id = f"{county['code']}-d{len(DEPARTMENTS):02d}"
-    with open(folder / "tables" / "lists.csv", encoding="utf-8", newline="") as fh:
-        if any(r["list_id"] == list_id for r in csv.DictReader(fh)):
-            raise SystemExit(f"{folder}: already holds list {list_id}")
-    writers = Writers(folder, schemas, append=True)
-    writers.row("lists", list_row(list_id, county, SMALL_DEPARTMENT))
-    body = county["name"] + SMALL_DEPARTMENT
-    for seq in range(1, n_items + 1):
-        writers.item(make_item(rng, pools, list_id, seq, body))
-    writers.close()
-    return list_id
 
 
 README = """# SYNTHETIC benchmark data — not a real power-and-responsibility list

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -46,20 +47,19 @@ def measure(cmd: list[str], cwd: Path | None = None, stdout=None) -> dict:
     return {"wall": wall, "rss_mib": rss}
 
 
-def make_package(data: Path, n: int, seed: int) -> tuple[Path, str]:
-    """(package, the list the day edits): base/ of the generated pair as a working package, with
-    one more SYNTHETIC list of EDITED_ITEMS items (generate.add_list: the generated lists hold
-    N / 5,000 items each at province scale, 200 at 1M, so "one 20-item list changed" needs its
-    own list) and a SYNTHETIC placeholder source document per list (release copies each list's
-    source)."""
+def make_package(data: Path, n: int, seed: int) -> Path:
+    """base/ of the generated pair as a working package, plus a SYNTHETIC placeholder source
+    document per list (release copies each list's source). The tables are hard links to the
+    pair's files: nothing writes a package file in place (files.py), and a copy of a 1M pair's
+    tables is 6 GB."""
     pair = data / f"n{n}-s{seed}"
     if not (pair / "expected.json").is_file():
         generate.generate(n, pair, seed)
     pkg = data / f"workflow-n{n}-s{seed}"
     if pkg.exists():
         shutil.rmtree(pkg)
-    shutil.copytree(pair / "base", pkg)
-    edited = generate.add_list(pkg, EDITED_ITEMS, seed)
+    shutil.copytree(pair / "base", pkg, copy_function=os.link,
+                    ignore=shutil.ignore_patterns(".powerlist-cache", ".powerlist.lock"))
     lists = pkg / "tables" / "lists.csv"
     if not lists.exists():  # a partitioned base keeps lists.csv too
         raise RuntimeError(f"{lists} missing")
@@ -69,7 +69,29 @@ def make_package(data: Path, n: int, seed: int) -> tuple[Path, str]:
             src = pkg / row["source_file"]
             src.parent.mkdir(parents=True, exist_ok=True)
             src.write_text("SYNTHETIC placeholder source document (合成数据) for benchmarks\n", encoding="utf-8")
-    return pkg, edited
+    return pkg
+
+
+SMALL_DEPARTMENT = "机要保密局"  # a SYNTHETIC department no generated list has
+
+
+def small_list(docx_in: Path, docx_out: Path, items: int, department: str) -> None:
+    """The rendered list docx_in cut to its first `items` items, its title naming `department`
+    instead of the list's own: a new SYNTHETIC list of that size (python-docx). generate.py
+    gives every list about N / 5,000 items at province scale (200 at 1M), and the day edits
+    "one 20-item list" at every N."""
+    import docx
+
+    doc = docx.Document(str(docx_in))
+    table = doc.tables[0]
+    for row in list(table.rows)[2 + items:]:  # two header rows, then one row per item
+        row._tr.getparent().remove(row._tr)
+    for para in doc.paragraphs:
+        for run in para.runs:
+            for old in generate.DEPARTMENTS:
+                if old in run.text:
+                    run.text = run.text.replace(old, department)
+    doc.save(str(docx_out))
 
 
 def edit_one_step(docx_in: Path, docx_out: Path) -> None:
@@ -106,18 +128,23 @@ def powerlist(pkg: Path, *args: str, profile: Path | None = None, name: str = ""
 
 def workflow(data: Path, n: int, seed: int = 1, profile: Path | None = None) -> dict:
     """Times of each step of the one-list workflow at N items (the package is rebuilt first)."""
-    pkg, list_id = make_package(data, n, seed)
+    pkg = make_package(data, n, seed)
     if profile:
         profile.mkdir(parents=True, exist_ok=True)
     work = data / f"workflow-n{n}-docs"
     work.mkdir(parents=True, exist_ok=True)
-    rendered, edited = work / f"{list_id}.docx", work / f"{list_id}-edited.docx"
-    out: dict = {"items": n, "list_id": list_id}
     # The generated package stores each table in one file: the first ingest moves it to one file
     # per list (the migration every user's first write makes), then the release the day starts from.
+    out: dict = {}
     first = pick_list(pkg, 0)
     measure(powerlist(pkg, "render", first, "--format", "docx", "-o", str(work / "first.docx")))
     out["migrate"] = measure(powerlist(pkg, "ingest", str(work / "first.docx")))
+    # The list the day edits: EDITED_ITEMS items at every N, a new list beside the generated ones.
+    list_id = first.rsplit("-", 1)[0] + f"-d{len(generate.DEPARTMENTS):02d}"
+    small_list(work / "first.docx", work / "small.docx", EDITED_ITEMS, SMALL_DEPARTMENT)
+    measure(powerlist(pkg, "ingest", str(work / "small.docx"), "--list", list_id))
+    rendered, edited = work / f"{list_id}.docx", work / f"{list_id}-edited.docx"
+    out: dict = {"items": n, "list_id": list_id, **out}
     out["setup_release"] = measure(powerlist(pkg, "release", "base", "--date", "2026-01-01"))
     out["render_docx"] = measure(powerlist(pkg, "render", list_id, "--format", "docx", "-o", str(rendered)))
     edit_one_step(rendered, edited)
