@@ -25,6 +25,7 @@ from .nested_json import write_list_json
 from .portal import Portal, portal
 from .parquet import HiveDataset, write_release_parquet
 from .release_data import ReleaseData, open_release
+from .reuse import forget as forget_reuse
 from .site import Site
 from .sqlite_db import write_sqlite
 from .workbook import ReleaseWorkbook
@@ -82,11 +83,13 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
     # Descriptors and manifests only: each release's tables are read when its turn comes.
     releases = sorted((open_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
     forget_checksums()
+    forget_reuse()
     try:
         meta = portal(releases[-1], title, base_url, contact)
         return _publish(root, out, releases, progress, meta, notes)
     finally:
         forget_checksums()
+        forget_reuse()
         for rel in releases:
             rel.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +14,7 @@ from ..schema import TableSchema
 from ..sqltext import ident
 from ..names import schema_name as release_schema
 from .release_data import ReleaseData
+from .reuse import once
 
 ARROW_TYPES = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32(),
                "list": pa.list_(pa.string())}
@@ -42,13 +45,16 @@ def write(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
+def write_table(rel: ReleaseData, name: str, fields: list[dict], path: Path) -> Path:
+    """The table with these columns as Parquet at path, written once per publish: the same rows
+    (content key) with the same columns are the same bytes, for a later release with the same
+    tables and for a Hive partition whose columns are the release's own (reuse.py)."""
+    key = hashlib.sha256(json.dumps([rel.content_key(), fields], sort_keys=True, ensure_ascii=False).encode())
+    return once(f"parquet/{name}", key.hexdigest(), path, lambda p: write(arrow_table(fields, rel, name), p))
+
+
 def write_release_parquet(rel: ReleaseData, folder: Path) -> list[Path]:
-    paths = []
-    for name, ts in rel.schemas.items():
-        path = folder / "parquet" / f"{name}.parquet"
-        write(arrow_table(ts.fields, rel, name), path)
-        paths.append(path)
-    return paths
+    return [write_table(rel, name, ts.fields, folder / "parquet" / f"{name}.parquet") for name, ts in rel.schemas.items()]
 
 
 def union_fields(schemas: list[TableSchema]) -> list[dict]:
@@ -80,6 +86,5 @@ class HiveDataset:
             if name not in rel.schemas:
                 continue
             path = self.out / "parquet" / name / f"release={release_schema(rel.tag)}" / "part-0.parquet"
-            write(arrow_table(fields, rel, name), path)
-            paths.append(path)
+            paths.append(write_table(rel, name, fields, path))
         return paths

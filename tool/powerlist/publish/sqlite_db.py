@@ -34,6 +34,7 @@ from ..sqltext import ident
 from ..textsearch import SEARCH_COLUMNS, tokens
 from .ddl import create_sql, sqlite_type
 from .release_data import ReleaseData
+from .reuse import once
 
 BATCH = 20_000  # rows fetched from DuckDB at a time
 
@@ -60,7 +61,8 @@ def _select(rel: ReleaseData, name: str, fields: list[dict]) -> str:
     for f in fields:
         c = ident(f["name"])
         if f["type"] == "list":
-            cols.append(f"CAST(to_json({c}) AS VARCHAR)")
+            # json.dumps(value, ensure_ascii=False)'s spelling: elements after ", "
+            cols.append(f"'[' || array_to_string(list_transform({c}, lambda x: CAST(to_json(x) AS VARCHAR)), ', ') || ']'")
         elif f["type"] == "boolean":
             cols.append(f"CAST({c} AS INTEGER)")
         elif f["type"] == "date":
@@ -118,7 +120,10 @@ def write_fts(con: sqlite3.Connection, rel: ReleaseData, name: str, columns: lis
 
 
 def write_sqlite(rel: ReleaseData, folder: Path) -> Path:
-    path = folder / f"{rel.stem}.sqlite"
+    return once("sqlite", rel.content_key(), folder / f"{rel.stem}.sqlite", lambda path: _build(rel, path))
+
+
+def _build(rel: ReleaseData, path: Path) -> None:
     path.unlink(missing_ok=True)
     con = sqlite3.connect(path)
     try:
@@ -139,4 +144,3 @@ def write_sqlite(rel: ReleaseData, folder: Path) -> Path:
         con.commit()
     finally:
         con.close()
-    return path
