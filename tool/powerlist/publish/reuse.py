@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 _built: dict[tuple[str, str], Path] = {}
+_facts: dict[tuple[str, str], object] = {}  # other things learnt while writing (where an entry's deflated bytes are)
 
 
 def link_or_copy(src: Path, dest: Path) -> None:
@@ -43,5 +44,15 @@ def once(what: str, key: str, dest: Path, build: Callable[[Path], object]) -> Pa
     return dest
 
 
+def record(what: str, key: str, fact: object) -> None:
+    _facts[(what, key)] = fact
+
+
+def recall(what: str, key: str):
+    """What was recorded for (what, key) in this publish, or None."""
+    return _facts.get((what, key))
+
+
 def forget() -> None:
     _built.clear()
+    _facts.clear()
