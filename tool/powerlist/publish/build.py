@@ -27,16 +27,16 @@ from .parquet import HiveDataset, write_release_parquet
 from .release_data import ReleaseData, open_release
 from .reuse import forget as forget_reuse
 from .site import Site
-from .sqlite_db import write_sqlite
+from .sqlite_db import abandon as abandon_sqlite, wait as wait_sqlite, write_sqlite
 from .workbook import ReleaseWorkbook
 
 # Per release, in the order they are written (the label is shown beside the progress bar): the
 # files written from the release's tables as a whole …
 ARTIFACTS = [
-    ("data package zip", write_datapackage_zip),
     ("Parquet", write_release_parquet),
+    ("SQLite database", write_sqlite),  # started here from the Parquet files, written beside the rest
+    ("data package zip", write_datapackage_zip),
     ("DuckDB database", write_duckdb),
-    ("SQLite database", write_sqlite),
     ("source documents", write_documents),
 ]
 # … then one pass over its lists writes the workbook's list sheets, the nested JSON and the list
@@ -88,6 +88,7 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
         meta = portal(releases[-1], title, base_url, contact)
         return _publish(root, out, releases, progress, meta, notes)
     finally:
+        abandon_sqlite()
         forget_checksums()
         forget_reuse()
         for rel in releases:
@@ -122,6 +123,7 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
             report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
             write_changelog(tmp, releases, diffs, title, missing)
             step("site")
+            wait_sqlite()  # the SQLite files are written beside the rest (sqlite_db.py)
             site.finish(meta, releases, diffs, missing)
         finally:
             site.close()  # its item-history file in the cache, also when a step failed

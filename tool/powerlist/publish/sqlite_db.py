@@ -23,20 +23,36 @@ and a row found through two of its columns is listed twice by a bare `select row
 (`rowid in (…)` does not care). Every query `textsearch.fts_query` makes from one word is a
 word's character pairs, which one value holds together, so those queries find exactly what a
 row index finds after the substring check.
+
+The file is written by a child process (`python -m powerlist.publish.sqlite_db`) from the
+release's Parquet files, which hold the same rows typed by the same schemas: SQLite is written by
+one thread, row by row through Python, and so it is the one step whose cost (100,000 items: ~25
+CPU s) the parent would otherwise wait for; the child runs beside the rest of the release's
+files and the list pass. publish waits for every child (`wait()`) before it lists the downloads.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-from ..sqltext import ident
+import duckdb
+
+from ..errors import PowerlistError
+from ..sqltext import ident, literal
 from ..textsearch import SEARCH_COLUMNS, tokens
 from .ddl import create_sql, sqlite_type
 from .release_data import ReleaseData
 from .reuse import once
 
 BATCH = 20_000  # rows fetched from DuckDB at a time
+CHILD_MEMORY = "256MB"  # the child streams Parquet: DuckDB needs little (the parent holds the release)
+_children: list[tuple[subprocess.Popen, Path, object]] = []  # (child, the file it writes, its stderr)
 
 
 def fts_table(name: str) -> str:
@@ -52,11 +68,11 @@ def fts_rows(name: str) -> str:
     return f"{name}_fts_index_rows"
 
 
-def _select(rel: ReleaseData, name: str, fields: list[dict]) -> str:
-    """The table's rows as SQLite stores them, the DuckDB rowid + 1 first (the SQLite rowid, which
-    the full-text index refers to): booleans 0/1, lists JSON arrays (Datasette facets them),
-    dates ISO text. A plain scan gives rows in rowid order (DuckDB preserves insertion order), so
-    SQLite appends them in order and the file's bytes are reproducible."""
+def _select(relation: str, fields: list[dict]) -> str:
+    """The table's rows as SQLite stores them, the SQLite rowid first (the row's number in its
+    Parquet file + 1, which the full-text index refers to): booleans 0/1, lists JSON arrays
+    (Datasette facets them), dates ISO text. The scan gives rows in file order (DuckDB preserves
+    insertion order), so SQLite appends them in order and the file's bytes are reproducible."""
     cols = []
     for f in fields:
         c = ident(f["name"])
@@ -69,12 +85,12 @@ def _select(rel: ReleaseData, name: str, fields: list[dict]) -> str:
             cols.append(f"CAST({c} AS VARCHAR)")
         else:
             cols.append(c)
-    return f"SELECT rowid + 1, {', '.join(cols)} FROM {ident(name)}"
+    return f"SELECT file_row_number + 1, {', '.join(cols)} FROM {relation}"
 
 
-def _batches(rel: ReleaseData, sql: str):
+def _batches(duck: duckdb.DuckDBPyConnection, sql: str):
     """A query's rows as tuples, BATCH at a time (DuckDB's own conversion: no Arrow step)."""
-    cur = rel.con.cursor()
+    cur = duck.cursor()
     try:
         cur.execute(sql)
         while batch := cur.fetchmany(BATCH):
@@ -83,7 +99,8 @@ def _batches(rel: ReleaseData, sql: str):
         cur.close()
 
 
-def write_fts(con: sqlite3.Connection, rel: ReleaseData, name: str, columns: list[str]) -> None:
+def write_fts(con: sqlite3.Connection, duck: duckdb.DuckDBPyConnection, name: str, relation: str,
+              columns: list[str]) -> None:
     """The table's full-text index over its columns' distinct values (module doc). Entries are
     numbered in (column, value) order, so the file is the same bytes for the same rows.
 
@@ -95,11 +112,13 @@ def write_fts(con: sqlite3.Connection, rel: ReleaseData, name: str, columns: lis
                 "tokenize='unicode61')")
     con.execute(f"CREATE TABLE {ident(rows)} (id INTEGER PRIMARY KEY, rowids TEXT NOT NULL)")
     entry = 0
+    marks = ", ".join("?" for _ in range(len(columns) + 1))
     for at, column in enumerate(columns):
         c = ident(column)
-        sql = (f"SELECT CAST({c} AS VARCHAR) AS v, '[' || string_agg(CAST(rowid + 1 AS VARCHAR), ',' ORDER BY rowid) || ']' "
-               f"FROM {ident(name)} WHERE {c} IS NOT NULL GROUP BY v ORDER BY v")
-        for batch in _batches(rel, sql):
+        sql = (f"SELECT CAST({c} AS VARCHAR) AS v, "
+               f"'[' || string_agg(CAST(file_row_number + 1 AS VARCHAR), ',' ORDER BY file_row_number) || ']' "
+               f"FROM {relation} WHERE {c} IS NOT NULL GROUP BY v ORDER BY v")
+        for batch in _batches(duck, sql):
             entries, lists = [], []
             for value, ids in batch:
                 text = tokens(value)
@@ -110,7 +129,6 @@ def write_fts(con: sqlite3.Connection, rel: ReleaseData, name: str, columns: lis
                 blank[at] = text
                 entries.append((entry, *blank))
                 lists.append((entry, ids))
-            marks = ", ".join("?" for _ in range(len(columns) + 1))
             con.executemany(f"INSERT INTO {ident(index)} (rowid, {cols}) VALUES ({marks})", entries)
             con.executemany(f"INSERT INTO {ident(rows)} VALUES (?, ?)", lists)
     view_cols = ", ".join(f"i.{ident(c)}" for c in columns)
@@ -119,28 +137,99 @@ def write_fts(con: sqlite3.Connection, rel: ReleaseData, name: str, columns: lis
                 f"JOIN {ident(rows)} r ON r.id = i.rowid, json_each(r.rowids) j")
 
 
-def write_sqlite(rel: ReleaseData, folder: Path) -> Path:
-    return once("sqlite", rel.content_key(), folder / f"{rel.stem}.sqlite", lambda path: _build(rel, path))
-
-
-def _build(rel: ReleaseData, path: Path) -> None:
-    path.unlink(missing_ok=True)
-    con = sqlite3.connect(path)
+def build(path: Path, tables: dict[str, dict], parquet: dict[str, str], spill: Path) -> None:
+    """The database at path (an existing empty file) from each table's Table Schema descriptor
+    and Parquet file, in the order given (parents first)."""
+    duck = duckdb.connect()
     try:
-        # The file is built once, in a staging folder: no journal is needed to survive a crash
-        # (an interrupted publish leaves the previous output, never this file).
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute("PRAGMA cache_size = -262144")  # 256 MiB of pages while the indexes are built
-        for name, ts in rel.schemas.items():
-            con.execute(create_sql(name, ts.descriptor, sqlite_type, set(rel.schemas)))
-            columns = ", ".join(map(ident, ts.columns))
-            marks = ", ".join("?" for _ in range(len(ts.fields) + 1))
-            insert = f"INSERT INTO {ident(name)} (rowid, {columns}) VALUES ({marks})"
-            for batch in _batches(rel, _select(rel, name, ts.fields)):
-                con.executemany(insert, batch)
-            if name in SEARCH_COLUMNS:
-                write_fts(con, rel, name, [c for c in SEARCH_COLUMNS[name] if c in ts.columns])
-        con.commit()
+        duck.execute(f"SET memory_limit = {literal(CHILD_MEMORY)}")
+        duck.execute("SET threads = 1")
+        duck.execute(f"SET temp_directory = {literal(spill)}")
+        duck.execute("SET enable_progress_bar = false")
+        con = sqlite3.connect(path)
+        try:
+            # The file is built once, in a staging folder: no journal is needed to survive a crash
+            # (an interrupted publish leaves the previous output, never this file).
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("PRAGMA synchronous = OFF")
+            con.execute("PRAGMA cache_size = -131072")  # 128 MiB of pages while the indexes are built
+            for name, descriptor in tables.items():
+                fields = descriptor["fields"]
+                relation = f"read_parquet({literal(parquet[name])}, file_row_number = true)"
+                con.execute(create_sql(name, descriptor, sqlite_type, set(tables)))
+                columns = ", ".join(ident(f["name"]) for f in fields)
+                marks = ", ".join("?" for _ in range(len(fields) + 1))
+                insert = f"INSERT INTO {ident(name)} (rowid, {columns}) VALUES ({marks})"
+                for batch in _batches(duck, _select(relation, fields)):
+                    con.executemany(insert, batch)
+                if name in SEARCH_COLUMNS:
+                    have = {f["name"] for f in fields}
+                    write_fts(con, duck, name, relation, [c for c in SEARCH_COLUMNS[name] if c in have])
+            con.commit()
+        finally:
+            con.close()
     finally:
-        con.close()
+        duck.close()
+
+
+def write_sqlite(rel: ReleaseData, folder: Path) -> Path:
+    """Start the child that writes the release's SQLite file from its Parquet files (written
+    before this step); `wait()` says when it is done."""
+    return once("sqlite", rel.content_key(), folder / f"{rel.stem}.sqlite", lambda path: _start(rel, folder, path))
+
+
+def _start(rel: ReleaseData, folder: Path, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.touch()  # the file exists from now on: a later release with the same tables links it (reuse.py)
+    # The child's own spill folder: two DuckDB instances must not share temporary files.
+    spill = tempfile.mkdtemp(prefix="sqlite-", dir=rel.con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
+    job = {"path": str(path), "spill": spill,
+           "tables": {n: ts.descriptor for n, ts in rel.schemas.items()},
+           "parquet": {n: str(folder / "parquet" / f"{n}.parquet") for n in rel.schemas}}
+    err = tempfile.TemporaryFile()
+    child = subprocess.Popen([sys.executable, "-m", "powerlist.publish.sqlite_db"], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        child.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
+        child.stdin.close()
+    except OSError:
+        pass  # it died at once: wait() reports its error
+    _children.append((child, path, err))
+
+
+def wait() -> None:
+    """Wait for every SQLite file being written; a child that failed fails publish, naming it."""
+    failed = None
+    while _children:
+        child, path, err = _children.pop(0)
+        code = child.wait()
+        if code != 0 and failed is None:
+            err.seek(0)
+            lines = err.read().decode("utf-8", "replace").strip().splitlines()
+            failed = f"writing {path.name} failed (exit {code}): {lines[-1] if lines else 'no message'}"
+        err.close()
+    if failed:
+        raise PowerlistError(failed)
+
+
+def abandon() -> None:
+    """Stop the children of a publish that failed (its staging folder is removed)."""
+    while _children:
+        child, _path, err = _children.pop()
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        err.close()
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    try:
+        build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]))
+    finally:
+        shutil.rmtree(job["spill"], ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
