@@ -137,12 +137,12 @@ def write_fts(con: sqlite3.Connection, duck: duckdb.DuckDBPyConnection, name: st
                 f"JOIN {ident(rows)} r ON r.id = i.rowid, json_each(r.rowids) j")
 
 
-def build(path: Path, tables: dict[str, dict], parquet: dict[str, str], spill: Path) -> None:
+def build(path: Path, tables: dict[str, dict], parquet: dict[str, str], spill: Path, memory: str = CHILD_MEMORY) -> None:
     """The database at path (an existing empty file) from each table's Table Schema descriptor
     and Parquet file, in the order given (parents first)."""
     duck = duckdb.connect()
     try:
-        duck.execute(f"SET memory_limit = {literal(CHILD_MEMORY)}")
+        duck.execute(f"SET memory_limit = {literal(memory)}")
         duck.execute("SET threads = 1")
         duck.execute(f"SET temp_directory = {literal(spill)}")
         duck.execute("SET enable_progress_bar = false")
@@ -183,7 +183,7 @@ def _start(rel: ReleaseData, folder: Path, path: Path) -> None:
     path.touch()  # the file exists from now on: a later release with the same tables links it (reuse.py)
     # The child's own spill folder: two DuckDB instances must not share temporary files.
     spill = tempfile.mkdtemp(prefix="sqlite-", dir=rel.con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
-    job = {"path": str(path), "spill": spill,
+    job = {"path": str(path), "spill": spill, "memory": CHILD_MEMORY,
            "tables": {n: ts.descriptor for n, ts in rel.schemas.items()},
            "parquet": {n: str(folder / "parquet" / f"{n}.parquet") for n in rel.schemas}}
     err = tempfile.TemporaryFile()
@@ -225,7 +225,7 @@ def abandon() -> None:
 def main() -> int:
     job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     try:
-        build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]))
+        build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
     finally:
         shutil.rmtree(job["spill"], ignore_errors=True)
     return 0
