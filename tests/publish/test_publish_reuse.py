@@ -17,7 +17,7 @@ import pytest
 
 from conftest import copy_package, snapshot
 from powerlist.errors import PowerlistError
-from powerlist.publish import publish, reuse, sqlite_db
+from powerlist.publish import background, publish, reuse
 from powerlist.release import create_release
 
 STEM = "guangxi-baomi-powerlists"
@@ -107,7 +107,7 @@ def test_the_sqlite_rowids_the_search_index_gives_are_the_rows_it_found(dist):
 
 def test_a_failing_sqlite_child_fails_publish_and_leaves_the_previous_output(pkg, dist, monkeypatch):
     before = snapshot(dist)
-    monkeypatch.setattr(sqlite_db, "CHILD_MEMORY", "not a size")  # the child's DuckDB refuses it
+    monkeypatch.setattr(background, "MEMORY", "not a size")  # the child's DuckDB refuses it
     with pytest.raises(PowerlistError, match=r"writing guangxi-baomi-powerlists-2022\.sqlite failed"):
         publish(pkg, dist)
     assert snapshot(dist) == before

@@ -14,6 +14,7 @@ from ..compiled import cache_dir
 from ..errors import PowerlistError
 from ..files import recover_staged, staged_dir
 from ..package import release_tags
+from .background import abandon as abandon_children, wait as wait_children
 from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
 from .checksums import NAME as SUMS, forget as forget_checksums, write_sha256sums
@@ -27,16 +28,17 @@ from .parquet import HiveDataset, write_release_parquet
 from .release_data import ReleaseData, open_release
 from .reuse import forget as forget_reuse
 from .site import Site
-from .sqlite_db import abandon as abandon_sqlite, wait as wait_sqlite, write_sqlite
+from .sqlite_db import write_sqlite
 from .workbook import ReleaseWorkbook
 
 # Per release, in the order they are written (the label is shown beside the progress bar): the
 # files written from the release's tables as a whole …
 ARTIFACTS = [
     ("Parquet", write_release_parquet),
-    ("SQLite database", write_sqlite),  # started here from the Parquet files, written beside the rest
-    ("data package zip", write_datapackage_zip),
+    # The databases are written from the Parquet files by child processes (background.py).
+    ("SQLite database", write_sqlite),
     ("DuckDB database", write_duckdb),
+    ("data package zip", write_datapackage_zip),
     ("source documents", write_documents),
 ]
 # … then one pass over its lists writes the workbook's list sheets, the nested JSON and the list
@@ -88,7 +90,6 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
         meta = portal(releases[-1], title, base_url, contact)
         return _publish(root, out, releases, progress, meta, notes)
     finally:
-        abandon_sqlite()
         forget_checksums()
         forget_reuse()
         for rel in releases:
@@ -123,9 +124,10 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
             report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
             write_changelog(tmp, releases, diffs, title, missing)
             step("site")
-            wait_sqlite()  # the SQLite files are written beside the rest (sqlite_db.py)
+            wait_children()  # the SQLite and DuckDB files, written beside the rest (background.py)
             site.finish(meta, releases, diffs, missing)
         finally:
+            abandon_children()  # a failed step: stop them before the staging folder goes
             site.close()  # its item-history file in the cache, also when a step failed
         step(SUMS)
         write_sha256sums(tmp)

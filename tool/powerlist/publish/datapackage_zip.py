@@ -20,6 +20,9 @@ from .release_data import ReleaseData
 from .reuse import recall, record
 
 CHUNK = 1 << 20
+# Deflate level 3, not zlib's default 6: on these CSV files it is 2.7× faster for an archive ~25%
+# larger (100,000 items: 3 instead of 8 CPU s per release, 70 instead of 56 MB).
+LEVEL = 3
 _HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip local file header (zipfile's structFileHeader)
 
 
@@ -33,7 +36,7 @@ def write_datapackage_zip(rel: ReleaseData, folder: Path) -> Path:
     with zipfile.ZipFile(path, "w", allowZip64=True) as zf:
         for p in files:
             name = p.relative_to(src).as_posix()
-            info = zip_info(f"{rel.stem}/{name}", rel.zip_time())
+            info = zip_info(f"{rel.stem}/{name}", rel.zip_time(), LEVEL)
             info.file_size = p.stat().st_size
             digest = digests.get(name)
             earlier = recall("deflated", digest) if digest else None

@@ -53,8 +53,13 @@ def write_table(rel: ReleaseData, name: str, fields: list[dict], path: Path) -> 
     return once(f"parquet/{name}", key.hexdigest(), path, lambda p: write(arrow_table(fields, rel, name), p))
 
 
+def release_parquet(folder: Path, name: str) -> Path:
+    """Where a release's table is written as Parquet, in the release's folder."""
+    return folder / "parquet" / f"{name}.parquet"
+
+
 def write_release_parquet(rel: ReleaseData, folder: Path) -> list[Path]:
-    return [write_table(rel, name, ts.fields, folder / "parquet" / f"{name}.parquet") for name, ts in rel.schemas.items()]
+    return [write_table(rel, name, ts.fields, release_parquet(folder, name)) for name, ts in rel.schemas.items()]
 
 
 def union_fields(schemas: list[TableSchema]) -> list[dict]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 _built: dict[tuple[str, str], Path] = {}
+_later: list[tuple[Path, Path]] = []  # (file a child is still writing, its link): made by settle()
 _facts: dict[tuple[str, str], object] = {}  # other things learnt while writing (where an entry's deflated bytes are)
 
 
@@ -32,16 +33,27 @@ def link_or_copy(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def once(what: str, key: str, dest: Path, build: Callable[[Path], object]) -> Path:
+def once(what: str, key: str, dest: Path, build: Callable[[Path], object], background: bool = False) -> Path:
     """dest holds the file `what` of content `key`: linked to the one written earlier in this
-    publish, or written by build(dest) and recorded."""
+    publish, or written by build(dest) and recorded. background: build(dest) only starts a child
+    that writes dest (background.py), so links to it are made once the children are done."""
     earlier = _built.get((what, key))
-    if earlier is not None and earlier.is_file():
-        link_or_copy(earlier, dest)
+    if earlier is not None:
+        if background:
+            _later.append((earlier, dest))
+        else:
+            link_or_copy(earlier, dest)
     else:
         build(dest)
         _built[(what, key)] = dest
     return dest
+
+
+def settle() -> None:
+    """Make the links that waited for files written in the background (background.wait calls it)."""
+    while _later:
+        earlier, dest = _later.pop(0)
+        link_or_copy(earlier, dest)
 
 
 def record(what: str, key: str, fact: object) -> None:
@@ -55,4 +67,5 @@ def recall(what: str, key: str):
 
 def forget() -> None:
     _built.clear()
+    _later.clear()
     _facts.clear()

@@ -24,35 +24,24 @@ and a row found through two of its columns is listed twice by a bare `select row
 word's character pairs, which one value holds together, so those queries find exactly what a
 row index finds after the substring check.
 
-The file is written by a child process (`python -m powerlist.publish.sqlite_db`) from the
-release's Parquet files, which hold the same rows typed by the same schemas: SQLite is written by
-one thread, row by row through Python, and so it is the one step whose cost (100,000 items: ~25
-CPU s) the parent would otherwise wait for; the child runs beside the rest of the release's
-files and the list pass. publish waits for every child (`wait()`) before it lists the downloads.
+The file is written by a child process from the release's Parquet files (background.py).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 import sqlite3
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import duckdb
 
-from ..errors import PowerlistError
 from ..sqltext import ident, literal
 from ..textsearch import SEARCH_COLUMNS, tokens
+from .background import child_duckdb, start
 from .ddl import create_sql, sqlite_type
 from .release_data import ReleaseData
 from .reuse import once
 
 BATCH = 20_000  # rows fetched from DuckDB at a time
-CHILD_MEMORY = "256MB"  # the child streams Parquet: DuckDB needs little (the parent holds the release)
-_children: list[tuple[subprocess.Popen, Path, object]] = []  # (child, the file it writes, its stderr)
 
 
 def fts_table(name: str) -> str:
@@ -137,15 +126,11 @@ def write_fts(con: sqlite3.Connection, duck: duckdb.DuckDBPyConnection, name: st
                 f"JOIN {ident(rows)} r ON r.id = i.rowid, json_each(r.rowids) j")
 
 
-def build(path: Path, tables: dict[str, dict], parquet: dict[str, str], spill: Path, memory: str = CHILD_MEMORY) -> None:
+def build(path: Path, tables: dict[str, dict], parquet: dict[str, str], spill: Path, memory: str) -> None:
     """The database at path (an existing empty file) from each table's Table Schema descriptor
-    and Parquet file, in the order given (parents first)."""
-    duck = duckdb.connect()
+    and Parquet file, in the order given (parents first). Runs in a child (background.py)."""
+    duck = child_duckdb(spill, memory)
     try:
-        duck.execute(f"SET memory_limit = {literal(memory)}")
-        duck.execute("SET threads = 1")
-        duck.execute(f"SET temp_directory = {literal(spill)}")
-        duck.execute("SET enable_progress_bar = false")
         con = sqlite3.connect(path)
         try:
             # The file is built once, in a staging folder: no journal is needed to survive a crash
@@ -174,62 +159,6 @@ def build(path: Path, tables: dict[str, dict], parquet: dict[str, str], spill: P
 
 def write_sqlite(rel: ReleaseData, folder: Path) -> Path:
     """Start the child that writes the release's SQLite file from its Parquet files (written
-    before this step); `wait()` says when it is done."""
-    return once("sqlite", rel.content_key(), folder / f"{rel.stem}.sqlite", lambda path: _start(rel, folder, path))
-
-
-def _start(rel: ReleaseData, folder: Path, path: Path) -> None:
-    path.unlink(missing_ok=True)
-    path.touch()  # the file exists from now on: a later release with the same tables links it (reuse.py)
-    # The child's own spill folder: two DuckDB instances must not share temporary files.
-    spill = tempfile.mkdtemp(prefix="sqlite-", dir=rel.con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
-    job = {"path": str(path), "spill": spill, "memory": CHILD_MEMORY,
-           "tables": {n: ts.descriptor for n, ts in rel.schemas.items()},
-           "parquet": {n: str(folder / "parquet" / f"{n}.parquet") for n in rel.schemas}}
-    err = tempfile.TemporaryFile()
-    child = subprocess.Popen([sys.executable, "-m", "powerlist.publish.sqlite_db"], stdin=subprocess.PIPE,
-                             stdout=subprocess.DEVNULL, stderr=err)
-    try:
-        child.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
-        child.stdin.close()
-    except OSError:
-        pass  # it died at once: wait() reports its error
-    _children.append((child, path, err))
-
-
-def wait() -> None:
-    """Wait for every SQLite file being written; a child that failed fails publish, naming it."""
-    failed = None
-    while _children:
-        child, path, err = _children.pop(0)
-        code = child.wait()
-        if code != 0 and failed is None:
-            err.seek(0)
-            lines = err.read().decode("utf-8", "replace").strip().splitlines()
-            failed = f"writing {path.name} failed (exit {code}): {lines[-1] if lines else 'no message'}"
-        err.close()
-    if failed:
-        raise PowerlistError(failed)
-
-
-def abandon() -> None:
-    """Stop the children of a publish that failed (its staging folder is removed)."""
-    while _children:
-        child, _path, err = _children.pop()
-        if child.poll() is None:
-            child.kill()
-        child.wait()
-        err.close()
-
-
-def main() -> int:
-    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    try:
-        build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
-    finally:
-        shutil.rmtree(job["spill"], ignore_errors=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    before this step); background.wait() says when it is done."""
+    return once("sqlite", rel.content_key(), folder / f"{rel.stem}.sqlite",
+                lambda path: start("sqlite", rel, folder, path), background=True)
