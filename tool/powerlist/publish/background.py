@@ -2,8 +2,8 @@
 
 The SQLite and DuckDB downloads are written from the release's Parquet files (the same rows,
 typed by the same schemas; written first). Both are single-threaded work the parent would wait
-for (100,000 items: ~23 and ~9 CPU s per release), while the rest of a release — its archive and
-the list pass — is Python in the parent: a child per file lets them use a second core. A child
+for (100,000 items: ~23 and ~7 CPU s per release), while the rest of a release — its archive and
+the list pass — is Python in the parent: children, one at a time, use the second core. A child
 reads only its Parquet files and writes only its own file, so it shares nothing with the parent
 but the staging folder; publish waits for all of them (`wait()`) before it lists the downloads,
 and a child that failed fails publish, naming its file.
@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -30,12 +31,18 @@ from .release_data import ReleaseData
 from .reuse import settle
 
 MEMORY = "256MB"  # a child's DuckDB streams Parquet: it needs little (the parent holds the release)
-_children: list[tuple[subprocess.Popen, Path, object]] = []  # (child, the file it writes, its stderr)
+# One child at a time, in the order started: with the parent that keeps both cores busy, and the
+# memory of publish is the parent's and one child's.
+_runner: ThreadPoolExecutor | None = None
+_jobs: list[tuple[Future, Path]] = []
+_running: list[subprocess.Popen] = []
+_stopping = False
 
 
 def start(kind: str, rel: ReleaseData, folder: Path, path: Path) -> None:
-    """Start a child writing `path` (kind: "sqlite" or "duckdb") from the release's Table Schemas
+    """Queue a child writing `path` (kind: "sqlite" or "duckdb") from the release's Table Schemas
     and the Parquet files in its folder."""
+    global _runner
     path.unlink(missing_ok=True)
     # Its own spill folder: two DuckDB instances must not share temporary files.
     spill_root = cache_dir(rel.root) / "spill"
@@ -44,41 +51,69 @@ def start(kind: str, rel: ReleaseData, folder: Path, path: Path) -> None:
     job = {"kind": kind, "path": str(path), "spill": spill, "memory": MEMORY,
            "tables": {n: ts.descriptor for n, ts in rel.schemas.items()},
            "parquet": {n: str(release_parquet(folder, n)) for n in rel.schemas}}
-    err = tempfile.TemporaryFile()
-    child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                             stdout=subprocess.DEVNULL, stderr=err)
-    try:
-        child.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
-        child.stdin.close()
-    except OSError:
-        pass  # it died at once: wait() reports its error
-    _children.append((child, path, err))
+    if _runner is None:
+        _runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerlist-child")
+    _jobs.append((_runner.submit(_run, job), path))
+
+
+def _run(job: dict) -> tuple[int, str]:
+    """Run one child to its end: (exit code, the last line it wrote to stderr)."""
+    if _stopping:
+        return -1, "publish stopped"
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=err)
+        _running.append(child)
+        try:
+            try:
+                child.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
+                child.stdin.close()
+            except OSError:
+                pass  # it died at once: its exit code and stderr say why
+            code = child.wait()
+        finally:
+            _running.remove(child)
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+    shutil.rmtree(job["spill"], ignore_errors=True)
+    return code, lines[-1] if lines else "no message"
 
 
 def wait() -> None:
-    """Wait for every child; then make the links to their files that waited for them (reuse.py)."""
+    """Wait for every child; then make the links to their files that waited for them (reuse.py).
+    A child that failed fails publish, naming its file."""
     failed = None
-    while _children:
-        child, path, err = _children.pop(0)
-        code = child.wait()
+    while _jobs:
+        future, path = _jobs.pop(0)
+        code, last = future.result()
         if code != 0 and failed is None:
-            err.seek(0)
-            lines = err.read().decode("utf-8", "replace").strip().splitlines()
-            failed = f"writing {path.name} failed (exit {code}): {lines[-1] if lines else 'no message'}"
-        err.close()
+            failed = f"writing {path.name} failed (exit {code}): {last}"
+    _close()
     if failed:
         raise PowerlistError(failed)
     settle()
 
 
 def abandon() -> None:
-    """Stop the children of a publish that failed (its staging folder is removed)."""
-    while _children:
-        child, _path, err = _children.pop()
-        if child.poll() is None:
+    """Stop the children of a publish that failed (before its staging folder is removed)."""
+    global _stopping
+    _stopping = True
+    try:
+        for future, _path in _jobs:
+            future.cancel()
+        for child in list(_running):
             child.kill()
-        child.wait()
-        err.close()
+        _jobs.clear()
+        _close()
+    finally:
+        _stopping = False
+
+
+def _close() -> None:
+    global _runner
+    if _runner is not None:
+        _runner.shutdown(wait=True)
+        _runner = None
 
 
 def child_duckdb(spill: Path, memory: str, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
@@ -97,10 +132,7 @@ def main() -> int:
 
     job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     build = {"sqlite": sqlite_build, "duckdb": duckdb_build}[job["kind"]]
-    try:
-        build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
-    finally:
-        shutil.rmtree(job["spill"], ignore_errors=True)
+    build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
     return 0
 
 

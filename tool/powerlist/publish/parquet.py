@@ -30,19 +30,25 @@ def arrow_schema(fields: list[dict]) -> pa.Schema:
     return pa.schema([arrow_field(f) for f in fields])
 
 
-def arrow_table(fields: list[dict], rel: ReleaseData, name: str) -> pa.Table:
-    """The release's table with exactly these columns (NULL for one the release lacks), typed by the schema."""
+ROWS = 100_000  # rows per Parquet row group, read from DuckDB a batch at a time
+
+
+def write_parquet(fields: list[dict], rel: ReleaseData, name: str, path: Path) -> None:
+    """The release's table with exactly these columns (NULL for one the release lacks), typed by
+    the schema, streamed from DuckDB a row group at a time (never the whole table in memory)."""
     have = set(rel.schemas[name].columns)
     columns = ", ".join(ident(f["name"]) if f["name"] in have else f"NULL::{reader_type(f)} AS {ident(f['name'])}"
                         for f in fields)
-    table = rel.con.sql(f"SELECT {columns} FROM {ident(name)}").to_arrow_table()
-    return table.cast(arrow_schema(fields))
-
-
-def write(table: pa.Table, path: Path) -> None:
+    schema = arrow_schema(fields)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # No statistics on page level or timestamps exist in Parquet metadata; the bytes are reproducible.
-    pq.write_table(table, path, compression="zstd")
+    cur = rel.con.cursor()
+    try:
+        # No statistics on page level or timestamps exist in Parquet metadata; the bytes are reproducible.
+        with pq.ParquetWriter(path, schema, compression="zstd") as out:
+            for batch in cur.sql(f"SELECT {columns} FROM {ident(name)}").to_arrow_reader(ROWS):
+                out.write_table(pa.Table.from_batches([batch]).cast(schema))
+    finally:
+        cur.close()
 
 
 def write_table(rel: ReleaseData, name: str, fields: list[dict], path: Path) -> Path:
@@ -50,7 +56,7 @@ def write_table(rel: ReleaseData, name: str, fields: list[dict], path: Path) -> 
     (content key) with the same columns are the same bytes, for a later release with the same
     tables and for a Hive partition whose columns are the release's own (reuse.py)."""
     key = hashlib.sha256(json.dumps([rel.content_key(), fields], sort_keys=True, ensure_ascii=False).encode())
-    return once(f"parquet/{name}", key.hexdigest(), path, lambda p: write(arrow_table(fields, rel, name), p))
+    return once(f"parquet/{name}", key.hexdigest(), path, lambda p: write_parquet(fields, rel, name, p))
 
 
 def release_parquet(folder: Path, name: str) -> Path:
