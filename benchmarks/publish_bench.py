@@ -5,9 +5,11 @@
 Builds (once, cached in WORK) a package root whose three releases are benchmarks/generate.py's
 base, next and base again (tags 2024, 2025, 2026; every text synthetic, labelled so), each with
 placeholder source documents that say they are synthetic; then runs `powerlist publish` in a
-child process and reports wall time and peak RSS (the child's ru_maxrss), and for each step of
-publish its seconds and the child's RSS and peak RSS when it ended. --profile runs it under
-cProfile instead and prints the top functions by cumulative time.
+child process and reports wall time, peak RSS (the largest ru_maxrss of the child and the
+processes it starts) and the peak of the whole process tree's RSS added up (publish writes the
+release databases in child processes beside itself: sampled every 0.2 s), and for each step of
+publish its seconds and the publishing process's RSS and peak RSS when it ended. --profile runs
+it under cProfile instead and prints the top functions by cumulative time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -61,6 +64,20 @@ def build_root(items: int, work: Path) -> Path:
     return root
 
 
+def tree_rss_mib(pid: int) -> int:
+    """RSS of a process and all its descendants, added up (MiB)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS")), 0) // 1024
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                total += sum(tree_rss_mib(int(c)) for c in fh.read().split())
+    except (OSError, ValueError):
+        pass  # it ended while being read
+    return total
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--items", type=int, required=True)
@@ -92,8 +109,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         cmd = [sys.executable, "-c", code, str(root), str(out)]
     start = time.monotonic()
-    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)  # steps go to stderr as they end
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)  # steps go to stderr as they end
+    tree_peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            tree_peak[0] = max(tree_peak[0], tree_rss_mib(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = proc.communicate()
+    done = subprocess.CompletedProcess(cmd, proc.returncode, stdout)
     wall = time.monotonic() - start
+    sampler.join()
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if done.returncode != 0:
         return 1
@@ -101,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     # The last "files size" line (anything a library prints to stdout comes before it).
     counts = [line.split() for line in done.stdout.splitlines() if re.fullmatch(r"\d+ \d+", line.strip())]
     print(json.dumps({"items": args.items, "releases": len(RELEASES), "wall_s": round(wall, 1),
-                      "peak_rss_mib": round(peak), "files": int(counts[-1][0]) if counts else None}))
+                      "peak_rss_mib": round(peak), "peak_tree_rss_mib": tree_peak[0], "files": int(counts[-1][0]) if counts else None}))
     return 0
 
 

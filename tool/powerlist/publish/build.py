@@ -14,6 +14,7 @@ from ..compiled import cache_dir
 from ..errors import PowerlistError
 from ..files import recover_staged, staged_dir
 from ..package import release_tags
+from .background import abandon as abandon_children, wait as wait_children
 from .changelog import write_changelog
 from .changes import DiffUnavailable, consecutive_diffs
 from .checksums import NAME as SUMS, forget as forget_checksums, write_sha256sums
@@ -25,6 +26,7 @@ from .nested_json import write_list_json
 from .portal import Portal, portal
 from .parquet import HiveDataset, write_release_parquet
 from .release_data import ReleaseData, open_release
+from .reuse import forget as forget_reuse
 from .site import Site
 from .sqlite_db import write_sqlite
 from .workbook import ReleaseWorkbook
@@ -32,10 +34,11 @@ from .workbook import ReleaseWorkbook
 # Per release, in the order they are written (the label is shown beside the progress bar): the
 # files written from the release's tables as a whole …
 ARTIFACTS = [
-    ("data package zip", write_datapackage_zip),
     ("Parquet", write_release_parquet),
-    ("DuckDB database", write_duckdb),
+    # The databases are written from the Parquet files by child processes (background.py).
     ("SQLite database", write_sqlite),
+    ("DuckDB database", write_duckdb),
+    ("data package zip", write_datapackage_zip),
     ("source documents", write_documents),
 ]
 # … then one pass over its lists writes the workbook's list sheets, the nested JSON and the list
@@ -82,11 +85,13 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
     # Descriptors and manifests only: each release's tables are read when its turn comes.
     releases = sorted((open_release(root, t) for t in tags), key=lambda r: (r.date, r.tag))
     forget_checksums()
+    forget_reuse()
     try:
         meta = portal(releases[-1], title, base_url, contact)
         return _publish(root, out, releases, progress, meta, notes)
     finally:
         forget_checksums()
+        forget_reuse()
         for rel in releases:
             rel.close()
 
@@ -119,8 +124,10 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
             report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
             write_changelog(tmp, releases, diffs, title, missing)
             step("site")
+            wait_children()  # the SQLite and DuckDB files, written beside the rest (background.py)
             site.finish(meta, releases, diffs, missing)
         finally:
+            abandon_children()  # a failed step: stop them before the staging folder goes
             site.close()  # its item-history file in the cache, also when a step failed
         step(SUMS)
         write_sha256sums(tmp)

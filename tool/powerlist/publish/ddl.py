@@ -29,6 +29,10 @@ def foreign_keys(name: str, descriptor: dict, tables: set[str]) -> list[tuple[li
     return out
 
 
+def primary_key(descriptor: dict) -> list[str]:
+    return _names(descriptor.get("primaryKey", []))
+
+
 def self_references(name: str, descriptor: dict) -> list[str]:
     """Columns that point into the same table (items.catalog_item_id → items.item_id)."""
     return [c for fields, target, _ in foreign_keys(name, descriptor, {name}) if target == name for c in fields]
@@ -43,7 +47,7 @@ def create_sql(name: str, descriptor: dict, type_of: Callable[[dict], str], tabl
         required = " NOT NULL" if f.get("constraints", {}).get("required") else ""
         cols.append(f"{ident(f['name'])} {type_of(f)}{required}")
     if descriptor.get("primaryKey"):
-        cols.append(f"PRIMARY KEY ({', '.join(map(ident, _names(descriptor['primaryKey'])))})")
+        cols.append(f"PRIMARY KEY ({', '.join(map(ident, primary_key(descriptor)))})")
     for fields, target, ref_fields in foreign_keys(name, descriptor, tables):
         if target == name and not self_keys:
             continue

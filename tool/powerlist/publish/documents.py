@@ -6,14 +6,22 @@ import shutil
 from pathlib import Path
 
 from .release_data import ReleaseData
+from .reuse import once
 
 
 def write_documents(rel: ReleaseData, folder: Path) -> list[Path]:
+    """A document recorded in the release's manifest is copied once per publish: a later release
+    holding the same bytes (an unchanged list) gets a hard link to the first copy."""
     paths = []
+    files = rel.manifest.get("files", {})
     for lst in rel.tables.get("lists", []):
         src = rel.package.path / lst["source_file"]
         dest = folder / lst["source_file"]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+        digest = files.get(lst["source_file"])
+        if digest:
+            once("document", digest, dest, lambda d, s=src: shutil.copyfile(s, d))
+        else:
+            shutil.copyfile(src, dest)
         paths.append(dest)
     return paths

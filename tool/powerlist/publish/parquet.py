@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +14,7 @@ from ..schema import TableSchema
 from ..sqltext import ident
 from ..names import schema_name as release_schema
 from .release_data import ReleaseData
+from .reuse import once
 
 ARROW_TYPES = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32(),
                "list": pa.list_(pa.string())}
@@ -27,28 +30,42 @@ def arrow_schema(fields: list[dict]) -> pa.Schema:
     return pa.schema([arrow_field(f) for f in fields])
 
 
-def arrow_table(fields: list[dict], rel: ReleaseData, name: str) -> pa.Table:
-    """The release's table with exactly these columns (NULL for one the release lacks), typed by the schema."""
+ROWS = 100_000  # rows per Parquet row group, read from DuckDB a batch at a time
+
+
+def write_parquet(fields: list[dict], rel: ReleaseData, name: str, path: Path) -> None:
+    """The release's table with exactly these columns (NULL for one the release lacks), typed by
+    the schema, streamed from DuckDB a row group at a time (never the whole table in memory)."""
     have = set(rel.schemas[name].columns)
     columns = ", ".join(ident(f["name"]) if f["name"] in have else f"NULL::{reader_type(f)} AS {ident(f['name'])}"
                         for f in fields)
-    table = rel.con.sql(f"SELECT {columns} FROM {ident(name)}").to_arrow_table()
-    return table.cast(arrow_schema(fields))
-
-
-def write(table: pa.Table, path: Path) -> None:
+    schema = arrow_schema(fields)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # No statistics on page level or timestamps exist in Parquet metadata; the bytes are reproducible.
-    pq.write_table(table, path, compression="zstd")
+    cur = rel.con.cursor()
+    try:
+        # No statistics on page level or timestamps exist in Parquet metadata; the bytes are reproducible.
+        with pq.ParquetWriter(path, schema, compression="zstd") as out:
+            for batch in cur.sql(f"SELECT {columns} FROM {ident(name)}").to_arrow_reader(ROWS):
+                out.write_table(pa.Table.from_batches([batch]).cast(schema))
+    finally:
+        cur.close()
+
+
+def write_table(rel: ReleaseData, name: str, fields: list[dict], path: Path) -> Path:
+    """The table with these columns as Parquet at path, written once per publish: the same rows
+    (content key) with the same columns are the same bytes, for a later release with the same
+    tables and for a Hive partition whose columns are the release's own (reuse.py)."""
+    key = hashlib.sha256(json.dumps([rel.content_key(), fields], sort_keys=True, ensure_ascii=False).encode())
+    return once(f"parquet/{name}", key.hexdigest(), path, lambda p: write_parquet(fields, rel, name, p))
+
+
+def release_parquet(folder: Path, name: str) -> Path:
+    """Where a release's table is written as Parquet, in the release's folder."""
+    return folder / "parquet" / f"{name}.parquet"
 
 
 def write_release_parquet(rel: ReleaseData, folder: Path) -> list[Path]:
-    paths = []
-    for name, ts in rel.schemas.items():
-        path = folder / "parquet" / f"{name}.parquet"
-        write(arrow_table(ts.fields, rel, name), path)
-        paths.append(path)
-    return paths
+    return [write_table(rel, name, ts.fields, release_parquet(folder, name)) for name, ts in rel.schemas.items()]
 
 
 def union_fields(schemas: list[TableSchema]) -> list[dict]:
@@ -80,6 +97,5 @@ class HiveDataset:
             if name not in rel.schemas:
                 continue
             path = self.out / "parquet" / name / f"release={release_schema(rel.tag)}" / "part-0.parquet"
-            write(arrow_table(fields, rel, name), path)
-            paths.append(path)
+            paths.append(write_table(rel, name, fields, path))
         return paths

@@ -12,6 +12,7 @@ never all in Python at once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -20,7 +21,8 @@ from typing import Iterator
 
 import duckdb
 
-from ..compiled import configure, cache_dir
+from .. import __version__
+from ..compiled import configure, cache_dir, table_sources
 from ..derived import ReadView, load_view, read_view
 from ..package import Package, open_target
 from ..render import CHILD_ORDER, ListView
@@ -46,6 +48,7 @@ class ReleaseData:
     counts: dict[str, int] = field(default_factory=dict)          # rows per table
     item_counts: dict[str, int] = field(default_factory=dict)     # list_id → items
     con: duckdb.DuckDBPyConnection | None = None
+    _key: str | None = field(default=None, repr=False)
 
     @property
     def stem(self) -> str:
@@ -59,6 +62,25 @@ class ReleaseData:
     def lists(self) -> dict[str, dict]:
         """list_id → its row, in list_id order (the order of every per-list artifact)."""
         return {l["list_id"]: l for l in sorted(self.tables.get("lists", []), key=lambda l: l["list_id"])}
+
+    def content_key(self) -> str:
+        """What the release's tables are read from: each table's schema as readers see it (with
+        derived columns), the package it is read from and that package's files with their SHA-256
+        (digests.table_digests), and the tool's version. Two releases with the same key read the
+        same rows, so every file written from their tables as a whole is the same bytes (reuse.py)."""
+        if self._key is None:
+            h = hashlib.sha256(f"powerlist {__version__} publish\n".encode())
+            sources: dict[str, dict] = {}
+            for name, ts in self.schemas.items():
+                origin = self.read.origin[name]
+                if origin.path not in sources:
+                    sources[origin.path] = table_sources(origin, self.root)
+                src = sources[origin.path][name]
+                h.update(json.dumps([name, ts.descriptor, self.read.derived.get(name, []), src.schema, src.parts],
+                                    sort_keys=True, ensure_ascii=False).encode())
+                h.update(b"\n")
+            self._key = h.hexdigest()
+        return self._key
 
     def zip_time(self) -> tuple[int, int, int, int, int, int]:
         """Every archive entry is stamped with the release date, so archives are reproducible."""

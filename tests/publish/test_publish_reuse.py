@@ -1,0 +1,113 @@
+"""Files one publish writes once and links for a later release with the same tables (reuse.py),
+and the SQLite file written by a child process: the output must be exactly what a publish that
+builds every file itself writes.
+
+The package: the repository's data package with two releases made in a row from the same working
+state (2023 and 2024: the same table files, so the same rows), after the real release 2022."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import copy_package, snapshot
+from powerlist.errors import PowerlistError
+from powerlist.publish import background, publish, reuse
+from powerlist.release import create_release
+
+STEM = "guangxi-baomi-powerlists"
+
+
+class _Forgetful(dict):
+    """A record that keeps nothing: every file is built as if no release came before."""
+
+    def __setitem__(self, key, value):
+        pass
+
+
+@pytest.fixture(scope="module")
+def pkg(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("reuse") / "pkg"
+    root.mkdir()
+    copy_package(root)
+    create_release(root, "2023", "2023-07-01")
+    create_release(root, "2024", "2024-07-01")
+    return root
+
+
+@pytest.fixture(scope="module")
+def dist(pkg) -> Path:
+    out = pkg.parent / "dist"
+    publish(pkg, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def rebuilt(pkg) -> Path:
+    out = pkg.parent / "rebuilt"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reuse, "_built", _Forgetful())
+        mp.setattr(reuse, "_facts", _Forgetful())
+        publish(pkg, out)
+    return out
+
+
+def test_a_release_with_the_same_tables_links_the_earlier_files(dist):
+    for name in ("sqlite", "duckdb"):
+        assert os.path.samefile(dist / "2023" / f"{STEM}-2023.{name}", dist / "2024" / f"{STEM}-2024.{name}")
+    for table in ("items", "steps", "bases", "laws"):
+        earlier = dist / "2023" / "parquet" / f"{table}.parquet"
+        assert os.path.samefile(earlier, dist / "2024" / "parquet" / f"{table}.parquet")
+        assert os.path.samefile(earlier, dist / "parquet" / table / "release=r2024" / "part-0.parquet")
+    docs = sorted((dist / "2024" / "sources").rglob("*.docx")) or sorted((dist / "2024").rglob("*.txt"))
+    assert docs and all(os.path.samefile(d, dist / "2023" / d.relative_to(dist / "2024")) for d in docs)
+    # 2022 reads other tables (no law tables of its own, law_id derived): nothing is shared with it.
+    assert not os.path.samefile(dist / "2022" / f"{STEM}-2022.sqlite", dist / "2023" / f"{STEM}-2023.sqlite")
+
+
+def test_linked_and_copied_entries_give_the_bytes_of_a_publish_that_builds_everything(dist, rebuilt):
+    a, b = snapshot(dist), snapshot(rebuilt)
+    assert a.keys() == b.keys()
+    # .duckdb files embed a random database id (and their checksums are in these files).
+    holders = {"SHA256SUMS", "dcat.json", "site/downloads/dcat.json", "site/index.html", "site/latest/index.html"}
+    differ = sorted(k for k in a if a[k] != b[k] and not k.endswith(".duckdb") and k not in holders)
+    assert differ == []
+    with zipfile.ZipFile(dist / "2024" / f"{STEM}-2024.zip") as zf:
+        assert zf.testzip() is None
+        assert all(n.startswith(f"{STEM}-2024/") for n in zf.namelist())
+    for tag in ("2023", "2024"):
+        x = duckdb.connect(str(dist / tag / f"{STEM}-{tag}.duckdb"), read_only=True)
+        y = duckdb.connect(str(rebuilt / tag / f"{STEM}-{tag}.duckdb"), read_only=True)
+        try:
+            for (table,) in x.execute("select table_name from duckdb_tables() order by 1").fetchall():
+                assert x.execute(f"select * from {table} order by all").fetchall() == \
+                       y.execute(f"select * from {table} order by all").fetchall(), table
+        finally:
+            x.close()
+            y.close()
+
+
+def test_the_sqlite_rowids_the_search_index_gives_are_the_rows_it_found(dist):
+    # The index maps distinct values to rowids: each row a search returns must hold the word.
+    con = sqlite3.connect(dist / "2024" / f"{STEM}-2024.sqlite")
+    try:
+        for table, column, word in [("steps", "text", "收缴"), ("bases", "text", "秘密"), ("items", "name", "保密")]:
+            rows = con.execute(f"select {column} from {table} where rowid in "
+                               f"(select rowid from {table}_fts where {column} match ?)", (f'"{word}"',)).fetchall()
+            every = con.execute(f"select count(*) from {table} where {column} like ?", (f"%{word}%",)).fetchone()[0]
+            assert rows and len(rows) == every and all(word in r[0] for r in rows), (table, word)
+    finally:
+        con.close()
+
+
+def test_a_failing_sqlite_child_fails_publish_and_leaves_the_previous_output(pkg, dist, monkeypatch):
+    before = snapshot(dist)
+    monkeypatch.setattr(background, "MEMORY", "not a size")  # the child's DuckDB refuses it
+    with pytest.raises(PowerlistError, match=r"writing guangxi-baomi-powerlists-2022\.sqlite failed"):
+        publish(pkg, dist)
+    assert snapshot(dist) == before

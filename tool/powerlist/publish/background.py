@@ -1,0 +1,140 @@
+"""The release databases, written by child processes beside the rest of publish.
+
+The SQLite and DuckDB downloads are written from the release's Parquet files (the same rows,
+typed by the same schemas; written first). Both are single-threaded work the parent would wait
+for (100,000 items: ~23 and ~7 CPU s per release), while the rest of a release — its archive and
+the list pass — is Python in the parent: children, one at a time, use the second core. A child
+reads only its Parquet files and writes only its own file, so it shares nothing with the parent
+but the staging folder; publish waits for all of them (`wait()`) before it lists the downloads,
+and a child that failed fails publish, naming its file.
+
+    python -m powerlist.publish.background   (a job as JSON on stdin: {"kind", "path", …})
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+
+from ..compiled import cache_dir
+from ..errors import PowerlistError
+from ..sqltext import literal
+from .parquet import release_parquet
+from .release_data import ReleaseData
+from .reuse import settle
+
+MEMORY = "256MB"  # a child's DuckDB streams Parquet: it needs little (the parent holds the release)
+# One child at a time, in the order started: with the parent that keeps both cores busy, and the
+# memory of publish is the parent's and one child's.
+_runner: ThreadPoolExecutor | None = None
+_jobs: list[tuple[Future, Path]] = []
+_running: list[subprocess.Popen] = []
+_stopping = False
+
+
+def start(kind: str, rel: ReleaseData, folder: Path, path: Path) -> None:
+    """Queue a child writing `path` (kind: "sqlite" or "duckdb") from the release's Table Schemas
+    and the Parquet files in its folder."""
+    global _runner
+    path.unlink(missing_ok=True)
+    # Its own spill folder: two DuckDB instances must not share temporary files.
+    spill_root = cache_dir(rel.root) / "spill"
+    spill_root.mkdir(parents=True, exist_ok=True)
+    spill = tempfile.mkdtemp(prefix=f"{kind}-", dir=spill_root)
+    job = {"kind": kind, "path": str(path), "spill": spill, "memory": MEMORY,
+           "tables": {n: ts.descriptor for n, ts in rel.schemas.items()},
+           "parquet": {n: str(release_parquet(folder, n)) for n in rel.schemas}}
+    if _runner is None:
+        _runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerlist-child")
+    _jobs.append((_runner.submit(_run, job), path))
+
+
+def _run(job: dict) -> tuple[int, str]:
+    """Run one child to its end: (exit code, the last line it wrote to stderr)."""
+    if _stopping:
+        return -1, "publish stopped"
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=err)
+        _running.append(child)
+        try:
+            try:
+                child.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
+                child.stdin.close()
+            except OSError:
+                pass  # it died at once: its exit code and stderr say why
+            code = child.wait()
+        finally:
+            _running.remove(child)
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+    shutil.rmtree(job["spill"], ignore_errors=True)
+    return code, lines[-1] if lines else "no message"
+
+
+def wait() -> None:
+    """Wait for every child; then make the links to their files that waited for them (reuse.py).
+    A child that failed fails publish, naming its file."""
+    failed = None
+    while _jobs:
+        future, path = _jobs.pop(0)
+        code, last = future.result()
+        if code != 0 and failed is None:
+            failed = f"writing {path.name} failed (exit {code}): {last}"
+    _close()
+    if failed:
+        raise PowerlistError(failed)
+    settle()
+
+
+def abandon() -> None:
+    """Stop the children of a publish that failed (before its staging folder is removed)."""
+    global _stopping
+    _stopping = True
+    try:
+        for future, _path in _jobs:
+            future.cancel()
+        for child in list(_running):
+            child.kill()
+        _jobs.clear()
+        _close()
+    finally:
+        _stopping = False
+
+
+def _close() -> None:
+    global _runner
+    if _runner is not None:
+        _runner.shutdown(wait=True)
+        _runner = None
+
+
+def child_duckdb(spill: Path, memory: str, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A child's DuckDB connection: one thread (the parent has the other core), little memory."""
+    con = duckdb.connect(database)
+    con.execute(f"SET memory_limit = {literal(memory)}")
+    con.execute("SET threads = 1")
+    con.execute(f"SET temp_directory = {literal(spill)}")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def main() -> int:
+    from .duckdb_db import build as duckdb_build
+    from .sqlite_db import build as sqlite_build
+
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    build = {"sqlite": sqlite_build, "duckdb": duckdb_build}[job["kind"]]
+    build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
