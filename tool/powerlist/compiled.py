@@ -232,6 +232,7 @@ def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package, db: str | None 
 # cap (POWERLIST_CACHE_MB overrides), dropping the least recently used first.
 CACHE_CAP_MB = 4096
 INDEX = "compiled.json"  # package folder → content key of its last compile; layer → its base's key
+REPORTS = "diff-"  # saved whole-diff reports (diff/saved.py), evicted with the compiled files
 
 
 def cache_cap_bytes() -> int:
@@ -287,7 +288,8 @@ def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[
     """Remove what the cache no longer needs, after the files in `keep` were built or opened:
     the compiled files of a package's superseded state (an edited working state) unless another
     package still holds that content or a layer reads it, and, while the cache is over its cap,
-    the least recently used files. Returns the removed files."""
+    the least recently used files (compiled files and saved diff reports alike). Returns the
+    removed files."""
     removed = []
     index = _index(folder)
     live = set(index.get("states", {}).values())
@@ -298,10 +300,10 @@ def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[
                 p.unlink(missing_ok=True)
                 removed.append(p)
     rest = []
-    for p in folder.glob("*.duckdb"):
+    for p in [*folder.glob("*.duckdb"), *folder.glob(f"{REPORTS}*.jsonl")]:
         if p in keep or p.name.startswith("sql-"):
             continue  # sql.py keeps one sql-*.duckdb of a few KB itself
-        if not p.name.startswith(("pkg-", "layer-")):
+        if p.suffix == ".duckdb" and not p.name.startswith(("pkg-", "layer-")):
             p.unlink(missing_ok=True)  # a file of an older cache format: never read again
             removed.append(p)
         elif p.exists():

@@ -1,0 +1,112 @@
+"""Both packages of a whole diff read straight from their CSVs into the diff's own connection.
+
+A first whole diff used to compile each side into a cached DuckDB file and compare those: at
+100k items most of its time went into writing two compiled files the comparison then read
+back. Here each child table (steps, accountability, exemptions, bases; most of the rows) is
+read once per side inside one full outer join on the key the engine pairs rows by, keeping only
+the rows of pairs whose row hashes differ — the work of the bare DuckDB floor
+(benchmarks/floor.py). A pair of equal rows is exactly what the engine's first step drops
+(engine._diff_children, `_dk`), so the engine finds the same pairs among the kept rows and makes
+the same report. Items, lists and the small tables are read whole: the engine looks up any
+item's list, position and name for context.
+
+Rows are kept in file order (each side's table lists them as its CSV does), as a compiled file
+holds them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ..compiled import _scratch, csv_relation_sql, duck_type
+from ..package import Package, joined_parts
+from ..sqltext import ident
+from .spec import CHILDREN
+
+SIDES = ("f", "t")
+
+
+def table_files(pkg: Package, name: str, lists: set[str] | None) -> list[Path]:
+    """The table's files to read: all of them, or with `lists` only those lists' (for a
+    partitioned table; its other files are equal on both sides, so they hold no change)."""
+    from ..storage import part_path
+
+    if lists is not None and pkg.partitioned(name):
+        return [f for f in (pkg.path / part_path(name, l) for l in sorted(lists)) if f.exists()]
+    return pkg.table_files(name)
+
+
+def load_compared(con: duckdb.DuckDBPyConnection, src: Package, dst: Package, lists: set[str] | None = None) -> None:
+    """Create databases `f` (src) and `t` (dst) on the connection holding every table of each
+    package, the child tables reduced to the rows of differing pairs (see the module's text)."""
+    pkgs = dict(zip(SIDES, (src, dst)))
+    for db in SIDES:
+        con.execute(f"ATTACH ':memory:' AS {ident(db)}")
+    scratch = _scratch(con)
+    with_files = {db: {name: table_files(pkg, name, lists) for name in pkg.schemas if pkg.has_table(name)}
+                  for db, pkg in pkgs.items()}
+    reduced = {name for name in with_files["f"].keys() & with_files["t"].keys() if _reducible(src, dst, name)}
+    for name in sorted(reduced):
+        fields = dst.schemas[name].fields
+        with joined_parts(with_files["f"][name], scratch) as old, joined_parts(with_files["t"][name], scratch) as new:
+            _load_differing(con, name, fields, old, new)
+    for db, pkg in pkgs.items():
+        for name, files in with_files[db].items():
+            if name not in reduced:
+                _load_whole(con, db, name, pkg.schemas[name].fields, files, scratch)
+
+
+def _reducible(src: Package, dst: Package, name: str) -> bool:
+    """A child table typed alike on both sides with the columns the engine pairs rows by."""
+    spec = CHILDREN.get(name)
+    if spec is None:
+        return False
+    fields = [(f["name"], duck_type(f)) for f in dst.schemas[name].fields]
+    if fields != [(f["name"], duck_type(f)) for f in src.schemas[name].fields]:
+        return False
+    return set(_pair_key(name)) <= {c for c, _ in fields}
+
+
+def _pair_key(name: str) -> list[str]:
+    """The columns engine._diff_children pairs a table's rows by (its step 1)."""
+    spec = CHILDREN[name]
+    return ["item_id", *([spec.part] if spec.part else []), spec.number]
+
+
+def _load_whole(con, db: str, name: str, fields: list[dict], files: list[Path], scratch: Path) -> None:
+    table = f"{ident(db)}.main.{ident(name)}"
+    if not files:
+        cols = ", ".join(f"{ident(f['name'])} {duck_type(f)}" for f in fields)
+        con.execute(f"CREATE TABLE {table} ({cols})")
+        return
+    with joined_parts(files, scratch) as path:
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {csv_relation_sql(path, fields)}")
+
+
+def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path) -> None:
+    """f.<name> and t.<name>: each side's rows that are in a pair (by _pair_key, as the engine
+    joins: NULL never equal) whose row hashes differ, or in no pair, in file order."""
+    cols = [f["name"] for f in fields]
+    key = _pair_key(name)
+    row = "struct_pack(" + ", ".join(f"{ident(c)} := x.{ident(c)}" for c in cols) + ")"
+    row_hash = "hash(" + ", ".join(f"x.{ident(c)}" for c in cols) + ")"
+    keys = ", ".join(f"x.{ident(k)}" for k in key)
+
+    def side(path: Path) -> str:
+        # ordinality: the row's place in its file, which keeps each side in file order below
+        return (f"(SELECT {row} AS r, {keys}, {row_hash} AS h, ordinality AS pos "
+                f"FROM {csv_relation_sql(path, fields)} WITH ORDINALITY AS x)")
+
+    on = " AND ".join(f"o.{ident(k)} = n.{ident(k)}" for k in key)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
+        SELECT o.pos AS opos, n.pos AS npos, o.r AS o, n.r AS n
+        FROM {side(old)} o FULL JOIN {side(new)} n ON {on}
+        WHERE o.h IS DISTINCT FROM n.h""")
+    for db, pos, r in (("f", "opos", "o"), ("t", "npos", "n")):
+        picked = ", ".join(f"{r}.{ident(c)} AS {ident(c)}" for c in cols)
+        con.execute(f"""CREATE TABLE {ident(db)}.main.{ident(name)} AS
+            SELECT {picked} FROM (SELECT {pos}, any_value({r}) AS {r} FROM _pairs WHERE {pos} IS NOT NULL GROUP BY {pos})
+            ORDER BY {pos}""")
+    con.execute("DROP TABLE _pairs")
