@@ -553,13 +553,13 @@ def compile_for_reading(pkg: Package, root: Path, sources: dict[str, Source], ba
 
 
 def clear_cache(root: Path) -> int:
-    """Remove every compiled file; returns how many there were."""
+    """Remove the whole cache; returns how many compiled files and saved diff reports it held."""
     from .lock import locked  # lock imports files, which compiled's importers load first
 
     folder = cache_dir(root)
     with locked(root, exclusive=True):
         if not folder.is_dir():
             return 0
-        count = sum(1 for p in folder.glob("*.duckdb"))
+        count = sum(1 for p in [*folder.glob("*.duckdb"), *folder.glob(f"{REPORTS}*.jsonl")])
         shutil.rmtree(folder)
     return count

@@ -58,7 +58,7 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
 
     Targets are release tags, 'working' or package folder paths. item_ids restricts the
     comparison to those items and their child rows (used by history). progress(what, done,
-    total) is told of each step: reading or compiling each side, each table.
+    total) is told of each step: reading both sides (or compiling each), each table.
 
     A whole diff (no item_ids, more than a few lists differing) is saved in the cache as it is
     read out (saved.py): the same diff asked again is read from there.
@@ -91,7 +91,7 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
             # them), else straight from their CSVs (diff/load.py; only the differing lists'
             # files when both sides are stored one file per list): compiling them would cost
             # more than the whole comparison.
-            report("reading both versions", 0, 0)
+            report(f"reading {from_target} and {to_target}", 0, 0)
             compiled = [full_path(cache_dir(root), side) for side in sides]
             if all(p.exists() for p in compiled):
                 for alias, path in zip(("f", "t"), compiled):
