@@ -43,8 +43,9 @@ class DiffReport:
                 "tables_compared": self.tables_compared, "tables_not_in_both": self.tables_not_in_both,
                 "substantive": self.substantive, "provenance": self.provenance}
 
-    def change_texts(self) -> Iterator[str]:
-        """Each change's JSON text in report order, read a chunk at a time (json_format.write_json)."""
+    def change_texts(self) -> Iterator[str | bytes]:
+        """Each change's JSON text (str, or UTF-8 bytes) in report order, read a chunk at a time
+        (json_format.write_json)."""
         return self.spool.texts()
 
     def to_dict(self) -> dict:
@@ -73,10 +74,9 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
     found = differing_lists(src, dst, root) if item_ids is None else None
     subset = _lists_to_compare(found)
     whole = item_ids is None and subset is None
-    sides = [content_key(table_sources(pkg, root)) for pkg in (src, dst)] if whole else []
     key = None
     if whole and not (is_document(from_target) or is_document(to_target)):
-        key = report_key(root, sides)
+        key = report_key(root, [content_key(table_sources(pkg, root, by_content=False)) for pkg in (src, dst)])
         saved = open_saved(root, key)
         if saved is not None:
             f = saved.fields
@@ -92,8 +92,8 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
             # files when both sides are stored one file per list): compiling them would cost
             # more than the whole comparison.
             report(f"reading {from_target} and {to_target}", 0, 0)
-            compiled = [full_path(cache_dir(root), side) for side in sides]
-            if all(p.exists() for p in compiled):
+            compiled = _compiled_whole(root, src, dst)
+            if compiled:
                 for alias, path in zip(("f", "t"), compiled):
                     attach(con, alias, path)
             else:
@@ -137,6 +137,16 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         yield result
     finally:
         con.close()
+
+
+def _compiled_whole(root: Path, src, dst) -> list[Path] | None:
+    """Both packages' whole compiled files when the cache holds both, else None (without naming
+    the packages by content, which may mean hashing their files, when it holds none at all)."""
+    folder = cache_dir(root)
+    if not any(folder.glob("pkg-*.duckdb")):
+        return None
+    paths = [full_path(folder, content_key(table_sources(pkg, root))) for pkg in (src, dst)]
+    return paths if all(p.exists() for p in paths) else None
 
 
 # Beyond this share of lists differing, compiling both packages whole (and caching them) is cheaper.

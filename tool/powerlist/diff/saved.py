@@ -82,11 +82,12 @@ class SavedChanges:
     def counts(self) -> dict[tuple[str, str], int]:
         return {(t, c): n for t, c, n in self.fields["counts"]}
 
-    def texts(self) -> Iterator[str]:
+    def texts(self) -> Iterator[bytes]:
+        """Each change's JSON text, UTF-8 (write_json and orjson take bytes as they are)."""
         with open(self.path, "rb") as fh:
             fh.readline()
             for line in fh:
-                yield line[:-1].decode("utf-8")
+                yield line[:-1]
 
     def changes(self) -> Iterator[dict]:
         for text in self.texts():
@@ -116,7 +117,8 @@ class Recording:
     def counts(self) -> dict[tuple[str, str], int]:
         return self.spool.counts()
 
-    def texts(self) -> Iterator[str]:
+    def texts(self) -> Iterator[str | bytes]:
+        """The spool's texts; while saving them, each as the UTF-8 bytes it was saved as."""
         target = saved_path(self.root, self.key)
         if target.exists():
             yield from self.spool.texts()
@@ -133,10 +135,12 @@ class Recording:
                 whole = True
                 for text in self.spool.texts():
                     if whole:
-                        if "\n" in text:
+                        data = text.encode("utf-8")
+                        if b"\n" in data:
                             whole = False  # not one line: never saved (compact JSON has none)
                         else:
-                            fh.write(text.encode("utf-8") + b"\n")
+                            fh.write(data + b"\n")
+                            text = data
                     yield text
             if whole:
                 os.replace(tmp, target)
