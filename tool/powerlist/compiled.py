@@ -50,10 +50,12 @@ def duckdb_settings() -> dict[str, str]:
 
 
 def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path) -> None:
-    """Bound the connection's memory and let it spill to a folder inside the cache (never releases/)."""
+    """Bound the connection's memory and let it spill to a folder inside the cache (never releases/).
+    DuckDB's progress bar is off: it prints to standard output, where a report may be going."""
     spill_dir.mkdir(parents=True, exist_ok=True)
     for name, value in duckdb_settings().items():
         con.execute(f"SET {name} = {literal(value)}")
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {literal(spill_dir)}")
 
 

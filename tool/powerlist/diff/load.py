@@ -16,6 +16,7 @@ holds them.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -48,10 +49,11 @@ def load_compared(con: duckdb.DuckDBPyConnection, src: Package, dst: Package, li
     with_files = {db: {name: table_files(pkg, name, lists) for name in pkg.schemas if pkg.has_table(name)}
                   for db, pkg in pkgs.items()}
     reduced = {name for name in with_files["f"].keys() & with_files["t"].keys() if _reducible(src, dst, name)}
+    limit = memory_limit_bytes(con)
     for name in sorted(reduced):
         fields = dst.schemas[name].fields
         with joined_parts(with_files["f"][name], scratch) as old, joined_parts(with_files["t"][name], scratch) as new:
-            _load_differing(con, name, fields, old, new)
+            _load_differing(con, name, fields, old, new, two_passes=old.stat().st_size > TWO_PASSES * limit)
     for db, pkg in pkgs.items():
         for name, files in with_files[db].items():
             if name not in reduced:
@@ -85,9 +87,31 @@ def _load_whole(con, db: str, name: str, fields: list[dict], files: list[Path], 
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM {csv_relation_sql(path, fields)}")
 
 
-def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path) -> None:
+# One pass holds one side's whole rows in the join's hash table: beyond this share of the memory
+# limit it would spill them to disk (the 1 GB floor at 1M items spends most of its time so), and
+# reading that side's CSV a second time for the few rows that differ costs less.
+TWO_PASSES = 0.5
+_SIZE = re.compile(r"([0-9.]+)\s*([KMGTP]?)(i?)B", re.I)
+
+
+def memory_limit_bytes(con) -> float:
+    """The connection's memory limit in bytes (DuckDB spells it like '953.6 MiB')."""
+    text = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    m = _SIZE.fullmatch(text.strip())
+    if not m:
+        return float("inf")
+    base = 1024 if m.group(3) else 1000
+    return float(m.group(1)) * base ** " KMGTP".index((m.group(2) or " ").upper())
+
+
+def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path, two_passes: bool = False) -> None:
     """f.<name> and t.<name>: each side's rows that are in a pair (by _pair_key, as the engine
-    joins: NULL never equal) whose row hashes differ, or in no pair, in file order."""
+    joins: NULL never equal) whose row hashes differ, or in no pair, in file order.
+
+    In one pass the join carries both sides' whole rows. In two passes the old side enters the
+    join as keys, hash and place only, and its rows in differing pairs are read from its CSV
+    again; the joins are then built on the side written on the right (DuckDB's own choice goes
+    by its estimate of a CSV's rows, which is far too low, and would build on a whole CSV)."""
     cols = [f["name"] for f in fields]
     key = _pair_key(name)
     row = "struct_pack(" + ", ".join(f"{ident(c)} := x.{ident(c)}" for c in cols) + ")"
@@ -100,11 +124,29 @@ def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path) ->
                 f"FROM {csv_relation_sql(path, fields)} WITH ORDINALITY AS x)")
 
     on = " AND ".join(f"o.{ident(k)} = n.{ident(k)}" for k in key)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
-        SELECT o.pos AS opos, n.pos AS npos, o.r AS o, n.r AS n
-        FROM {side(old)} o FULL JOIN {side(new)} n ON {on}
-        WHERE o.h IS DISTINCT FROM n.h""")
-    for db, pos, r in (("f", "opos", "o"), ("t", "npos", "n")):
+    if not two_passes:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
+            SELECT o.pos AS opos, n.pos AS npos, o.r AS o, n.r AS n
+            FROM {side(old)} o FULL JOIN {side(new)} n ON {on}
+            WHERE o.h IS DISTINCT FROM n.h""")
+        sides = (("f", "opos", "o"), ("t", "npos", "n"))
+    else:
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        try:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
+                SELECT o.pos AS opos, n.pos AS npos, n.r AS n
+                FROM {side(new)} n FULL JOIN (SELECT {keys}, {row_hash} AS h, ordinality AS pos
+                                              FROM {csv_relation_sql(old, fields)} WITH ORDINALITY AS x) o ON {on}
+                WHERE o.h IS DISTINCT FROM n.h""")
+            picked = ", ".join(f"x.{ident(c)} AS {ident(c)}" for c in cols)
+            con.execute(f"""CREATE TABLE f.main.{ident(name)} AS
+                SELECT {picked} FROM {csv_relation_sql(old, fields)} WITH ORDINALITY AS x
+                SEMI JOIN (SELECT DISTINCT opos FROM _pairs WHERE opos IS NOT NULL) p ON x.ordinality = p.opos
+                ORDER BY x.ordinality""")
+        finally:
+            con.execute("RESET disabled_optimizers")
+        sides = (("t", "npos", "n"),)
+    for db, pos, r in sides:
         picked = ", ".join(f"{r}.{ident(c)} AS {ident(c)}" for c in cols)
         con.execute(f"""CREATE TABLE {ident(db)}.main.{ident(name)} AS
             SELECT {picked} FROM (SELECT {pos}, any_value({r}) AS {r} FROM _pairs WHERE {pos} IS NOT NULL GROUP BY {pos})
