@@ -106,6 +106,11 @@ def test_a_saved_report_is_never_read_for_other_files_or_other_law_tables(pair, 
     assert edited == compiled_bytes(root, str(root), nxt)
     assert json.loads(edited)["summary"]["steps"]["removed"] == \
         json.loads((pair / "expected.json").read_text(encoding="utf-8"))["summary"]["steps"]["removed"] + 1
+    ours = root / "tables" / "items.csv"  # the root's own working state: named by file states too
+    items = ours.read_text(encoding="utf-8").splitlines(keepends=True)
+    ours.write_text(items[0] + "".join(items[2:]), encoding="utf-8")  # SYNTHETIC: its first item dropped
+    again = report_bytes(root, str(root), nxt)
+    assert again != edited and again == compiled_bytes(root, str(root), nxt)
     before = saved.report_key(root, ["a", "b"])
     laws = root / "tables" / "laws.csv"
     laws.write_text(laws.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # SYNTHETIC: the law table's bytes change
