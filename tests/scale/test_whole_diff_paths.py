@@ -138,3 +138,28 @@ def test_a_whole_diff_of_per_list_packages_reads_only_the_differing_lists_and_gi
     assert changed and len(changed) < len(lists)
     assert {p.stem for p in read if p.parent.name == "steps"} <= changed  # equal lists' files never read
     assert from_csv == compiled_bytes(root, str(root), nxt)
+
+
+def test_a_whole_diff_of_per_list_packages_where_only_new_lists_differ(pair, tmp_path, monkeypatch):
+    # The only differing lists exist on the new side alone: the old side has no file to read.
+    from powerlist.descriptor import write_descriptor
+    from powerlist.package import write_tables
+    from powerlist.schema import TABLES
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    base = Package(root, "working")
+    rows = {name: base.read_table(name) for name in TABLES}
+    kept = sorted({l["list_id"] for l in rows["lists"]})[:-2]  # SYNTHETIC: the old side lacks the last two lists
+    items = {i["item_id"] for i in rows["items"] if i["list_id"] in kept}
+    old = {name: [r for r in table if r.get("list_id", kept[0]) in kept and r.get("item_id", next(iter(items))) in items]
+           for name, table in rows.items()}
+    for folder, tables in ((root, old), (Path(nxt), rows)):
+        write_tables(folder, tables)
+        write_descriptor(folder)
+    monkeypatch.setattr(diff_report, "SUBSET_SHARE", -1.0)
+    from_csv = report_bytes(root, str(root), nxt)
+    report = json.loads(from_csv)
+    added = [i for i in rows["items"] if i["list_id"] not in kept]
+    assert report["summary"]["lists"]["added"] == 2 and report["summary"]["items"] == \
+        {"added": len(added), "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
+    assert {c["change"] for c in report["changes"]} == {"added"}
+    assert from_csv == compiled_bytes(root, str(root), nxt)

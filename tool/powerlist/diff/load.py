@@ -48,7 +48,8 @@ def load_compared(con: duckdb.DuckDBPyConnection, src: Package, dst: Package, li
     scratch = _scratch(con)
     with_files = {db: {name: table_files(pkg, name, lists) for name in pkg.schemas if pkg.has_table(name)}
                   for db, pkg in pkgs.items()}
-    reduced = {name for name in with_files["f"].keys() & with_files["t"].keys() if _reducible(src, dst, name)}
+    reduced = {name for name in with_files["f"].keys() & with_files["t"].keys()
+               if with_files["f"][name] and with_files["t"][name] and _reducible(src, dst, name)}
     limit = memory_limit_bytes(con)
     for name in sorted(reduced):
         fields = dst.schemas[name].fields
