@@ -7,6 +7,7 @@ about 1% of items edited in every way the generator knows; or the same moved to 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import shutil
@@ -162,4 +163,29 @@ def test_a_whole_diff_of_per_list_packages_where_only_new_lists_differ(pair, tmp
     assert report["summary"]["lists"]["added"] == 2 and report["summary"]["items"] == \
         {"added": len(added), "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
     assert {c["change"] for c in report["changes"]} == {"added"}
+    assert from_csv == compiled_bytes(root, str(root), nxt)
+
+
+@pytest.mark.parametrize("passes", [1, 2])
+def test_a_package_breaking_its_key_is_read_by_place_and_still_gives_the_compiled_bytes(pair, tmp_path, monkeypatch, passes):
+    # SYNTHETIC breakage: a step row of the new side and an accountability row of the old side
+    # each repeated with its text edited (the same key twice, both copies differing from the
+    # other side's row): rows can no longer be told apart by their keys.
+    from powerlist.diff import load
+    monkeypatch.setattr(load, "TWO_PASSES", 0.0 if passes == 2 else float("inf"))
+    by_place = []
+    real = load._by_place
+    monkeypatch.setattr(load, "_by_place", lambda con, name, *a: by_place.append(name) or real(con, name, *a))
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    for path in (Path(nxt) / "tables" / "steps.csv", root / "tables" / "accountability.csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        twin = dict(rows[3], text=rows[3]["text"] + "（合成重复）")
+        rows[3]["text"] += "（合成修改）"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows[:4] + [twin] + rows[4:])
+    from_csv = report_bytes(root, str(root), nxt)
+    assert sorted(by_place) == ["accountability", "steps"]
     assert from_csv == compiled_bytes(root, str(root), nxt)

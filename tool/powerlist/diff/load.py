@@ -10,8 +10,12 @@ the rows of pairs whose row hashes differ — the work of the bare DuckDB floor
 the same report. Items, lists and the small tables are read whole: the engine looks up any
 item's list, position and name for context.
 
-Rows are kept in file order (each side's table lists them as its CSV does), as a compiled file
-holds them.
+Kept rows are told apart by their keys and stored in key order: in a package that keeps its key
+no report depends on the order of rows with different keys. Where a key repeats among one side's
+kept rows (a package breaking its key), they are told apart by their places instead and stored
+in file order, as a compiled file holds them: the engine meets the same rows in the same order.
+Places are counted by WITH ORDINALITY, which DuckDB computes on one thread (a streaming window),
+so reading by key, in parallel, comes first.
 """
 
 from __future__ import annotations
@@ -107,24 +111,80 @@ def memory_limit_bytes(con) -> float:
 
 def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path, two_passes: bool = False) -> None:
     """f.<name> and t.<name>: each side's rows that are in a pair (by _pair_key, as the engine
-    joins: NULL never equal) whose row hashes differ, or in no pair, in file order.
+    joins: NULL never equal) whose row hashes differ, or in no pair.
+
+    Read by key (in key order; parallel) when no key repeats among either side's kept rows, so
+    each kept row is told by its key; else (a package breaking its key) by place in file order
+    (WITH ORDINALITY, which DuckDB numbers on one thread).
 
     In one pass the join carries both sides' whole rows. In two passes the old side enters the
-    join as keys, hash and place only, and its rows in differing pairs are read from its CSV
-    again; the joins are then built on the side written on the right (DuckDB's own choice goes
-    by its estimate of a CSV's rows, which is far too low, and would build on a whole CSV)."""
+    join as keys and hashes only, and its kept rows are read from its CSV again; the joins are
+    then built on the side written on the right (DuckDB's own choice goes by its estimate of a
+    CSV's rows, which is far too low, and would build on a whole CSV)."""
+    if not _by_key(con, name, fields, old, new, two_passes):
+        for db in SIDES:
+            con.execute(f"DROP TABLE IF EXISTS {ident(db)}.main.{ident(name)}")
+        _by_place(con, name, fields, old, new, two_passes)
+    con.execute("DROP TABLE IF EXISTS _pairs")
+
+
+def _parts(name: str, fields: list[dict]) -> tuple[list[str], list[str], str, str, str, str]:
     cols = [f["name"] for f in fields]
     key = _pair_key(name)
     row = "struct_pack(" + ", ".join(f"{ident(c)} := x.{ident(c)}" for c in cols) + ")"
     row_hash = "hash(" + ", ".join(f"x.{ident(c)}" for c in cols) + ")"
     keys = ", ".join(f"x.{ident(k)}" for k in key)
+    on = " AND ".join(f"o.{ident(k)} = n.{ident(k)}" for k in key)
+    return cols, key, row, row_hash, keys, on
+
+
+def _by_key(con, name: str, fields: list[dict], old: Path, new: Path, two_passes: bool) -> bool:
+    """Load the kept rows told apart by their keys; False when a key repeats among them (then
+    the tables made here do not hold exactly the kept rows)."""
+    cols, key, row, row_hash, keys, on = _parts(name, fields)
+    whole = lambda path: f"(SELECT {row} AS r, {keys}, {row_hash} AS h FROM {csv_relation_sql(path, fields)} AS x)"
+    order = ", ".join(ident(k) for k in key)
+    if not two_passes:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
+            SELECT o.r AS o, n.r AS n FROM {whole(old)} o FULL JOIN {whole(new)} n ON {on}
+            WHERE o.h IS DISTINCT FROM n.h""")
+        sides = (("f", "o"), ("t", "n"))
+    else:
+        kept = ", ".join(f"o.{ident(k)} AS {ident('o_' + k)}" for k in key)
+        same = " AND ".join(f"x.{ident(k)} IS NOT DISTINCT FROM p.{ident('o_' + k)}" for k in key)
+        picked = ", ".join(f"x.{ident(c)} AS {ident(c)}" for c in cols)
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        try:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
+                SELECT {kept}, o.h AS oh, n.r AS n
+                FROM {whole(new)} n FULL JOIN (SELECT {keys}, {row_hash} AS h FROM {csv_relation_sql(old, fields)} AS x) o
+                  ON {on} WHERE o.h IS DISTINCT FROM n.h""")
+            okeys = ", ".join(ident("o_" + k) for k in key)
+            con.execute(f"""CREATE TABLE f.main.{ident(name)} AS
+                SELECT {picked} FROM {csv_relation_sql(old, fields)} AS x
+                SEMI JOIN (SELECT DISTINCT {okeys} FROM _pairs WHERE oh IS NOT NULL) p ON {same}
+                ORDER BY {', '.join(f'x.{ident(k)}' for k in key)}""")
+        finally:
+            con.execute("RESET disabled_optimizers")
+        sides = (("t", "n"),)
+    for db, r in sides:
+        picked = ", ".join(f"{r}.{ident(c)} AS {ident(c)}" for c in cols)
+        con.execute(f"CREATE TABLE {ident(db)}.main.{ident(name)} AS SELECT {picked} FROM _pairs WHERE {r} IS NOT NULL "
+                    f"ORDER BY {order}")
+    distinct = "struct_pack(" + ", ".join(f"{ident(k)} := {ident(k)}" for k in key) + ")"
+    return all(con.execute(f"SELECT count(*) = count(DISTINCT {distinct}) FROM {ident(db)}.main.{ident(name)}").fetchone()[0]
+               for db in SIDES)
+
+
+def _by_place(con, name: str, fields: list[dict], old: Path, new: Path, two_passes: bool) -> None:
+    """Load the kept rows told apart by their places in their files, in file order."""
+    cols, key, row, row_hash, keys, on = _parts(name, fields)
 
     def side(path: Path) -> str:
         # ordinality: the row's place in its file, which keeps each side in file order below
         return (f"(SELECT {row} AS r, {keys}, {row_hash} AS h, ordinality AS pos "
                 f"FROM {csv_relation_sql(path, fields)} WITH ORDINALITY AS x)")
 
-    on = " AND ".join(f"o.{ident(k)} = n.{ident(k)}" for k in key)
     if not two_passes:
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
             SELECT o.pos AS opos, n.pos AS npos, o.r AS o, n.r AS n
@@ -152,4 +212,3 @@ def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path, tw
         con.execute(f"""CREATE TABLE {ident(db)}.main.{ident(name)} AS
             SELECT {picked} FROM (SELECT {pos}, any_value({r}) AS {r} FROM _pairs WHERE {pos} IS NOT NULL GROUP BY {pos})
             ORDER BY {pos}""")
-    con.execute("DROP TABLE _pairs")
