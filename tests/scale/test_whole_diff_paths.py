@@ -189,3 +189,12 @@ def test_a_package_breaking_its_key_is_read_by_place_and_still_gives_the_compile
     from_csv = report_bytes(root, str(root), nxt)
     assert sorted(by_place) == ["accountability", "steps"]
     assert from_csv == compiled_bytes(root, str(root), nxt)
+
+
+def test_a_saved_report_that_is_not_one_is_computed_again(pair, tmp_path):
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    first = report_bytes(root, str(root), nxt)
+    (saved_file,) = cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}")
+    saved_file.write_bytes(b'{"summary": {}}\n')  # SYNTHETIC: a header missing its other fields
+    assert report_bytes(root, str(root), nxt) == first
+    assert saved.SavedChanges(saved_file).fields["summary"] == json.loads(first)["summary"]  # saved anew

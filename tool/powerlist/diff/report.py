@@ -18,12 +18,11 @@ from .citations import DiffCitations
 from ..package import open_target
 from .classify import COSMETIC
 from .load import load_compared
-from .saved import Recording, open_saved, report_key
+from .saved import Recording, SavedChanges, open_saved, report_key
 from .engine import attach, compare_attached, plan_tables, provenance_changes, sort_key, summary_from_counts
 from .spool import ChangeSpool
 
 
-SAVED_FIELDS = ("summary", "tables_compared", "tables_not_in_both", "substantive", "provenance")
 
 
 @dataclass
@@ -133,7 +132,7 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
                             provenance_changes(con) if item_ids is None else [])
         if key is not None:  # saved as it is read out, for the next run of the same diff
             fields = result.fields()
-            result.spool = Recording(spool, root, key, {k: fields[k] for k in SAVED_FIELDS})
+            result.spool = Recording(spool, root, key, {k: fields[k] for k in SavedChanges.FIELDS if k != "counts"})
         yield result
     finally:
         con.close()

@@ -74,10 +74,14 @@ def saved_path(root: Path, key: str) -> Path:
 class SavedChanges:
     """A saved report's changes, read as the spool gives them (spool.ChangeSpool's readers)."""
 
+    FIELDS = ("summary", "tables_compared", "tables_not_in_both", "substantive", "provenance", "counts")
+
     def __init__(self, path: Path):
         self.path = path
         with open(path, "rb") as fh:
             self.fields = orjson.loads(fh.readline())
+        if not isinstance(self.fields, dict) or any(k not in self.fields for k in self.FIELDS):
+            raise ValueError(f"{path}: not a saved report")
 
     def counts(self) -> dict[tuple[str, str], int]:
         return {(t, c): n for t, c, n in self.fields["counts"]}
@@ -119,10 +123,7 @@ class Recording:
 
     def texts(self) -> Iterator[str | bytes]:
         """The spool's texts; while saving them, each as the UTF-8 bytes it was saved as."""
-        target = saved_path(self.root, self.key)
-        if target.exists():
-            yield from self.spool.texts()
-            return
+        target = saved_path(self.root, self.key)  # replaced if there (one that could not be read)
         tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
         try:
             fh = open(tmp, "wb")
