@@ -2,7 +2,8 @@
 
     python benchmarks/diff_bytes.py PACKAGE FROM TO
 
-Prints both digests; they must be equal (the incremental diff gives the same bytes).
+Prints both digests; they must be equal (the incremental diff gives the same bytes). Saved
+whole-diff reports (diff/saved.py) are removed first, so the whole diff is computed, not read back.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def digest(root: Path, a: str, b: str, share: float) -> str:
 
 
 if __name__ == "__main__":
+    from powerlist.compiled import cache_dir  # noqa: E402
+    from powerlist.diff import saved  # noqa: E402
     root, a, b = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+    for p in cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}"):
+        p.unlink()
     print("by list:", digest(root, a, b, 1.0))
     print("whole:  ", digest(root, a, b, -1.0))

@@ -15,15 +15,18 @@ def invoke(pkg, *args):
     return runner.invoke(app, ["--package", str(pkg), *args])
 
 
-def test_cache_clear_removes_the_compiled_files_and_says_how_many(package_copy):
+def test_cache_clear_removes_the_compiled_files_and_saved_diffs_and_says_how_many(package_copy):
     assert invoke(package_copy, "diff", "2022", "working").exit_code == 0
-    compiled = list((package_copy / ".powerlist-cache").glob("*.duckdb"))
-    assert compiled  # the diff compiled both sides
+    assert invoke(package_copy, "sql", "SELECT count(*) FROM items").exit_code == 0
+    cache = package_copy / ".powerlist-cache"
+    compiled, reports = list(cache.glob("pkg-*.duckdb")), list(cache.glob("diff-*.jsonl"))
+    assert compiled and len(reports) == 1  # sql compiled the working state; the whole diff saved its report
+    cached = [*cache.glob("*.duckdb"), *reports]  # sql's own sql-*.duckdb too
     res = invoke(package_copy, "cache-clear")
     assert res.exit_code == 0
-    assert f"removed {len(compiled)} compiled package file(s)" in res.output
-    assert not (package_copy / ".powerlist-cache").exists()
-    assert "removed 0 compiled package file(s)" in invoke(package_copy, "cache-clear").output
+    assert f"removed {len(cached)} cached file(s) (compiled packages, saved diffs)" in res.output
+    assert not cache.exists()
+    assert "removed 0 cached file(s)" in invoke(package_copy, "cache-clear").output
 
 
 def test_validate_with_the_reference_engine_and_an_unknown_one(package_copy):

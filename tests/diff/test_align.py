@@ -44,3 +44,21 @@ def test_equal_counts_pair_in_order_even_when_rewritten():
     # A rewritten case stays one modification: two rows each side pair by position.
     pairs = pair_rows([A, B], [X, C], text)
     assert [(o["case_no"], n["text"]) for o, n in pairs] == [(1, X["text"]), (2, C["text"])]
+
+
+def test_the_sql_fold_of_several_columns_is_equal_exactly_when_python_folds_each_equal():
+    # Hand-made texts: full-width and ASCII punctuation, ideographic and other spaces, NULL
+    # against empty, and the separator characters the SQL join uses inside the texts themselves.
+    import duckdb
+    from powerlist.diff.normalize import fold, fold_all_sql
+    rows = [("（一）保密", "第五条"), ("(一)保密", "第五条"), ("（一） 保密", "第五条\u3000"), ("（一）保密第五条", ""),
+            ("（一）保密第五条", None), ("a\x01", "\x02b"), ("a", "\x01\x02b"), ("a\x01\x02", "b"), ("a\x01\x01", "\x02b"),
+            ("a \x01", "\x02b"), ("a\x01", " \x02b"), (None, None), ("", ""), ("１．", "—"), ("1.", "-")]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE r (i INTEGER, a VARCHAR, b VARCHAR)")
+    con.executemany("INSERT INTO r VALUES (?, ?, ?)", [(i, a, b) for i, (a, b) in enumerate(rows)])
+    expr = fold_all_sql(["x.a", "x.b"])
+    folded = dict(con.execute(f"SELECT i, {expr} FROM r x").fetchall())
+    for i, x in enumerate(rows):
+        for j, y in enumerate(rows):
+            assert (folded[i] == folded[j]) == (fold(x[0]) == fold(y[0]) and fold(x[1]) == fold(y[1])), (x, y)

@@ -50,10 +50,12 @@ def duckdb_settings() -> dict[str, str]:
 
 
 def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path) -> None:
-    """Bound the connection's memory and let it spill to a folder inside the cache (never releases/)."""
+    """Bound the connection's memory and let it spill to a folder inside the cache (never releases/).
+    DuckDB's progress bar is off: it prints to standard output, where a report may be going."""
     spill_dir.mkdir(parents=True, exist_ok=True)
     for name, value in duckdb_settings().items():
         con.execute(f"SET {name} = {literal(value)}")
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {literal(spill_dir)}")
 
 
@@ -86,17 +88,20 @@ class Source:
     partitioned: bool
 
 
-def table_sources(pkg: Package, root: Path) -> dict[str, Source]:
+def table_sources(pkg: Package, root: Path, by_content: bool = True) -> dict[str, Source]:
     """Every table of the package (schema order) with what it is read from.
 
     File identity is digests.table_digests' for a release (its manifest) and the working state
     (the stat-keyed memo, which ingest and reset fill as they write). Any other folder named as a
     target is identified by its files' paths and states instead, as the cache always did: it was
     never hashed, and reading every file to name it would add a tenth to a first whole diff.
+    by_content=False identifies the working state so too (a saved diff report needs no more: its
+    key only has to change whenever a file does, and hashing a cold working state costs 0.7 s at
+    100k items).
     """
     from .digests import table_digests  # digests imports this module's cache_dir
 
-    if (pkg.path / "release.json").is_file() or pkg.path.resolve() == root.resolve():
+    if (pkg.path / "release.json").is_file() or (by_content and pkg.path.resolve() == root.resolve()):
         digests = table_digests(pkg, root)
     else:
         digests = {}
@@ -232,6 +237,7 @@ def add_row_hashes(con: duckdb.DuckDBPyConnection, pkg: Package, db: str | None 
 # cap (POWERLIST_CACHE_MB overrides), dropping the least recently used first.
 CACHE_CAP_MB = 4096
 INDEX = "compiled.json"  # package folder → content key of its last compile; layer → its base's key
+REPORTS = "diff-"  # saved whole-diff reports (diff/saved.py), evicted with the compiled files
 
 
 def cache_cap_bytes() -> int:
@@ -287,7 +293,8 @@ def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[
     """Remove what the cache no longer needs, after the files in `keep` were built or opened:
     the compiled files of a package's superseded state (an edited working state) unless another
     package still holds that content or a layer reads it, and, while the cache is over its cap,
-    the least recently used files. Returns the removed files."""
+    the least recently used files (compiled files and saved diff reports alike). Returns the
+    removed files."""
     removed = []
     index = _index(folder)
     live = set(index.get("states", {}).values())
@@ -298,10 +305,10 @@ def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[
                 p.unlink(missing_ok=True)
                 removed.append(p)
     rest = []
-    for p in folder.glob("*.duckdb"):
+    for p in [*folder.glob("*.duckdb"), *folder.glob(f"{REPORTS}*.jsonl")]:
         if p in keep or p.name.startswith("sql-"):
             continue  # sql.py keeps one sql-*.duckdb of a few KB itself
-        if not p.name.startswith(("pkg-", "layer-")):
+        if p.suffix == ".duckdb" and not p.name.startswith(("pkg-", "layer-")):
             p.unlink(missing_ok=True)  # a file of an older cache format: never read again
             removed.append(p)
         elif p.exists():
@@ -551,13 +558,13 @@ def compile_for_reading(pkg: Package, root: Path, sources: dict[str, Source], ba
 
 
 def clear_cache(root: Path) -> int:
-    """Remove every compiled file; returns how many there were."""
+    """Remove the whole cache; returns how many compiled files and saved diff reports it held."""
     from .lock import locked  # lock imports files, which compiled's importers load first
 
     folder = cache_dir(root)
     with locked(root, exclusive=True):
         if not folder.is_dir():
             return 0
-        count = sum(1 for p in folder.glob("*.duckdb"))
+        count = sum(1 for p in [*folder.glob("*.duckdb"), *folder.glob(f"{REPORTS}*.jsonl")])
         shutil.rmtree(folder)
     return count

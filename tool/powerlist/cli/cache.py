@@ -1,4 +1,4 @@
-"""`powerlist cache-clear`: drop the compiled DuckDB files."""
+"""`powerlist cache-clear`: drop the compiled DuckDB files and saved diff reports."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from .app import command, root, say
 
 @command("cache-clear")
 def cache_clear(ctx: typer.Context):
-    """Remove the compiled DuckDB files kept in .powerlist-cache/ (they are rebuilt when needed)."""
+    """Remove the compiled DuckDB files and saved diff reports kept in .powerlist-cache/ (they are rebuilt when needed)."""
     from ..compiled import clear_cache
 
     n = clear_cache(root(ctx))
-    say(f"removed {n} compiled package file(s) from .powerlist-cache/")
+    say(f"removed {n} cached file(s) (compiled packages, saved diffs) from .powerlist-cache/")

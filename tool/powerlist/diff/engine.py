@@ -21,7 +21,7 @@ from .align import pair_rows
 from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAMED, classify_child_change,
                        field_difference)
 from .describe import describe_row
-from .normalize import fold_sql, number_style_sql
+from .normalize import fold_all_sql, number_style_sql
 from .spec import CHILDREN, ITEM_NAME, PROVENANCE, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
 from ..sqltext import ident as _q, literal
 from .spool import drop_strings, register_strings
@@ -195,13 +195,13 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
         WHERE o.h IS DISTINCT FROM n.h""")
 
     # 2. The rest are aligned by folded content within (item, part); duplicates pair in order.
-    folded = [fold_sql(f"x.{_q(c)}") for c in content]
+    folded = fold_all_sql([f"x.{_q(c)}" for c in content]) if content else None
     for side, db, rid in (("_do", "f", "orid"), ("_dn", "t", "nrid")):
         # By rowid: the scan skips the untouched rows before reading their text.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {side} AS
             SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}) AS _occ FROM (
-              SELECT x.*, {('hash(' + ', '.join(folded) + ')') if folded else '0'} AS _nh
+              SELECT x.*, {f'hash({folded})' if folded else '0'} AS _nh
               FROM {db}.main.{_q(t)} x SEMI JOIN _dk ON x.rowid = _dk.{rid})""")
 
     # 3. Matched rows that still differ (style, layout) and unmatched rows. An (item, part) whose

@@ -32,11 +32,18 @@ def number_style(label) -> str:
     return _DIGITS.sub("#", "" if label is None else str(label))
 
 
-def fold_sql(column_sql: str) -> str:
-    """DuckDB expression equal to fold() of the column."""
+def fold_all_sql(columns_sql: list[str]) -> str:
+    """One DuckDB expression, equal for two rows exactly when fold() of each column is equal.
+
+    DuckDB's translate sets up its map on every call (~6 µs, more than folding a line of text
+    takes), so the columns are folded in one call: their texts joined by \\x01\\x02, each \\x01
+    inside a text doubled first. Folding leaves both characters alone, so the folded join is the
+    join of the folded texts, and the join can be read back into its texts: equal joins, equal
+    folded texts.
+    """
     ws = "".join(_WHITESPACE)
-    return (f"translate(coalesce(CAST({column_sql} AS VARCHAR), ''), "
-            f"{literal(_WIDE + ws)}, {literal(_NARROW)})")
+    parts = [f"replace(coalesce(CAST({c} AS VARCHAR), ''), chr(1), chr(1) || chr(1))" for c in columns_sql]
+    return f"translate({' || chr(1) || chr(2) || '.join(parts)}, {literal(_WIDE + ws)}, {literal(_NARROW)})"
 
 
 def number_style_sql(column_sql: str) -> str:

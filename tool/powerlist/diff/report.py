@@ -10,14 +10,19 @@ from pathlib import Path
 
 import duckdb
 
-from ..compiled import cache_dir, compile_package, configure, load_lists, lock_down
+from ..compiled import cache_dir, compile_package, configure, content_key, full_path, load_lists, lock_down, table_sources
+from ..documents import is_document
 from ..digests import differing_lists
 from ..laws.reference import load_reference
 from .citations import DiffCitations
 from ..package import open_target
 from .classify import COSMETIC
+from .load import load_compared
+from .saved import Recording, SavedChanges, open_saved, report_key
 from .engine import attach, compare_attached, plan_tables, provenance_changes, sort_key, summary_from_counts
 from .spool import ChangeSpool
+
+
 
 
 @dataclass
@@ -28,7 +33,7 @@ class DiffReport:
     tables_compared: list[str]
     tables_not_in_both: list[str]
     substantive: int
-    spool: ChangeSpool
+    spool: ChangeSpool  # or what reads like one (saved.SavedChanges, saved.Recording)
     provenance: list[dict]  # lists whose source document differs: not changes (DESIGN, second round)
 
     def fields(self, changes=None) -> dict:
@@ -37,8 +42,9 @@ class DiffReport:
                 "tables_compared": self.tables_compared, "tables_not_in_both": self.tables_not_in_both,
                 "substantive": self.substantive, "provenance": self.provenance}
 
-    def change_texts(self) -> Iterator[str]:
-        """Each change's JSON text in report order, read a chunk at a time (json_format.write_json)."""
+    def change_texts(self) -> Iterator[str | bytes]:
+        """Each change's JSON text (str, or UTF-8 bytes) in report order, read a chunk at a time
+        (json_format.write_json)."""
         return self.spool.texts()
 
     def to_dict(self) -> dict:
@@ -52,7 +58,10 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
 
     Targets are release tags, 'working' or package folder paths. item_ids restricts the
     comparison to those items and their child rows (used by history). progress(what, done,
-    total) is told of each step: compiling each side (slow the first time), each table.
+    total) is told of each step: reading both sides (or compiling each), each table.
+
+    A whole diff (no item_ids, more than a few lists differing) is saved in the cache as it is
+    read out (saved.py): the same diff asked again is read from there.
     """
     root = Path(root)
     # A document is read on top of the other side, so the diff shows what the document changes.
@@ -60,21 +69,45 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
     keys = {name: ts.primary_key for name, ts in dst.schemas.items()}
     titles = {name: {f["name"]: f.get("title") for f in ts.fields}
               for pkg in (src, dst) for name, ts in pkg.schemas.items()}
+    report = progress or (lambda what, done, total: None)
+    found = differing_lists(src, dst, root) if item_ids is None else None
+    subset = _lists_to_compare(found)
+    whole = item_ids is None and subset is None
+    key = None
+    if whole and not (is_document(from_target) or is_document(to_target)):
+        key = report_key(root, [content_key(table_sources(pkg, root, by_content=False)) for pkg in (src, dst)])
+        saved = open_saved(root, key)
+        if saved is not None:
+            f = saved.fields
+            yield DiffReport(from_target, to_target, f["summary"], f["tables_compared"], f["tables_not_in_both"],
+                             f["substantive"], saved, f["provenance"])
+            return
     con = duckdb.connect()
     try:
         configure(con, cache_dir(root) / "spill")
-        report = progress or (lambda what, done, total: None)
-        subset = _lists_to_compare(src, dst, root) if item_ids is None else None
-        compiled: set[Path] = set()  # the first side's file is never evicted by compiling the second
-        for alias, pkg, target in (("f", src, from_target), ("t", dst, to_target)):
-            report(f"compiling {target}", 0, 0)
-            if subset is None:
-                path = compile_package(pkg, root, protect=compiled)
-                compiled.add(path)
-                attach(con, alias, path)
+        if whole:
+            # Read from both sides' compiled files when both are at hand (sql or history made
+            # them), else straight from their CSVs (diff/load.py; only the differing lists'
+            # files when both sides are stored one file per list): compiling them would cost
+            # more than the whole comparison.
+            report(f"reading {from_target} and {to_target}", 0, 0)
+            compiled = _compiled_whole(root, src, dst)
+            if compiled:
+                for alias, path in zip(("f", "t"), compiled):
+                    attach(con, alias, path)
             else:
-                con.execute(f"ATTACH ':memory:' AS {alias}")
-                load_lists(con, pkg, alias, subset)
+                load_compared(con, src, dst, found[0] if found else None)
+        else:
+            protect: set[Path] = set()  # the first side's file is never evicted by compiling the second
+            for alias, pkg, target in (("f", src, from_target), ("t", dst, to_target)):
+                report(f"compiling {target}", 0, 0)
+                if subset is None:
+                    path = compile_package(pkg, root, protect=protect)
+                    protect.add(path)
+                    attach(con, alias, path)
+                else:
+                    con.execute(f"ATTACH ':memory:' AS {alias}")
+                    load_lists(con, pkg, alias, subset)
         lock_down(con, [root, src.path, dst.path])  # no file outside the packages (and their cache) from here
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
@@ -94,24 +127,38 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
             if was_enabled:
                 gc.enable()
         counts = spool.counts()
-        yield DiffReport(from_target, to_target, summary_from_counts(counts, compared), compared, skipped,
-                         sum(n for (_, kind), n in counts.items() if kind != COSMETIC), spool,
-                         provenance_changes(con) if item_ids is None else [])
+        result = DiffReport(from_target, to_target, summary_from_counts(counts, compared), compared, skipped,
+                            sum(n for (_, kind), n in counts.items() if kind != COSMETIC), spool,
+                            provenance_changes(con) if item_ids is None else [])
+        if key is not None:  # saved as it is read out, for the next run of the same diff
+            fields = result.fields()
+            result.spool = Recording(spool, root, key, {k: fields[k] for k in SavedChanges.FIELDS if k != "counts"})
+        yield result
     finally:
         con.close()
+
+
+def _compiled_whole(root: Path, src, dst) -> list[Path] | None:
+    """Both packages' whole compiled files when the cache holds both, else None (without naming
+    the packages by content, which may mean hashing their files, when it holds none at all)."""
+    folder = cache_dir(root)
+    if not any(folder.glob("pkg-*.duckdb")):
+        return None
+    paths = [full_path(folder, content_key(table_sources(pkg, root))) for pkg in (src, dst)]
+    return paths if all(p.exists() for p in paths) else None
 
 
 # Beyond this share of lists differing, compiling both packages whole (and caching them) is cheaper.
 SUBSET_SHARE = 0.2
 
 
-def _lists_to_compare(src, dst, root: Path) -> set[str] | None:
-    """The lists whose files differ, when few enough to compare them alone; None: compare whole.
+def _lists_to_compare(found: tuple[set[str], set[str]] | None) -> set[str] | None:
+    """The lists whose files differ (digests.differing_lists), when few enough to compare them
+    alone; None: compare whole.
 
     Every other list's files have the same SHA-256 on both sides, so they hold the same rows and
     no change: leaving them out gives the same report (tests/diff check it against the whole).
     """
-    found = differing_lists(src, dst, root)
     if found is None:
         return None
     differ, every = found

@@ -1,0 +1,200 @@
+"""A whole diff read straight from the CSVs (diff/load.py), or from its saved report (diff/saved.py),
+gives byte for byte the report of the compiled path (both sides compiled whole, every row compared).
+
+Every package here is SYNTHETIC (benchmarks/generate.py pairs: base/ and next/, each table one file,
+about 1% of items edited in every way the generator knows; or the same moved to one file per list).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from powerlist.compiled import cache_dir, compile_package
+from powerlist.diff import report as diff_report
+from powerlist.diff import saved
+from powerlist.diff.formats.json_format import write_json
+from powerlist.package import Package, open_target
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+N = 600  # SYNTHETIC items per package: enough for every kind of edit the generator makes
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synthetic-whole-diff") / "n600"
+    generate.generate(N, out, seed=5)
+    return out
+
+
+def report_bytes(root: Path, a: str, b: str) -> bytes:
+    with diff_report.open_diff(root, a, b) as r:
+        buf = io.BytesIO()
+        write_json(r.fields(), buf, r.change_texts())
+    return buf.getvalue()
+
+
+def forget_reports(root: Path) -> None:
+    for p in cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}"):
+        p.unlink()
+
+
+def compiled_bytes(root: Path, a: str, b: str) -> bytes:
+    """The report of the compiled path: both sides compiled whole first, so the diff reads them."""
+    forget_reports(root)
+    for target in (a, b):
+        compile_package(open_target(root, target), root)
+    out = report_bytes(root, a, b)
+    forget_reports(root)
+    return out
+
+
+def copy_pair(pair: Path, dest: Path) -> tuple[Path, str]:
+    shutil.copytree(pair, dest)
+    return dest / "base", str(dest / "next")
+
+
+@pytest.mark.parametrize("passes", [1, 2])
+def test_the_diff_read_from_the_csvs_is_the_compiled_diff_byte_for_byte(pair, tmp_path, monkeypatch, passes):
+    # two passes: the old side's rows read again for the differing pairs (what a table larger
+    # than half the memory limit gets; here every child table)
+    from powerlist.diff import load
+    monkeypatch.setattr(load, "TWO_PASSES", 0.0 if passes == 2 else float("inf"))
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    from_csv = report_bytes(root, str(root), nxt)
+    assert not list(cache_dir(root).glob("pkg-*.duckdb"))  # nothing compiled: read straight from the CSVs
+    whole = compiled_bytes(root, str(root), nxt)
+    assert from_csv == whole
+    report = json.loads(from_csv)
+    expected = json.loads((pair / "expected.json").read_text(encoding="utf-8"))["summary"]
+    for table, counts in expected.items():  # the generator's own count of what it changed
+        for kind, n in counts.items():
+            assert report["summary"][table][kind] == n, (table, kind)
+    kinds = {(c["table"], c["change"]) for c in report["changes"]}
+    assert {("items", "added"), ("items", "removed"), ("steps", "modified"), ("accountability", "added")} <= kinds
+
+
+def test_the_second_run_reads_the_saved_report_and_gives_the_same_bytes(pair, tmp_path, monkeypatch):
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    first = report_bytes(root, str(root), nxt)
+    (saved_file,) = cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}")
+    from powerlist.diff import load
+    monkeypatch.setattr(load, "load_compared", None)  # a second run that compared again would fail here
+    monkeypatch.setattr(diff_report, "load_compared", None)
+    assert report_bytes(root, str(root), nxt) == first
+    with diff_report.open_diff(root, str(root), nxt) as r:  # the whole dict too (text, html … read it)
+        assert json.loads(first)["changes"] == r.to_dict()["changes"]
+        assert r.spool.counts() and sum(r.spool.counts().values()) == len(json.loads(first)["changes"])
+    assert saved_file.exists()
+
+
+def test_a_saved_report_is_never_read_for_other_files_or_other_law_tables(pair, tmp_path):
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    report_bytes(root, str(root), nxt)
+    steps = Path(nxt) / "tables" / "steps.csv"
+    lines = steps.read_text(encoding="utf-8").splitlines(keepends=True)
+    steps.write_text(lines[0] + "".join(lines[2:]), encoding="utf-8")  # SYNTHETIC: one step row dropped
+    edited = report_bytes(root, str(root), nxt)
+    assert edited == compiled_bytes(root, str(root), nxt)
+    assert json.loads(edited)["summary"]["steps"]["removed"] == \
+        json.loads((pair / "expected.json").read_text(encoding="utf-8"))["summary"]["steps"]["removed"] + 1
+    ours = root / "tables" / "items.csv"  # the root's own working state: named by file states too
+    items = ours.read_text(encoding="utf-8").splitlines(keepends=True)
+    ours.write_text(items[0] + "".join(items[2:]), encoding="utf-8")  # SYNTHETIC: its first item dropped
+    again = report_bytes(root, str(root), nxt)
+    assert again != edited and again == compiled_bytes(root, str(root), nxt)
+    before = saved.report_key(root, ["a", "b"])
+    laws = root / "tables" / "laws.csv"
+    laws.write_text(laws.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # SYNTHETIC: the law table's bytes change
+    assert saved.report_key(root, ["a", "b"]) != before
+
+
+def test_a_whole_diff_of_per_list_packages_reads_only_the_differing_lists_and_gives_the_compiled_bytes(pair, tmp_path, monkeypatch):
+    from powerlist.descriptor import write_descriptor
+    from powerlist.package import write_tables
+    from powerlist.schema import TABLES
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    for folder in (root, Path(nxt)):  # both moved to one file per list by the writer ingest uses
+        working = Package(folder, "working")
+        rows = {name: working.read_table(name) for name in TABLES}
+        write_tables(folder, rows)
+        write_descriptor(folder)
+    monkeypatch.setattr(diff_report, "SUBSET_SHARE", -1.0)  # never the few-lists path: a whole diff
+    read = []
+    from powerlist.diff import load
+    real = load.table_files
+    monkeypatch.setattr(load, "table_files", lambda pkg, name, lists: read.extend(real(pkg, name, lists)) or real(pkg, name, lists))
+    from_csv = report_bytes(root, str(root), nxt)
+    lists = {l["list_id"] for l in Package(root, "working").read_table("lists")}
+    changed = {c["list_id"] for c in json.loads(from_csv)["changes"] if c["list_id"]}
+    assert changed and len(changed) < len(lists)
+    assert {p.stem for p in read if p.parent.name == "steps"} <= changed  # equal lists' files never read
+    assert from_csv == compiled_bytes(root, str(root), nxt)
+
+
+def test_a_whole_diff_of_per_list_packages_where_only_new_lists_differ(pair, tmp_path, monkeypatch):
+    # The only differing lists exist on the new side alone: the old side has no file to read.
+    from powerlist.descriptor import write_descriptor
+    from powerlist.package import write_tables
+    from powerlist.schema import TABLES
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    base = Package(root, "working")
+    rows = {name: base.read_table(name) for name in TABLES}
+    kept = sorted({l["list_id"] for l in rows["lists"]})[:-2]  # SYNTHETIC: the old side lacks the last two lists
+    items = {i["item_id"] for i in rows["items"] if i["list_id"] in kept}
+    old = {name: [r for r in table if r.get("list_id", kept[0]) in kept and r.get("item_id", next(iter(items))) in items]
+           for name, table in rows.items()}
+    for folder, tables in ((root, old), (Path(nxt), rows)):
+        write_tables(folder, tables)
+        write_descriptor(folder)
+    monkeypatch.setattr(diff_report, "SUBSET_SHARE", -1.0)
+    from_csv = report_bytes(root, str(root), nxt)
+    report = json.loads(from_csv)
+    added = [i for i in rows["items"] if i["list_id"] not in kept]
+    assert report["summary"]["lists"]["added"] == 2 and report["summary"]["items"] == \
+        {"added": len(added), "removed": 0, "modified": 0, "renamed": 0, "moved": 0, "cosmetic": 0}
+    assert {c["change"] for c in report["changes"]} == {"added"}
+    assert from_csv == compiled_bytes(root, str(root), nxt)
+
+
+@pytest.mark.parametrize("passes", [1, 2])
+def test_a_package_breaking_its_key_is_read_by_place_and_still_gives_the_compiled_bytes(pair, tmp_path, monkeypatch, passes):
+    # SYNTHETIC breakage: a step row of the new side and an accountability row of the old side
+    # each repeated with its text edited (the same key twice, both copies differing from the
+    # other side's row): rows can no longer be told apart by their keys.
+    from powerlist.diff import load
+    monkeypatch.setattr(load, "TWO_PASSES", 0.0 if passes == 2 else float("inf"))
+    by_place = []
+    real = load._by_place
+    monkeypatch.setattr(load, "_by_place", lambda con, name, *a: by_place.append(name) or real(con, name, *a))
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    for path in (Path(nxt) / "tables" / "steps.csv", root / "tables" / "accountability.csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        twin = dict(rows[3], text=rows[3]["text"] + "（合成重复）")
+        rows[3]["text"] += "（合成修改）"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows[:4] + [twin] + rows[4:])
+    from_csv = report_bytes(root, str(root), nxt)
+    assert sorted(by_place) == ["accountability", "steps"]
+    assert from_csv == compiled_bytes(root, str(root), nxt)
+
+
+def test_a_saved_report_that_is_not_one_is_computed_again(pair, tmp_path):
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    first = report_bytes(root, str(root), nxt)
+    (saved_file,) = cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}")
+    saved_file.write_bytes(b'{"summary": {}}\n')  # SYNTHETIC: a header missing its other fields
+    assert report_bytes(root, str(root), nxt) == first
+    assert saved.SavedChanges(saved_file).fields["summary"] == json.loads(first)["summary"]  # saved anew

@@ -1,0 +1,154 @@
+"""Whole-diff reports kept in the cache, so the same diff asked again is read, not recomputed.
+
+A whole diff of two package versions is a function of their files, the law reference tables of
+the working state (citation moves are judged against them) and the code that compares them. The
+report's changes (their JSON texts, in report order) and its other fields are written to
+<root>/.powerlist-cache/diff-<key>.jsonl while the first run hands them out, where the key is
+made of exactly those inputs: each side's content key (compiled.content_key: schemas and file
+SHA-256s, or a folder's file states), the reference tables' digests, the SHA-256 of powerlist's
+own source files and DuckDB's version (DuckDB encodes some changes). Any change to any of them
+gives another key, so a saved report is never read for other inputs. The target names are not
+part of the key: the report's `from` and `to` are the ones asked for.
+
+File layout: one JSON line of the report's fields other than the changes, then one change text
+per line (compact JSON never holds a raw line break). Written to a temporary file and renamed
+when the last change has gone out, so a report cut short is never saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import orjson
+
+from ..compiled import REPORTS, cache_dir, evict
+from ..package import WORKING, Package
+
+FORMAT = "1"  # bump when the saved layout changes
+PREFIX = REPORTS
+SUFFIX = ".jsonl"
+_REFERENCE = ("laws", "law_versions", "law_variants", "law_articles_map", "law_articles")  # laws.reference.load_reference
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """SHA-256 of every .py file of the powerlist package (the code that makes a report)."""
+    global _code_digest
+    if _code_digest is None:
+        top = Path(__file__).resolve().parent.parent
+        h = hashlib.sha256()
+        for path in sorted(top.rglob("*.py")):
+            h.update(f"{path.relative_to(top)}\0".encode())
+            h.update(path.read_bytes())
+        _code_digest = h.hexdigest()
+    return _code_digest
+
+
+def report_key(root: Path, sides: list[str]) -> str:
+    """The key of the whole diff between two packages of these content keys
+    (compiled.content_key, from side first) as the root's working state would judge it."""
+    from ..digests import file_digests
+
+    h = hashlib.sha256(f"{FORMAT}\0{duckdb.__version__}\0{code_digest()}\n".encode())
+    for side in sides:
+        h.update(f"{side}\n".encode())
+    working = Package(root, WORKING)
+    if (working.path / "datapackage.json").is_file():
+        schemas = working.schemas
+        for name in _REFERENCE:
+            if name in schemas and working.has_table(name):
+                rels = [str(p.relative_to(working.path)) for p in working.table_files(name)]
+                digests = file_digests(root, working.path, rels)
+                h.update(f"{name}\0".encode() + orjson.dumps([schemas[name].descriptor, [digests.get(r) for r in rels]], option=orjson.OPT_SORT_KEYS) + b"\n")
+    return h.hexdigest()[:32]
+
+
+def saved_path(root: Path, key: str) -> Path:
+    return cache_dir(root) / f"{PREFIX}{key}{SUFFIX}"
+
+
+class SavedChanges:
+    """A saved report's changes, read as the spool gives them (spool.ChangeSpool's readers)."""
+
+    FIELDS = ("summary", "tables_compared", "tables_not_in_both", "substantive", "provenance", "counts")
+
+    def __init__(self, path: Path):
+        self.path = path
+        with open(path, "rb") as fh:
+            self.fields = orjson.loads(fh.readline())
+        if not isinstance(self.fields, dict) or any(k not in self.fields for k in self.FIELDS):
+            raise ValueError(f"{path}: not a saved report")
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        return {(t, c): n for t, c, n in self.fields["counts"]}
+
+    def texts(self) -> Iterator[bytes]:
+        """Each change's JSON text, UTF-8 (write_json and orjson take bytes as they are)."""
+        with open(self.path, "rb") as fh:
+            fh.readline()
+            for line in fh:
+                yield line[:-1]
+
+    def changes(self) -> Iterator[dict]:
+        for text in self.texts():
+            yield orjson.loads(text)
+
+
+def open_saved(root: Path, key: str) -> SavedChanges | None:
+    """The saved report of `key`, marked recently used, or None."""
+    path = saved_path(root, key)
+    try:
+        found = SavedChanges(path)
+        os.utime(path)
+        return found
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+class Recording:
+    """A spool whose texts, when read to the end, are also saved as the report of `key`."""
+
+    def __init__(self, spool, root: Path, key: str, fields: dict):
+        self.spool = spool
+        self.root = root
+        self.key = key
+        self.fields = {**fields, "counts": [[t, c, n] for (t, c), n in sorted(spool.counts().items())]}
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        return self.spool.counts()
+
+    def texts(self) -> Iterator[str | bytes]:
+        """The spool's texts; while saving them, each as the UTF-8 bytes it was saved as."""
+        target = saved_path(self.root, self.key)  # replaced if there (one that could not be read)
+        tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            fh = open(tmp, "wb")
+        except OSError:  # a read-only cache: the report is only not saved
+            yield from self.spool.texts()
+            return
+        try:
+            with fh:
+                fh.write(orjson.dumps(self.fields) + b"\n")
+                whole = True
+                for text in self.spool.texts():
+                    if whole:
+                        data = text.encode("utf-8")
+                        if b"\n" in data:
+                            whole = False  # not one line: never saved (compact JSON has none)
+                        else:
+                            fh.write(data + b"\n")
+                            text = data
+                    yield text
+            if whole:
+                os.replace(tmp, target)
+                evict(target.parent, {target})
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def changes(self) -> Iterator[dict]:
+        for text in self.texts():
+            yield orjson.loads(text)
