@@ -16,7 +16,7 @@ from ..errors import PowerlistError
 from ..render_office import list_sheet
 from ..sqltext import ident
 from .release_data import BATCH, ReleaseData
-from .xlsx import (STYLE_ID, Sheet, WorkbookWriter, cell_sql, cell_xml, column_letter, list_sheet_frame,
+from .xlsx import (STYLE_ID, Entry, Sheet, WorkbookWriter, cell_sql, cell_xml, column_letter, list_sheet_frame,
                    list_sheet_rows, row_sql, row_xml)
 
 EXCEL_ROWS = 1_048_576  # rows in one worksheet, the header included
@@ -82,8 +82,11 @@ class ReleaseWorkbook:
     """The release's workbook, written as the release is read: add() a list's sheet per list (in
     list_id order), then close() writes a sheet per table, streamed from the release's tables."""
 
-    def __init__(self, rel: ReleaseData, folder: Path):
+    def __init__(self, rel: ReleaseData, folder: Path, tables: dict | None = None):
+        """tables: table sheets made by earlier workbooks of this publish, by content key
+        (ListPass's), which this one copies when its table has the same key."""
         self.rel = rel
+        self.made_tables = {} if tables is None else tables
         self.path = folder / f"{rel.stem}.xlsx"
         self.book = WorkbookWriter(self.path, rel.zip_time(), f"{rel.package.descriptor.get('title', rel.name)} {rel.tag}")
         self.too_long = [n for n in rel.schemas if rel.counts[n] + 1 > EXCEL_ROWS]
@@ -94,19 +97,30 @@ class ReleaseWorkbook:
                     + "、".join(f"{n}（{rel.counts[n]:,} 行）" for n in self.too_long))
             self.book.add_sheet(Sheet("说明", 1, 1, [120.0]), [row_xml(1, cell_xml("A1", note, 0))])
 
-    def add(self, view) -> None:
+    def add(self, view) -> tuple[Sheet, Entry]:
         sheet = list_sheet(view)
-        self.book.add_sheet(list_sheet_frame(view.list["list_id"][:31], sheet), list_sheet_rows(sheet))
+        frame = list_sheet_frame(view.list["list_id"][:31], sheet)
+        return frame, self.book.add_sheet(frame, list_sheet_rows(sheet))
+
+    def copy(self, made: tuple[Sheet, Entry]) -> tuple[Sheet, Entry]:
+        """A list sheet an earlier workbook holds (made: what add() returned there)."""
+        frame, entry = made
+        return frame, self.book.copy_sheet(frame, entry)
 
     def close(self) -> Path:
         rel = self.rel
         for name, ts in rel.schemas.items():
             if name in self.too_long:
                 continue
+            key = rel.table_key(name)
+            if key in self.made_tables:
+                sheet, entry = self.made_tables[key]
+                self.book.copy_sheet(sheet, entry)
+                continue
             sample = [dict(zip(names, r)) for names, batch in
                       rel.tuples(f"SELECT {rel.columns(name)} FROM {ident(name)} LIMIT {WIDTH_SAMPLE}") for r in batch]
-            self.book.add_sheet_bytes(table_sheet(name, ts.fields, rel.counts[name], sample),
-                                      table_body(rel, name, ts.fields))
+            sheet = table_sheet(name, ts.fields, rel.counts[name], sample)
+            self.made_tables[key] = sheet, self.book.add_sheet_bytes(sheet, table_body(rel, name, ts.fields))
         self.book.close()
         return self.path
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -26,7 +27,7 @@ from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
 from .assets import SEARCH, STYLE
 from .pages import (LATEST, Citations, ItemVersion, citation_rows, column_labels, index_page, item_page, item_url,
-                    latest_index, law_page, law_url, list_page, list_url, redline_page, redline_url)
+                    latest_index, law_page, law_url, list_page_parts, list_table, list_url, redline_page, redline_url)
 from .search_index import search_text, write_search_script
 
 DCAT = "dcat.json"
@@ -87,11 +88,27 @@ VERSIONS_PER_SORT = 25_000  # item versions sorted at once when the item pages a
 STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
 
 
+@dataclass
+class ListPage:
+    """What a list's page and history rows were made of, for a later release holding the same
+    list content: its page file and where the release-independent table sits in it, its rows in
+    the item history (content), and its citations' places in the law pages (Citations.add)."""
+    path: Path
+    start: int
+    end: int
+    content: int
+    slots: list
+
+
 class Site:
     """dist/site/, written release by release: add_list() writes a list's page as each release is
     read and keeps what the item pages, the law pages and the search index need across releases
     in a DuckDB table that spills to disk (a province's three releases are millions of cells);
-    finish() writes those pages and the index once every release has been read."""
+    finish() writes those pages and the index once every release has been read.
+
+    A list whose content an earlier release already had (same rows: ListPass's key) is not read
+    again: repeat_list() writes its page around the earlier page's table bytes and places the
+    same history rows (contents) in this release too (placements)."""
 
     def __init__(self, out: Path, spill: Path):
         self.out = out
@@ -110,51 +127,83 @@ class Site:
         configure(self.store, spill)
         self.store.execute("SET enable_progress_bar = false")
         self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
-        self.store.execute("CREATE TABLE versions (item_id VARCHAR, ord INTEGER, tag VARCHAR, date VARCHAR, "
-                           "list_id VARCHAR, list_title VARCHAR, kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, "
-                           "sub_name VARCHAR, cells VARCHAR[], cites VARCHAR, search VARCHAR)")
+        # One row per item of each distinct list content, and where each content is placed.
+        self.store.execute("CREATE TABLE contents (content INTEGER, item_id VARCHAR, list_id VARCHAR, list_title VARCHAR, "
+                           "kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, sub_name VARCHAR, cells VARCHAR[], "
+                           "cites VARCHAR, search VARCHAR)")
+        self.store.execute("CREATE TABLE placements (content INTEGER, ord INTEGER, tag VARCHAR, date VARCHAR)")
         self.buffer: list[tuple] = []
+        self.placed: list[tuple] = []
+        self.contents = 0
         self.releases = 0
 
-    def put(self, rel_path: str, text: str) -> Path:
+    def put(self, rel_path: str, text: str | bytes) -> Path:
         # One open and one write per page (a province has a hundred thousand item pages).
         path = self.root / rel_path
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)
         with open(path, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         return path
 
     def add_release(self, rel: ReleaseData, latest: bool) -> None:
         self.rel, self.latest, self.ord = rel, latest, self.releases
         self.releases += 1
 
-    def add_list(self, view) -> None:
-        rel = self.rel
-        path = self.put(list_url(rel.tag, view.list["list_id"]), list_page(rel, view))
+    def _page(self, list_id: str, before: str, table: bytes, after: str) -> tuple[Path, int, int]:
+        head = before.encode("utf-8")
+        path = self.put(list_url(self.rel.tag, list_id), head + table + after.encode("utf-8"))
         if self.latest:
             # latest/ holds the newest release's list pages at the same depth: the same file.
-            _link_or_copy(path, self.root / list_url(LATEST, view.list["list_id"]))
+            _link_or_copy(path, self.root / list_url(LATEST, list_id))
+        return path, len(head), len(head) + len(table)
+
+    def add_list(self, view) -> ListPage:
+        rel = self.rel
+        before, after = list_page_parts(rel, view.list)
+        path, start, end = self._page(view.list["list_id"], before, list_table(view).encode("utf-8"), after)
         kind = view.list["kind"]
         if kind not in self.labels:
             self.labels[kind], self.columns[kind] = column_labels(view), list(view.layout.columns)
-        for pos, item in enumerate(view.items):
+        content = self.contents
+        self.contents += 1
+        slots = []
+        for pos, (item, cells) in enumerate(zip(view.items, view.data_rows())):
             bases = view.children[item["item_id"]].get("bases", [])
-            self.citations.add(rel.tag, item, bases)
-            self.buffer.append((item["item_id"], self.ord, rel.tag, rel.date, view.list["list_id"], view.list["title"],
-                                kind, pos, item["seq"], item["name"], item.get("sub_name"), view.row_cells(item),
-                                citation_rows(bases), search_text(view, item)))
+            slots += self.citations.add(rel.tag, item, bases)
+            self.buffer.append((content, item["item_id"], view.list["list_id"], view.list["title"], kind, pos,
+                                item["seq"], item["name"], item.get("sub_name"), cells, citation_rows(bases),
+                                search_text(view, item)))
+        self.placed.append((content, self.ord, rel.tag, rel.date))
         if len(self.buffer) >= 5_000:
             self._flush()
+        return ListPage(path, start, end, content, slots)
+
+    def repeat_list(self, lst: dict, made: ListPage) -> ListPage:
+        """The page and history of a list whose content `made` (an earlier release's) already holds."""
+        with open(made.path, "rb") as fh:
+            fh.seek(made.start)
+            table = fh.read(made.end - made.start)
+        before, after = list_page_parts(self.rel, lst)
+        path, start, end = self._page(lst["list_id"], before, table, after)
+        self.citations.replay(self.rel.tag, made.slots)
+        self.placed.append((made.content, self.ord, self.rel.tag, self.rel.date))
+        return ListPage(path, start, end, made.content, made.slots)
 
     def _flush(self) -> None:
         if self.buffer:
-            names = ["item_id", "ord", "tag", "date", "list_id", "list_title", "kind", "pos", "seq", "name",
-                     "sub_name", "cells", "cites", "search"]
+            names = ["content", "item_id", "list_id", "list_title", "kind", "pos", "seq", "name", "sub_name", "cells",
+                     "cites", "search"]
             batch = pa.table({n: [r[i] for r in self.buffer] for i, n in enumerate(names)})
-            self.store.from_arrow(batch).insert_into("versions")
+            self.store.from_arrow(batch).insert_into("contents")
             self.buffer = []
+        if self.placed:
+            batch = pa.table({n: [r[i] for r in self.placed] for i, n in enumerate(["content", "ord", "tag", "date"])},
+                             schema=pa.schema([("content", pa.int32()), ("ord", pa.int32()), ("tag", pa.string()),
+                                               ("date", pa.string())]))
+            self.store.from_arrow(batch).insert_into("placements")
+            self.placed = []
 
     def close(self) -> None:
         if self.store is not None:
@@ -168,14 +217,14 @@ class Site:
         parts by a hash of the item id, each part sorted on its own: one sort of every version's
         cells (a province's three releases) does not fit DuckDB's memory limit, a part does."""
         self._flush()
-        rows = self.store.execute("SELECT count(*) FROM versions").fetchone()[0]
+        rows = self.store.execute("SELECT count(*) FROM contents JOIN placements USING (content)").fetchone()[0]
         parts = max(1, -(-rows // VERSIONS_PER_SORT))
         for part in range(parts):
             history: list[ItemVersion] = []
             kind = ""
             for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
-                                      f"cells, cites FROM versions WHERE hash(item_id) % {parts} = {part} "
-                                      "ORDER BY item_id, ord"):
+                                      "cells, cites FROM contents JOIN placements USING (content) "
+                                      f"WHERE hash(item_id) % {parts} = {part} ORDER BY item_id, ord"):
                 for r in batch:
                     v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
                     if history and history[-1].item_id != v.item_id:
@@ -200,7 +249,8 @@ class Site:
         with every release that has that wording (search_index.entries, kept on disk)."""
         self._flush()
         for batch in self._stream("SELECT string_agg(tag, '、' ORDER BY ord DESC), list_id, list_title, item_id, seq, "
-                                  "name, search FROM versions GROUP BY list_id, list_title, item_id, seq, name, search "
+                                  "name, search FROM contents JOIN placements USING (content) "
+                                  "GROUP BY list_id, list_title, item_id, seq, name, search "
                                   "ORDER BY max(ord) DESC, list_id, arg_max(pos, ord), item_id"):
             for r, l, lt, i, seq, n, t in batch:
                 yield {"r": r, "l": l, "lt": lt, "i": i, "s": seq, "n": n, "t": t, "u": item_url(i)}
