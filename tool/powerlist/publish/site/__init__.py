@@ -10,6 +10,7 @@ stable URL), a page per cited law, a redline page per release pair.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from ...compiled import configure, duckdb_settings
@@ -84,7 +86,7 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, file_sha256(path))
 
 
-VERSIONS_PER_SORT = 25_000  # item versions sorted at once when the item pages are written
+VERSIONS_PER_SORT = 250_000  # item versions sorted at once when the item pages are written
 STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
 
 
@@ -103,8 +105,10 @@ class ListPage:
 class Site:
     """dist/site/, written release by release: add_list() writes a list's page as each release is
     read and keeps what the item pages, the law pages and the search index need across releases
-    in a DuckDB table that spills to disk (a province's three releases are millions of cells);
-    finish() writes those pages and the index once every release has been read.
+    on disk (a province's three releases are millions of cells); finish() writes those pages and
+    the index once every release has been read. An item's cells, citations and search text go to
+    an append-only file (`history`: DuckDB would deflate and log them, several times slower); a
+    DuckDB table holds the rest of each row and where its texts are in that file.
 
     A list whose content an earlier release already had (same rows: ListPass's key) is not read
     again: repeat_list() writes its page around the earlier page's table bytes and places the
@@ -129,8 +133,11 @@ class Site:
         self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
         # One row per item of each distinct list content, and where each content is placed.
         self.store.execute("CREATE TABLE contents (content INTEGER, item_id VARCHAR, list_id VARCHAR, list_title VARCHAR, "
-                           "kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, sub_name VARCHAR, cells VARCHAR[], "
-                           "cites VARCHAR, search VARCHAR)")
+                           "kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, sub_name VARCHAR, page_at BIGINT, "
+                           "page_len INTEGER, search_len INTEGER, search_key BLOB)")
+        self.history_path = spill / f"publish-history-{os.getpid()}.bin"
+        self.history = open(self.history_path, "w+b")
+        self.history_end = 0
         self.store.execute("CREATE TABLE placements (content INTEGER, ord INTEGER, tag VARCHAR, date VARCHAR)")
         self.buffer: list[tuple] = []
         self.placed: list[tuple] = []
@@ -169,12 +176,18 @@ class Site:
         content = self.contents
         self.contents += 1
         slots = []
+        texts = []
         for pos, (item, cells) in enumerate(zip(view.items, view.data_rows())):
             bases = view.children[item["item_id"]].get("bases", [])
             slots += self.citations.add(rel.tag, item, bases)
+            page = orjson.dumps([cells, citation_rows(bases)])
+            search = search_text(view, item).encode("utf-8")
+            texts += (page, search)
             self.buffer.append((content, item["item_id"], view.list["list_id"], view.list["title"], kind, pos,
-                                item["seq"], item["name"], item.get("sub_name"), cells, citation_rows(bases),
-                                search_text(view, item)))
+                                item["seq"], item["name"], item.get("sub_name"), self.history_end, len(page),
+                                len(search), hashlib.blake2b(search, digest_size=16).digest()))
+            self.history_end += len(page) + len(search)
+        self.history.write(b"".join(texts))
         self.placed.append((content, self.ord, rel.tag, rel.date))
         if len(self.buffer) >= 5_000:
             self._flush()
@@ -192,9 +205,10 @@ class Site:
         return ListPage(path, start, end, made.content, made.slots)
 
     def _flush(self) -> None:
+        self.history.flush()  # read back with os.pread
         if self.buffer:
-            names = ["content", "item_id", "list_id", "list_title", "kind", "pos", "seq", "name", "sub_name", "cells",
-                     "cites", "search"]
+            names = ["content", "item_id", "list_id", "list_title", "kind", "pos", "seq", "name", "sub_name", "page_at",
+                     "page_len", "search_len", "search_key"]
             batch = pa.table({n: [r[i] for r in self.buffer] for i, n in enumerate(names)})
             self.store.from_arrow(batch).insert_into("contents")
             self.buffer = []
@@ -211,11 +225,15 @@ class Site:
             self.store = None
             self.store_path.unlink(missing_ok=True)
             self.store_path.with_name(self.store_path.name + ".wal").unlink(missing_ok=True)
+            self.history.close()
+            self.history_path.unlink(missing_ok=True)
+
+    def _text(self, at: int, size: int) -> bytes:
+        return os.pread(self.history.fileno(), size, at)
 
     def _versions(self):
         """Every item's versions, oldest release first, one item at a time. The history is read in
-        parts by a hash of the item id, each part sorted on its own: one sort of every version's
-        cells (a province's three releases) does not fit DuckDB's memory limit, a part does."""
+        parts by a hash of the item id, each part sorted on its own within DuckDB's memory limit."""
         self._flush()
         rows = self.store.execute("SELECT count(*) FROM contents JOIN placements USING (content)").fetchone()[0]
         parts = max(1, -(-rows // VERSIONS_PER_SORT))
@@ -223,10 +241,11 @@ class Site:
             history: list[ItemVersion] = []
             kind = ""
             for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
-                                      "cells, cites FROM contents JOIN placements USING (content) "
+                                      "page_at, page_len FROM contents JOIN placements USING (content) "
                                       f"WHERE hash(item_id) % {parts} = {part} ORDER BY item_id, ord"):
                 for r in batch:
-                    v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
+                    cells, cites = orjson.loads(self._text(r[9], r[10]))
+                    v = ItemVersion(*r[:8], self.columns[r[8]], cells, cites)
                     if history and history[-1].item_id != v.item_id:
                         yield history, self.labels[kind]
                         history = []
@@ -248,11 +267,13 @@ class Site:
         """The search index's entries: an item once per distinct wording, newest release first,
         with every release that has that wording (search_index.entries, kept on disk)."""
         self._flush()
+        # Wordings are compared by their BLAKE2b digest (search_key), their text read from the file.
         for batch in self._stream("SELECT string_agg(tag, '、' ORDER BY ord DESC), list_id, list_title, item_id, seq, "
-                                  "name, search FROM contents JOIN placements USING (content) "
-                                  "GROUP BY list_id, list_title, item_id, seq, name, search "
+                                  "name, min(page_at + page_len), min(search_len) FROM contents JOIN placements USING (content) "
+                                  "GROUP BY list_id, list_title, item_id, seq, name, search_key "
                                   "ORDER BY max(ord) DESC, list_id, arg_max(pos, ord), item_id"):
-            for r, l, lt, i, seq, n, t in batch:
+            for r, l, lt, i, seq, n, at, size in batch:
+                t = self._text(at, size).decode("utf-8")
                 yield {"r": r, "l": l, "lt": lt, "i": i, "s": seq, "n": n, "t": t, "u": item_url(i)}
 
     def finish(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
