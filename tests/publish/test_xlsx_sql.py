@@ -78,7 +78,9 @@ def test_a_sheet_deflated_in_pieces_and_a_copied_sheet_read_back_whole(tmp_path,
         assert a.read("xl/worksheets/sheet1.xml") == b.read("xl/worksheets/sheet1.xml")
 
 
-def test_a_control_character_is_refused_with_its_sheet_named(tmp_path):
+@pytest.mark.parametrize("text,code", [("bell\x07", "0007"), ("tab\tand\nline\x1f", "001F"), ("non-character\ufffe", "FFFE")])
+def test_a_control_character_is_refused_with_its_sheet_named(tmp_path, text, code):
     book = WorkbookWriter(tmp_path / "c.xlsx", (2024, 7, 1, 0, 0, 0), "synthetic")
-    with pytest.raises(PowerlistError, match=r"sheet bad: the character U\+0007"):
-        book.add_sheet(Sheet("bad", 1, 1, [10.0]), [row_xml(1, cell_xml("A1", "bell\x07", 0))])
+    book.add_sheet(Sheet("fine", 1, 1, [10.0]), [row_xml(1, cell_xml("A1", "tab\tline\nreturn\r", 0))])
+    with pytest.raises(PowerlistError, match=rf"sheet bad: the character U\+{code}"):
+        book.add_sheet(Sheet("bad", 1, 1, [10.0]), [row_xml(1, cell_xml("A1", text, 0))])
