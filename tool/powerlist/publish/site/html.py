@@ -16,8 +16,9 @@ def esc(value) -> str:
 
 def paragraphs(text: str | None) -> str:
     """A cell's paragraphs (separated by line breaks) as <p> elements."""
-    parts = [p for p in (text or "").split("\n") if p.strip()]
-    return "".join(f"<p>{esc(p)}</p>" for p in parts)
+    # Escaping leaves line breaks and blanks alone: the whole text is escaped once, then split.
+    parts = [p for p in esc(text).split("\n") if p.strip()] if text else []
+    return "<p>" + "</p><p>".join(parts) + "</p>" if parts else ""
 
 
 def json_ld(data) -> str:
