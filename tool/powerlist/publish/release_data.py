@@ -188,14 +188,13 @@ def _grouped(rel: ReleaseData, table: str, key: str) -> Iterator[tuple[str, list
     current, rows = None, []
     for names, batch in rel.tuples(f"SELECT * FROM {table}"):
         at = names.index(key)
-        keep = [n for n in names if n != "__list"]
-        width = len(keep)
+        keep = [n for n in names if n != "__list"]  # __list is the last column: zip stops before it
         for r in batch:
             if r[at] != current:
                 if rows:
                     yield current, rows
                 current, rows = r[at], []
-            rows.append(dict(zip(keep, r[:width])))
+            rows.append(dict(zip(keep, r)))
     if rows:
         yield current, rows
 

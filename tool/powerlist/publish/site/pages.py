@@ -183,11 +183,14 @@ def list_table(v) -> str:
             for h in head if h.row == r)
         rows.append(f"<tr>{cells}</tr>")
     body_rows = []
+    opening = [f'<td class="c-{esc(col)}">' for col in v.layout.columns]  # the same for every row
+    at_name = v.layout.columns.index("name") if "name" in v.layout.columns else -1
     for item, cells in zip(v.items, v.data_rows()):
-        link = f'<p><a class="item-link" href="../{esc(item_url(item["item_id"]))}">详情与历次版本</a></p>'
-        tds = "".join(f'<td class="c-{esc(col)}">{paragraphs(text)}{link if col == "name" else ""}</td>'
-                      for col, text in zip(v.layout.columns, cells))
-        body_rows.append(f'<tr id="{esc(item["item_id"])}">{tds}</tr>')
+        tds = [f"{o}{paragraphs(text)}</td>" for o, text in zip(opening, cells)]
+        if at_name >= 0:
+            link = f'<p><a class="item-link" href="../{esc(item_url(item["item_id"]))}">详情与历次版本</a></p>'
+            tds[at_name] = tds[at_name][:-5] + link + "</td>"
+        body_rows.append(f'<tr id="{esc(item["item_id"])}">{"".join(tds)}</tr>')
     return ('<div class="scroll"><table class="official">'
             f"<thead>{''.join(rows)}</thead><tbody>{''.join(body_rows)}</tbody></table></div>")
 
