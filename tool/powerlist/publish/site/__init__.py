@@ -240,15 +240,17 @@ class Site:
         for part in range(parts):
             history: list[ItemVersion] = []
             kind = ""
+            read: dict[int, list] = {}  # the item's records by place: releases holding one list content share one
             for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
                                       "page_at, page_len FROM contents JOIN placements USING (content) "
                                       f"WHERE hash(item_id) % {parts} = {part} ORDER BY item_id, ord"):
                 for r in batch:
-                    cells, cites = orjson.loads(self._text(r[9], r[10]))
-                    v = ItemVersion(*r[:8], self.columns[r[8]], cells, cites)
-                    if history and history[-1].item_id != v.item_id:
+                    if history and history[-1].item_id != r[0]:
                         yield history, self.labels[kind]
-                        history = []
+                        history, read = [], {}
+                    if r[9] not in read:
+                        read[r[9]] = orjson.loads(self._text(r[9], r[10]))
+                    v = ItemVersion(*r[:8], self.columns[r[8]], *read[r[9]])
                     history.append(v)
                     kind = r[8]
             if history:
