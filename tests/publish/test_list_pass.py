@@ -74,3 +74,22 @@ def test_a_copied_sheet_reads_back_as_the_sheet_it_copies(pkg, tmp_path):
     assert old.sheetnames == new.sheetnames
     for name in old.sheetnames:
         assert [[c.value for c in r] for r in old[name].iter_rows()] == [[c.value for c in r] for r in new[name].iter_rows()]
+
+
+def test_a_killed_publishs_item_history_is_removed_by_the_next(tmp_path):
+    import subprocess
+    import sys
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)  # a process that has exited
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    stale = [spill / f"publish-history-{dead}.bin", spill / f"publish-items-{dead}.duckdb"]
+    for path in stale:
+        path.write_bytes(b"synthetic leftover")
+    kept = spill / "unrelated.tmp"
+    kept.write_bytes(b"not publish's")
+    site = Site(tmp_path / "out", spill)
+    try:
+        assert not any(p.exists() for p in stale) and kept.exists()
+    finally:
+        site.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,23 @@ class ListPage:
     slots: list
 
 
+STALE = re.compile(r"publish-(?:items|history)-(\d+)\.(?:duckdb|duckdb\.wal|bin)")
+
+
+def _forget_stale(spill: Path) -> None:
+    """The item history of a publish that was killed (its process is gone): gigabytes at province
+    scale, and no one else reads it."""
+    for path in spill.iterdir():
+        m = STALE.fullmatch(path.name)
+        if m and int(m.group(1)) != os.getpid():
+            try:
+                os.kill(int(m.group(1)), 0)
+            except ProcessLookupError:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass  # alive under another user: not ours to remove
+
+
 class Site:
     """dist/site/, written release by release: add_list() writes a list's page as each release is
     read and keeps what the item pages, the law pages and the search index need across releases
@@ -125,6 +143,7 @@ class Site:
         # A database file in the cache's spill folder: its pages can leave memory, an in-memory
         # database's cannot (and it is deleted when the site is finished).
         spill.mkdir(parents=True, exist_ok=True)
+        _forget_stale(spill)
         self.store_path = spill / f"publish-items-{os.getpid()}.duckdb"
         self.store_path.unlink(missing_ok=True)
         self.store = duckdb.connect(str(self.store_path))
