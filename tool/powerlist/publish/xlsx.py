@@ -255,19 +255,31 @@ class WorkbookWriter:
         return Entry(self.path, start, info.compress_size, info.file_size, info.CRC)
 
     def _sheet_entry(self, sheet: Sheet, body: Iterable[bytes]) -> Entry:
-        """Deflate the sheet's XML (head, body pieces, tail) two pieces at a time in threads."""
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(2)
+        """Deflate the sheet's XML (head, body pieces, tail): a sheet of one piece (a list's) in
+        this thread, a longer one two pieces at a time in threads (handing a small piece to a
+        thread costs more than deflating it)."""
         state = [0, 0]  # crc, size of what was deflated so far
 
         def pieces():
             pending: deque = deque()
-            for data in chain([_head(sheet).encode("utf-8")], _pieces(body, sheet.name), [_tail(sheet).encode("utf-8")]):
+            first = None
+            for data in _coalesced(chain([_head(sheet).encode("utf-8")], _pieces(body, sheet.name),
+                                         [_tail(sheet).encode("utf-8")])):
                 state[0] = zlib.crc32(data, state[0])
                 state[1] += len(data)
+                if first is None and not pending:
+                    first = data
+                    continue
+                if self.pool is None:
+                    self.pool = ThreadPoolExecutor(2)
+                if first is not None:
+                    pending.append(self.pool.submit(_deflate, first))
+                    first = None
                 pending.append(self.pool.submit(_deflate, data))
                 if len(pending) > 2:
                     yield pending.popleft().result()
+            if first is not None:
+                yield _deflate(first)
             while pending:
                 yield pending.popleft().result()
             yield END
@@ -381,6 +393,20 @@ def _encoded(rows: Iterable[str]) -> Iterator[bytes]:
             chunk, size = [], 0
     if chunk:
         yield "".join(chunk).encode("utf-8")
+
+
+def _coalesced(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Consecutive pieces joined until each is at least PIECE / 2 bytes (the last may be less)."""
+    chunk: list[bytes] = []
+    size = 0
+    for data in pieces:
+        chunk.append(data)
+        size += len(data)
+        if size >= PIECE // 2:
+            yield b"".join(chunk)
+            chunk, size = [], 0
+    if chunk:
+        yield b"".join(chunk)
 
 
 def _pieces(body: Iterable[bytes], sheet: str) -> Iterator[bytes]:
