@@ -84,3 +84,17 @@ def test_a_control_character_is_refused_with_its_sheet_named(tmp_path, text, cod
     book.add_sheet(Sheet("fine", 1, 1, [10.0]), [row_xml(1, cell_xml("A1", "tab\tline\nreturn\r", 0))])
     with pytest.raises(PowerlistError, match=rf"sheet bad: the character U\+{code}"):
         book.add_sheet(Sheet("bad", 1, 1, [10.0]), [row_xml(1, cell_xml("A1", text, 0))])
+
+
+def test_a_sheets_bytes_depend_on_its_content_not_on_how_its_rows_were_batched(tmp_path, monkeypatch):
+    from powerlist.publish import xlsx
+    monkeypatch.setattr(xlsx, "PIECE", 100)
+    body = b"".join(row_xml(r, cell_xml(f"A{r}", f"合成{r}", 0)).encode() for r in range(1, 300))
+    made = []
+    for cut in (7, 333, len(body)):  # the same bytes handed over in batches of different sizes
+        path = tmp_path / f"b{cut}.xlsx"
+        book = WorkbookWriter(path, (2024, 7, 1, 0, 0, 0), "synthetic")
+        book.add_sheet_bytes(Sheet("s", 1, 299, [10.0]), [body[i:i + cut] for i in range(0, len(body), cut)])
+        book.close()
+        made.append(path.read_bytes())
+    assert made[0] == made[1] == made[2]

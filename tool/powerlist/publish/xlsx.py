@@ -255,9 +255,9 @@ class WorkbookWriter:
         return Entry(self.path, start, info.compress_size, info.file_size, info.CRC)
 
     def _sheet_entry(self, sheet: Sheet, body: Iterable[bytes]) -> Entry:
-        """Deflate the sheet's XML (head, body pieces, tail): a sheet of one piece (a list's) in
-        this thread, a longer one two pieces at a time in threads (handing a small piece to a
-        thread costs more than deflating it)."""
+        """Deflate the sheet's XML (head, body, tail) in pieces of PIECE bytes: a sheet of one piece
+        (a list's) in this thread, a longer one two pieces at a time in threads (handing a small
+        piece to a thread costs more than deflating it)."""
         state = [0, 0]  # crc, size of what was deflated so far
 
         def pieces():
@@ -396,17 +396,19 @@ def _encoded(rows: Iterable[str]) -> Iterator[bytes]:
 
 
 def _coalesced(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """Consecutive pieces joined until each is at least PIECE / 2 bytes (the last may be less)."""
-    chunk: list[bytes] = []
-    size = 0
+    """The pieces' bytes cut into pieces of exactly PIECE bytes (the last may be shorter): each
+    is deflated on its own, so where they are cut decides the archive's bytes, and it must depend
+    on the content only (not on how DuckDB or the rows happened to be batched)."""
+    rest = b""
     for data in pieces:
-        chunk.append(data)
-        size += len(data)
-        if size >= PIECE // 2:
-            yield b"".join(chunk)
-            chunk, size = [], 0
-    if chunk:
-        yield b"".join(chunk)
+        if rest:
+            data = rest + data
+        whole = len(data) // PIECE * PIECE
+        for at in range(0, whole, PIECE):
+            yield data[at:at + PIECE]
+        rest = data[whole:]
+    if rest:
+        yield rest
 
 
 def _pieces(body: Iterable[bytes], sheet: str) -> Iterator[bytes]:
