@@ -123,6 +123,8 @@ class ReleaseData:
         """list_id → the identity of everything a list's own files are made of (its lists row, its
         items by 序号, their children in their order): lists with the same key give the same
         workbook sheet, nested JSON (but for the release fields) and list page table."""
+        if "lists" not in self.schemas:
+            return {}
         parts = ["SELECT list_id, 0 AS t, 0 AS o, rowid AS r, CAST(hash(l) AS VARCHAR) AS h FROM lists l"]
         if "items" in self.schemas:
             parts.append("SELECT list_id, 1, seq, rowid, CAST(hash(i) AS VARCHAR) FROM items i")
