@@ -68,6 +68,8 @@ class ListView:
         self.list = lst
         self.items = items
         self.children = children
+        self._rows: list[list[str]] | None = None      # data_rows, made once (publish asks three times)
+        self._extra: list[str] | None = None           # extra_labels, made once (asked once per item)
 
     @property
     def layout(self) -> Layout:
@@ -99,11 +101,13 @@ class ListView:
     @property
     def extra_labels(self) -> list[str]:
         """Columns the document had beyond the layout's (items.extra), in their first order."""
-        labels: dict[str, None] = {}
-        for item in self.items:
-            for label in json.loads(item.get("extra") or "{}"):
-                labels.setdefault(label)
-        return list(labels)
+        if self._extra is None:
+            labels: dict[str, None] = {}
+            for item in self.items:
+                for label in json.loads(item.get("extra") or "{}"):
+                    labels.setdefault(label)
+            self._extra = list(labels)
+        return self._extra
 
     def extra_cells(self, item: dict) -> list[str]:
         values = json.loads(item.get("extra") or "{}")
@@ -113,7 +117,9 @@ class ListView:
         return [list(HEADER_ROW1), list(self.layout.header_row2)]
 
     def data_rows(self) -> list[list[str]]:
-        return [self.row_cells(i) for i in self.items]
+        if self._rows is None:
+            self._rows = [self.row_cells(i) for i in self.items]
+        return self._rows
 
 
 def list_views_parts(tables: dict[str, list[dict]], only: list[str] | None = None) -> dict[str, tuple]:

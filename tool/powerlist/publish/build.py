@@ -22,14 +22,13 @@ from .datapackage_zip import write_datapackage_zip
 from .datasette import write_metadata
 from .documents import write_documents
 from .duckdb_db import write_duckdb
-from .nested_json import write_list_json
+from .list_pass import ListPass
 from .portal import Portal, portal
 from .parquet import HiveDataset, write_release_parquet
 from .release_data import ReleaseData, open_release
 from .reuse import forget as forget_reuse
 from .site import Site
 from .sqlite_db import write_sqlite
-from .workbook import ReleaseWorkbook
 
 # Per release, in the order they are written (the label is shown beside the progress bar): the
 # files written from the release's tables as a whole …
@@ -141,6 +140,7 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
 
 def _releases(releases: list[ReleaseData], tmp: Path, meta: Portal, site: Site, hive: HiveDataset, step) -> None:
     """Each release's files, one release in memory at a time."""
+    lists = ListPass(site)  # each distinct list content is made once, whichever releases hold it
     for rel in releases:
         rel.load()
         folder = tmp / rel.tag
@@ -151,11 +151,5 @@ def _releases(releases: list[ReleaseData], tmp: Path, meta: Portal, site: Site, 
         write_metadata(rel, folder, meta)
         hive.add(rel)
         step(f"{rel.tag}: {LIST_PASS}")
-        book = ReleaseWorkbook(rel, folder)
-        site.add_release(rel, latest=rel is releases[-1])
-        for view in rel.list_views():
-            book.add(view)
-            write_list_json(rel, view, folder)
-            site.add_list(view)
-        book.close()
+        lists.write(rel, folder, latest=rel is releases[-1])
         rel.close()  # its tables go; its small tables and counts stay for the index pages

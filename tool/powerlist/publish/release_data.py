@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
+import pyarrow as pa
 
 from .. import __version__
 from ..compiled import configure, cache_dir, table_sources
@@ -126,17 +127,56 @@ class ReleaseData:
             for r in batch:
                 yield dict(zip(names, r))
 
-    def list_views(self) -> Iterator[ListView]:
+    def _shape(self, name: str) -> str:
+        """The table's columns and types as this release holds them: part of every content key
+        (DuckDB's row hash sees values, not column names)."""
+        return json.dumps([(f["name"], f["type"]) for f in self.schemas[name].fields], ensure_ascii=False)
+
+    def table_key(self, name: str) -> str:
+        """The identity of a table's rows as this release holds them, in table order: two tables
+        with the same key give the same sheet, row for row. From DuckDB's per-row hash (as the
+        compiled cache's row_hashes), within one publish only (its hash may change between versions)."""
+        digest = self.con.execute(f"SELECT md5(coalesce(string_agg(CAST(hash(t) AS VARCHAR), ',' ORDER BY rowid), '')) "
+                                  f"FROM {ident(name)} t").fetchone()[0]
+        return hashlib.sha256(f"{name}\0{self._shape(name)}\0{digest}".encode()).hexdigest()
+
+    def list_keys(self) -> dict[str, str]:
+        """list_id → the identity of everything a list's own files are made of (its lists row, its
+        items by 序号, their children in their order): lists with the same key give the same
+        workbook sheet, nested JSON (but for the release fields) and list page table."""
+        if "lists" not in self.schemas:
+            return {}
+        parts = ["SELECT list_id, 0 AS t, 0 AS o, rowid AS r, CAST(hash(l) AS VARCHAR) AS h FROM lists l"]
+        if "items" in self.schemas:
+            parts.append("SELECT list_id, 1, seq, rowid, CAST(hash(i) AS VARCHAR) FROM items i")
+            for n, (t, k) in enumerate(CHILD_ORDER.items(), start=2):
+                if t in self.schemas:
+                    parts.append(f"SELECT i.list_id, {n}, c.{ident(k)}, c.rowid, CAST(hash(c) AS VARCHAR) "
+                                 f"FROM {ident(t)} c JOIN items i USING (item_id)")
+        rows = self.con.execute(f"SELECT list_id, md5(string_agg(h, ',' ORDER BY t, o, r)) FROM ({' UNION ALL '.join(parts)}) "
+                                "GROUP BY list_id").fetchall()
+        shape = "\0".join(self._shape(t) for t in ("lists", *ITEM_TABLES) if t in self.schemas)
+        return {list_id: hashlib.sha256(f"{shape}\0{digest}".encode()).hexdigest() for list_id, digest in rows}
+
+    def list_views(self, only: set[str] | None = None) -> Iterator[ListView]:
         """Every list with its items (by 序号) and their children (by their own order), in list_id
         order, one list at a time: the same views as render.list_views over the whole tables.
+        only: just these lists (the others' files are copied from an earlier release's).
 
         Each item table is first copied in list order (DuckDB sorts within its memory limit and
         spills), so reading the copies is a stream; rowid breaks ties as render's stable sorts do."""
-        sorted_sql = {"items": f"SELECT {self.columns('items')} FROM items ORDER BY list_id, seq, rowid"}
+        lists = self.lists if only is None else {k: v for k, v in self.lists.items() if k in only}
+        if not lists:
+            return
+        where = ""
+        if only is not None:
+            self.con.from_arrow(pa.table({"list_id": pa.array(sorted(only), pa.string())})).create("__publish_only")
+            where = "WHERE {}list_id IN (SELECT list_id FROM __publish_only) "
+        sorted_sql = {"items": f"SELECT {self.columns('items')} FROM items {where.format('')}ORDER BY list_id, seq, rowid"}
         for t, k in CHILD_ORDER.items():
             if t in self.schemas:
                 sorted_sql[t] = (f"SELECT {self.columns(t, 'c')}, i.list_id AS __list FROM {ident(t)} c "
-                                 f"JOIN items i USING (item_id) ORDER BY i.list_id, c.{ident(k)}, c.rowid")
+                                 f"JOIN items i USING (item_id) {where.format('i.')}ORDER BY i.list_id, c.{ident(k)}, c.rowid")
         copies = {t: f"__publish_{t}" for t in sorted_sql}
         try:
             for t, sql in sorted_sql.items():
@@ -153,7 +193,7 @@ class ReleaseData:
                 heads[t] = next(groups[t], None)
                 return rows
 
-            for list_id, lst in self.lists.items():
+            for list_id, lst in lists.items():
                 rows = take("items", list_id)
                 children: dict[str, dict[str, list[dict]]] = {i["item_id"]: {} for i in rows}
                 for t in groups:
@@ -162,7 +202,7 @@ class ReleaseData:
                             children[r["item_id"]].setdefault(t, []).append(r)
                 yield ListView.of(lst, rows, children)
         finally:
-            for name in copies.values():
+            for name in [*copies.values(), "__publish_only"]:
                 self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -171,14 +211,13 @@ def _grouped(rel: ReleaseData, table: str, key: str) -> Iterator[tuple[str, list
     current, rows = None, []
     for names, batch in rel.tuples(f"SELECT * FROM {table}"):
         at = names.index(key)
-        keep = [n for n in names if n != "__list"]
-        width = len(keep)
+        keep = [n for n in names if n != "__list"]  # __list is the last column: zip stops before it
         for r in batch:
             if r[at] != current:
                 if rows:
                     yield current, rows
                 current, rows = r[at], []
-            rows.append(dict(zip(keep, r[:width])))
+            rows.append(dict(zip(keep, r)))
     if rows:
         yield current, rows
 

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from datetime import date as Date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
 from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import PowerlistError
 from ..render_office import SHEET_STYLES, ListSheet
+from ..sqltext import literal
 from .deterministic import DateTime, zip_info
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -95,6 +102,40 @@ def cell_xml(ref: str, value, style: int) -> str:
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
 
 
+def _xml_text_sql(text: str) -> str:
+    # Most texts hold none of the three: looking is cheaper than three replace() calls each.
+    return (f"CASE WHEN contains({text}, '&') OR contains({text}, '<') OR contains({text}, '>') THEN "
+            f"replace(replace(replace({text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;') ELSE {text} END")
+
+
+def cell_sql(letter: str, value: str, ftype: str, style: int, row: str) -> str:
+    """cell_xml as a DuckDB expression: the same text for the same value, so a table sheet's rows
+    are formatted in SQL (vectorised) instead of per cell in Python. value: the column's SQL;
+    ftype: its Table Schema type; row: the SQL of the row number. Text is an inline string here
+    too, never a formula (tests/publish/test_xlsx_sql.py compares the two on awkward values).
+    concat() of many pieces, not a chain of ||: one string built per cell instead of one per piece."""
+    s = f' s="{style}"' if style else ""
+    opening, closing = literal('<c r="' + letter), literal('"' + s)
+    ref = f"{opening}, {row}, {closing}"
+    empty = f"concat({ref}, '/>')" if style else "''"
+    if ftype in ("integer", "number"):
+        return f"CASE WHEN {value} IS NULL THEN {empty} ELSE concat({ref}, '><v>', CAST({value} AS VARCHAR), '</v></c>') END"
+    if ftype == "boolean":
+        return (f"CASE WHEN {value} IS NULL THEN {empty} ELSE concat({ref}, ' t=\"b\"><v>', "
+                f"CAST(CAST({value} AS INTEGER) AS VARCHAR), '</v></c>') END")
+    if ftype == "date":
+        return (f"CASE WHEN {value} IS NULL THEN {empty} ELSE concat({ref}, '><v>', "
+                f"CAST(date_diff('day', DATE '{EPOCH.isoformat()}', {value}) AS VARCHAR), '</v></c>') END")
+    text = f"array_to_string({value}, ',')" if ftype == "list" else f"CAST({value} AS VARCHAR)"
+    return (f"CASE WHEN coalesce({text}, '') = '' THEN {empty} ELSE concat({ref}, "
+            f"' t=\"inlineStr\"><is><t xml:space=\"preserve\">', {_xml_text_sql(text)}, '</t></is></c>') END")
+
+
+def row_sql(cells: list[str], row: str) -> str:
+    """row_xml (no height) as a DuckDB expression over the cells' expressions."""
+    return f"concat('<row r=\"', {row}, '\">', " + ", ".join(cells) + ", '</row>')"
+
+
 @dataclass
 class Sheet:
     """What a worksheet declares around its rows (everything but sheetData)."""
@@ -148,34 +189,125 @@ def _tail(sheet: Sheet) -> str:
     return "".join(parts)
 
 
+LEVEL = 3        # deflate level of the worksheets: 2× the speed of zlib's default 6 for ~1.3× the bytes
+PIECE = 1 << 20  # uncompressed bytes deflated at a time (independently, so two threads can share the work)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A worksheet's deflated bytes inside a finished workbook file. A later workbook holding the
+    same sheet copies them as they are (copy_sheet) instead of formatting and deflating it again."""
+    path: Path
+    offset: int           # where the deflated bytes start in the file
+    compress_size: int
+    file_size: int
+    crc: int
+
+
+def _deflate(data: bytes) -> bytes:
+    """One piece as raw deflate blocks ending on a byte boundary, none marked final: pieces
+    deflated on their own concatenate into one valid stream (what pigz does) once END follows."""
+    z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return z.compress(data) + z.flush(zlib.Z_SYNC_FLUSH)
+
+
+END = b"\x03\x00"  # an empty final block: closes a stream of _deflate pieces
+
+
 class WorkbookWriter:
-    """Sheets appended one at a time, each streamed into the archive; close() writes the rest."""
+    """Sheets appended one at a time, each streamed into the archive; close() writes the rest.
+
+    Worksheets are deflated here in pieces (zlib releases the GIL, so a second thread compresses
+    beside the one formatting rows) and written into the archive as they are; each returns its
+    Entry so a later workbook can copy an identical sheet's bytes."""
 
     def __init__(self, path: Path, date_time: DateTime, title: str, creator: str = "powerlist"):
+        self.path = path
         self.zf = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)
         self.date_time = date_time
         self.title, self.creator = title, creator
         self.sheets: list[Sheet] = []
+        self.pool: ThreadPoolExecutor | None = None
 
-    def _entry(self, name: str, big: bool = False):
-        # A sheet may pass 2 GiB of XML at province scale: its entry gets zip64 sizes up front.
-        return self.zf.open(zip_info(name, self.date_time), "w", force_zip64=big)
+    def _entry(self, name: str):
+        return self.zf.open(zip_info(name, self.date_time), "w")
 
-    def add_sheet(self, sheet: Sheet, rows: Iterable[str]) -> None:
-        """rows: each row's <row> element (row_xml); written in chunks as they come."""
+    def _raw(self, name: str, pieces: Iterable[bytes], crc_size: Callable[[], tuple[int, int]]) -> Entry:
+        """An entry whose deflated bytes are given (pieces); its CRC and size are asked for after
+        the last piece. Written as ZipFile's own writer does: header, data, header again."""
+        zf = self.zf
+        info = zip_info(name, self.date_time)
+        info.header_offset = zf.fp.tell()
+        info.CRC = info.compress_size = info.file_size = 0
+        zf.fp.write(info.FileHeader(zip64=True))  # zip64 sizes: a province's sheet may pass 4 GiB
+        start = zf.fp.tell()
+        for piece in pieces:
+            zf.fp.write(piece)
+        end = zf.fp.tell()
+        info.CRC, info.file_size = crc_size()
+        info.compress_size = end - start
+        zf.fp.seek(info.header_offset)
+        zf.fp.write(info.FileHeader(zip64=True))
+        zf.fp.seek(end)
+        zf.start_dir = end
+        zf.filelist.append(info)
+        zf.NameToInfo[name] = info
+        return Entry(self.path, start, info.compress_size, info.file_size, info.CRC)
+
+    def _sheet_entry(self, sheet: Sheet, body: Iterable[bytes]) -> Entry:
+        """Deflate the sheet's XML (head, body, tail) in pieces of PIECE bytes: a sheet of one piece
+        (a list's) in this thread, a longer one two pieces at a time in threads (handing a small
+        piece to a thread costs more than deflating it)."""
+        state = [0, 0]  # crc, size of what was deflated so far
+
+        def pieces():
+            pending: deque = deque()
+            first = None
+            for data in _coalesced(chain([_head(sheet).encode("utf-8")], _pieces(body, sheet.name),
+                                         [_tail(sheet).encode("utf-8")])):
+                state[0] = zlib.crc32(data, state[0])
+                state[1] += len(data)
+                if first is None and not pending:
+                    first = data
+                    continue
+                if self.pool is None:
+                    self.pool = ThreadPoolExecutor(2)
+                if first is not None:
+                    pending.append(self.pool.submit(_deflate, first))
+                    first = None
+                pending.append(self.pool.submit(_deflate, data))
+                if len(pending) > 2:
+                    yield pending.popleft().result()
+            if first is not None:
+                yield _deflate(first)
+            while pending:
+                yield pending.popleft().result()
+            yield END
         self.sheets.append(sheet)
-        with self._entry(f"xl/worksheets/sheet{len(self.sheets)}.xml", big=True) as fh:
-            fh.write(_head(sheet).encode("utf-8"))
-            chunk: list[str] = []
-            size = 0
-            for row in rows:
-                chunk.append(row)
-                size += len(row)
-                if size > 1 << 20:
-                    fh.write(_checked("".join(chunk), sheet.name))
-                    chunk, size = [], 0
-            fh.write(_checked("".join(chunk), sheet.name))
-            fh.write(_tail(sheet).encode("utf-8"))
+        return self._raw(f"xl/worksheets/sheet{len(self.sheets)}.xml", pieces(), lambda: (state[0], state[1]))
+
+    def add_sheet(self, sheet: Sheet, rows: Iterable[str]) -> Entry:
+        """rows: each row's <row> element (row_xml), as text."""
+        return self._sheet_entry(sheet, _encoded(rows))
+
+    def add_sheet_bytes(self, sheet: Sheet, body: Iterable[bytes]) -> Entry:
+        """body: the sheetData's rows as UTF-8 pieces (made by SQL: table_rows_sql)."""
+        return self._sheet_entry(sheet, body)
+
+    def copy_sheet(self, sheet: Sheet, entry: Entry) -> Entry:
+        """The sheet whose deflated bytes an earlier (finished) workbook holds at entry."""
+        def pieces():
+            with open(entry.path, "rb") as fh:
+                fh.seek(entry.offset)
+                left = entry.compress_size
+                while left:
+                    data = fh.read(min(left, PIECE))
+                    if not data:
+                        raise PowerlistError(f"{entry.path}: cut short while copying a worksheet")
+                    left -= len(data)
+                    yield data
+        self.sheets.append(sheet)
+        return self._raw(f"xl/worksheets/sheet{len(self.sheets)}.xml", pieces(), lambda: (entry.crc, entry.file_size))
 
     def close(self) -> None:
         n = len(self.sheets)
@@ -229,14 +361,61 @@ class WorkbookWriter:
             with self._entry(name) as fh:
                 fh.write(text.encode("utf-8"))
         self.zf.close()
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
-def _checked(text: str, sheet: str) -> bytes:
-    bad = ILLEGAL.search(text)
-    if bad:
+# Control characters XML cannot hold: every C0 byte but tab, line feed and carriage return (as
+# UTF-8 bytes), and U+FFFE / U+FFFF. Looked for with numpy over the bytes (a sheet is hundreds
+# of megabytes at province scale); the regex only names the first one found.
+_ALLOWED_C0 = np.array([9, 10, 13], dtype=np.uint8)
+
+
+def _checked(data: bytes, sheet: str) -> bytes:
+    codes = np.frombuffer(data, dtype=np.uint8)
+    low = codes[codes < 32]
+    if (low.size and not np.isin(low, _ALLOWED_C0).all()) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        bad = ILLEGAL.search(data.decode("utf-8"))
         raise PowerlistError(f"workbook sheet {sheet}: the character U+{ord(bad.group()):04X} cannot be written to "
                              "xlsx (XML holds no control characters); remove it from the data")
-    return text.encode("utf-8")
+    return data
+
+
+def _encoded(rows: Iterable[str]) -> Iterator[bytes]:
+    """Rows of text joined into pieces of about PIECE bytes, UTF-8."""
+    chunk: list[str] = []
+    size = 0
+    for row in rows:
+        chunk.append(row)
+        size += len(row)
+        if size > PIECE // 2:  # characters, most of them one to three bytes
+            yield "".join(chunk).encode("utf-8")
+            chunk, size = [], 0
+    if chunk:
+        yield "".join(chunk).encode("utf-8")
+
+
+def _coalesced(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The pieces' bytes cut into pieces of exactly PIECE bytes (the last may be shorter): each
+    is deflated on its own, so where they are cut decides the archive's bytes, and it must depend
+    on the content only (not on how DuckDB or the rows happened to be batched)."""
+    rest = b""
+    for data in pieces:
+        if rest:
+            data = rest + data
+        whole = len(data) // PIECE * PIECE
+        for at in range(0, whole, PIECE):
+            yield data[at:at + PIECE]
+        rest = data[whole:]
+    if rest:
+        yield rest
+
+
+def _pieces(body: Iterable[bytes], sheet: str) -> Iterator[bytes]:
+    """Each piece checked for characters XML cannot hold."""
+    for data in body:
+        if data:
+            yield _checked(data, sheet)
 
 
 def row_xml(n: int, cells: str, height: float | None = None) -> str:

@@ -10,12 +10,16 @@ stable URL), a page per cited law, a redline page per release pair.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from ...compiled import configure, duckdb_settings
@@ -26,7 +30,7 @@ from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
 from .assets import SEARCH, STYLE
 from .pages import (LATEST, Citations, ItemVersion, citation_rows, column_labels, index_page, item_page, item_url,
-                    latest_index, law_page, law_url, list_page, list_url, redline_page, redline_url)
+                    latest_index, law_page, law_url, list_page_parts, list_table, list_url, redline_page, redline_url)
 from .search_index import search_text, write_search_script
 
 DCAT = "dcat.json"
@@ -83,15 +87,50 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, file_sha256(path))
 
 
-VERSIONS_PER_SORT = 25_000  # item versions sorted at once when the item pages are written
+VERSIONS_PER_SORT = 250_000  # item versions sorted at once when the item pages are written
 STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
+
+
+@dataclass
+class ListPage:
+    """What a list's page and history rows were made of, for a later release holding the same
+    list content: its page file and where the release-independent table sits in it, its rows in
+    the item history (content), and its citations' places in the law pages (Citations.add)."""
+    path: Path
+    start: int
+    end: int
+    content: int
+    slots: list
+
+
+STALE = re.compile(r"publish-(?:items|history)-(\d+)\.(?:duckdb|duckdb\.wal|bin)")
+
+
+def _forget_stale(spill: Path) -> None:
+    """The item history of a publish that was killed (its process is gone): gigabytes at province
+    scale, and no one else reads it."""
+    for path in spill.iterdir():
+        m = STALE.fullmatch(path.name)
+        if m and int(m.group(1)) != os.getpid():
+            try:
+                os.kill(int(m.group(1)), 0)
+            except ProcessLookupError:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass  # alive under another user: not ours to remove
 
 
 class Site:
     """dist/site/, written release by release: add_list() writes a list's page as each release is
     read and keeps what the item pages, the law pages and the search index need across releases
-    in a DuckDB table that spills to disk (a province's three releases are millions of cells);
-    finish() writes those pages and the index once every release has been read."""
+    on disk (a province's three releases are millions of cells); finish() writes those pages and
+    the index once every release has been read. An item's cells, citations and search text go to
+    an append-only file (`history`: DuckDB would deflate and log them, several times slower); a
+    DuckDB table holds the rest of each row and where its texts are in that file.
+
+    A list whose content an earlier release already had (same rows: ListPass's key) is not read
+    again: repeat_list() writes its page around the earlier page's table bytes and places the
+    same history rows (contents) in this release too (placements)."""
 
     def __init__(self, out: Path, spill: Path):
         self.out = out
@@ -104,57 +143,100 @@ class Site:
         # A database file in the cache's spill folder: its pages can leave memory, an in-memory
         # database's cannot (and it is deleted when the site is finished).
         spill.mkdir(parents=True, exist_ok=True)
+        _forget_stale(spill)
         self.store_path = spill / f"publish-items-{os.getpid()}.duckdb"
         self.store_path.unlink(missing_ok=True)
         self.store = duckdb.connect(str(self.store_path))
         configure(self.store, spill)
         self.store.execute("SET enable_progress_bar = false")
         self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
-        self.store.execute("CREATE TABLE versions (item_id VARCHAR, ord INTEGER, tag VARCHAR, date VARCHAR, "
-                           "list_id VARCHAR, list_title VARCHAR, kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, "
-                           "sub_name VARCHAR, cells VARCHAR[], cites VARCHAR, search VARCHAR)")
+        # One row per item of each distinct list content, and where each content is placed.
+        self.store.execute("CREATE TABLE contents (content INTEGER, item_id VARCHAR, list_id VARCHAR, list_title VARCHAR, "
+                           "kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, sub_name VARCHAR, page_at BIGINT, "
+                           "page_len INTEGER, search_len INTEGER, search_key BLOB)")
+        self.history_path = spill / f"publish-history-{os.getpid()}.bin"
+        self.history = open(self.history_path, "w+b")
+        self.history_end = 0
+        self.store.execute("CREATE TABLE placements (content INTEGER, ord INTEGER, tag VARCHAR, date VARCHAR)")
         self.buffer: list[tuple] = []
+        self.placed: list[tuple] = []
+        self.contents = 0
         self.releases = 0
 
-    def put(self, rel_path: str, text: str) -> Path:
+    def put(self, rel_path: str, text: str | bytes) -> Path:
         # One open and one write per page (a province has a hundred thousand item pages).
         path = self.root / rel_path
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)
         with open(path, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         return path
 
     def add_release(self, rel: ReleaseData, latest: bool) -> None:
         self.rel, self.latest, self.ord = rel, latest, self.releases
         self.releases += 1
 
-    def add_list(self, view) -> None:
-        rel = self.rel
-        path = self.put(list_url(rel.tag, view.list["list_id"]), list_page(rel, view))
+    def _page(self, list_id: str, before: str, table: bytes, after: str) -> tuple[Path, int, int]:
+        head = before.encode("utf-8")
+        path = self.put(list_url(self.rel.tag, list_id), head + table + after.encode("utf-8"))
         if self.latest:
             # latest/ holds the newest release's list pages at the same depth: the same file.
-            _link_or_copy(path, self.root / list_url(LATEST, view.list["list_id"]))
+            _link_or_copy(path, self.root / list_url(LATEST, list_id))
+        return path, len(head), len(head) + len(table)
+
+    def add_list(self, view) -> ListPage:
+        rel = self.rel
+        before, after = list_page_parts(rel, view.list)
+        path, start, end = self._page(view.list["list_id"], before, list_table(view).encode("utf-8"), after)
         kind = view.list["kind"]
         if kind not in self.labels:
             self.labels[kind], self.columns[kind] = column_labels(view), list(view.layout.columns)
-        for pos, item in enumerate(view.items):
+        content = self.contents
+        self.contents += 1
+        slots = []
+        texts = []
+        for pos, (item, cells) in enumerate(zip(view.items, view.data_rows())):
             bases = view.children[item["item_id"]].get("bases", [])
-            self.citations.add(rel.tag, item, bases)
-            self.buffer.append((item["item_id"], self.ord, rel.tag, rel.date, view.list["list_id"], view.list["title"],
-                                kind, pos, item["seq"], item["name"], item.get("sub_name"), view.row_cells(item),
-                                citation_rows(bases), search_text(view, item)))
+            slots += self.citations.add(rel.tag, item, bases)
+            page = orjson.dumps([cells, citation_rows(bases)])
+            search = search_text(view, item).encode("utf-8")
+            texts += (page, search)
+            self.buffer.append((content, item["item_id"], view.list["list_id"], view.list["title"], kind, pos,
+                                item["seq"], item["name"], item.get("sub_name"), self.history_end, len(page),
+                                len(search), hashlib.blake2b(search, digest_size=16).digest()))
+            self.history_end += len(page) + len(search)
+        self.history.write(b"".join(texts))
+        self.placed.append((content, self.ord, rel.tag, rel.date))
         if len(self.buffer) >= 5_000:
             self._flush()
+        return ListPage(path, start, end, content, slots)
+
+    def repeat_list(self, lst: dict, made: ListPage) -> ListPage:
+        """The page and history of a list whose content `made` (an earlier release's) already holds."""
+        with open(made.path, "rb") as fh:
+            fh.seek(made.start)
+            table = fh.read(made.end - made.start)
+        before, after = list_page_parts(self.rel, lst)
+        path, start, end = self._page(lst["list_id"], before, table, after)
+        self.citations.replay(self.rel.tag, made.slots)
+        self.placed.append((made.content, self.ord, self.rel.tag, self.rel.date))
+        return ListPage(path, start, end, made.content, made.slots)
 
     def _flush(self) -> None:
+        self.history.flush()  # read back with os.pread
         if self.buffer:
-            names = ["item_id", "ord", "tag", "date", "list_id", "list_title", "kind", "pos", "seq", "name",
-                     "sub_name", "cells", "cites", "search"]
+            names = ["content", "item_id", "list_id", "list_title", "kind", "pos", "seq", "name", "sub_name", "page_at",
+                     "page_len", "search_len", "search_key"]
             batch = pa.table({n: [r[i] for r in self.buffer] for i, n in enumerate(names)})
-            self.store.from_arrow(batch).insert_into("versions")
+            self.store.from_arrow(batch).insert_into("contents")
             self.buffer = []
+        if self.placed:
+            batch = pa.table({n: [r[i] for r in self.placed] for i, n in enumerate(["content", "ord", "tag", "date"])},
+                             schema=pa.schema([("content", pa.int32()), ("ord", pa.int32()), ("tag", pa.string()),
+                                               ("date", pa.string())]))
+            self.store.from_arrow(batch).insert_into("placements")
+            self.placed = []
 
     def close(self) -> None:
         if self.store is not None:
@@ -162,25 +244,32 @@ class Site:
             self.store = None
             self.store_path.unlink(missing_ok=True)
             self.store_path.with_name(self.store_path.name + ".wal").unlink(missing_ok=True)
+            self.history.close()
+            self.history_path.unlink(missing_ok=True)
+
+    def _text(self, at: int, size: int) -> bytes:
+        return os.pread(self.history.fileno(), size, at)
 
     def _versions(self):
         """Every item's versions, oldest release first, one item at a time. The history is read in
-        parts by a hash of the item id, each part sorted on its own: one sort of every version's
-        cells (a province's three releases) does not fit DuckDB's memory limit, a part does."""
+        parts by a hash of the item id, each part sorted on its own within DuckDB's memory limit."""
         self._flush()
-        rows = self.store.execute("SELECT count(*) FROM versions").fetchone()[0]
+        rows = self.store.execute("SELECT count(*) FROM contents JOIN placements USING (content)").fetchone()[0]
         parts = max(1, -(-rows // VERSIONS_PER_SORT))
         for part in range(parts):
             history: list[ItemVersion] = []
             kind = ""
+            read: dict[int, list] = {}  # the item's records by place: releases holding one list content share one
             for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
-                                      f"cells, cites FROM versions WHERE hash(item_id) % {parts} = {part} "
-                                      "ORDER BY item_id, ord"):
+                                      "page_at, page_len FROM contents JOIN placements USING (content) "
+                                      f"WHERE hash(item_id) % {parts} = {part} ORDER BY item_id, ord"):
                 for r in batch:
-                    v = ItemVersion(*r[:8], self.columns[r[8]], r[9], r[10])
-                    if history and history[-1].item_id != v.item_id:
+                    if history and history[-1].item_id != r[0]:
                         yield history, self.labels[kind]
-                        history = []
+                        history, read = [], {}
+                    if r[9] not in read:
+                        read[r[9]] = orjson.loads(self._text(r[9], r[10]))
+                    v = ItemVersion(*r[:8], self.columns[r[8]], *read[r[9]])
                     history.append(v)
                     kind = r[8]
             if history:
@@ -199,10 +288,13 @@ class Site:
         """The search index's entries: an item once per distinct wording, newest release first,
         with every release that has that wording (search_index.entries, kept on disk)."""
         self._flush()
+        # Wordings are compared by their BLAKE2b digest (search_key), their text read from the file.
         for batch in self._stream("SELECT string_agg(tag, '、' ORDER BY ord DESC), list_id, list_title, item_id, seq, "
-                                  "name, search FROM versions GROUP BY list_id, list_title, item_id, seq, name, search "
+                                  "name, min(page_at + page_len), min(search_len) FROM contents JOIN placements USING (content) "
+                                  "GROUP BY list_id, list_title, item_id, seq, name, search_key "
                                   "ORDER BY max(ord) DESC, list_id, arg_max(pos, ord), item_id"):
-            for r, l, lt, i, seq, n, t in batch:
+            for r, l, lt, i, seq, n, at, size in batch:
+                t = self._text(at, size).decode("utf-8")
                 yield {"r": r, "l": l, "lt": lt, "i": i, "s": seq, "n": n, "t": t, "u": item_url(i)}
 
     def finish(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],

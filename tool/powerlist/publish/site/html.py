@@ -16,8 +16,9 @@ def esc(value) -> str:
 
 def paragraphs(text: str | None) -> str:
     """A cell's paragraphs (separated by line breaks) as <p> elements."""
-    parts = [p for p in (text or "").split("\n") if p.strip()]
-    return "".join(f"<p>{esc(p)}</p>" for p in parts)
+    # Escaping leaves line breaks and blanks alone: the whole text is escaped once, then split.
+    parts = [p for p in esc(text).split("\n") if p.strip()] if text else []
+    return "<p>" + "</p><p>".join(parts) + "</p>" if parts else ""
 
 
 def json_ld(data) -> str:
@@ -32,6 +33,13 @@ def page(title: str, body: str, up: str = "", wide: bool = False, scripts: list[
          head: str = "") -> str:
     """A whole document. `up` is the relative path back to the site root ('' or '../');
     `head` is trusted markup for <head> (JSON-LD built by json_ld)."""
+    before, after = page_parts(title, up, wide, scripts, head)
+    return before + body + after
+
+
+def page_parts(title: str, up: str = "", wide: bool = False, scripts: list[str] | None = None,
+               head: str = "") -> tuple[str, str]:
+    """What page() writes before and after the body (a page can then reuse another's body bytes)."""
     cls = ' class="wide"' if wide else ""
     tags = "".join(f'<script src="{esc(up + s)}"></script>' for s in scripts or [])
     return (
@@ -41,6 +49,5 @@ def page(title: str, body: str, up: str = "", wide: bool = False, scripts: list[
         f"<title>{esc(title)}</title>\n"
         f'<link rel="stylesheet" href="{esc(up)}style.css">\n{head}</head>\n<body>\n'
         f'<header class="site"><a class="title" href="{esc(up)}index.html">广西保密工作权责清单 · 开放数据</a></header>\n'
-        f"<main{cls}>\n{body}\n</main>\n"
-        f"<footer>{esc(FOOTER)}</footer>\n{tags}\n</body>\n</html>\n"
-    )
+        f"<main{cls}>\n",
+        f"\n</main>\n<footer>{esc(FOOTER)}</footer>\n{tags}\n</body>\n</html>\n")

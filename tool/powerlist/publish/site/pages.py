@@ -10,7 +10,7 @@ from ..changes import PairDiff
 from ..layout import header_cells
 from ..portal import DATA_LICENSE_NOTE, Download, Portal, contact_iri, document_sources, schema_org
 from ..release_data import ReleaseData
-from .html import esc, json_ld, page, paragraphs
+from .html import esc, json_ld, page, page_parts, paragraphs
 
 KIND = {"catalog": "通用目录", "jurisdiction": "本级清单"}
 
@@ -146,7 +146,13 @@ def latest_index(releases: list[ReleaseData], downloads: list[Download]) -> str:
 
 def list_page(rel: ReleaseData, v) -> str:
     """One list of one release in the official layout (v: its render.ListView)."""
-    l = v.list
+    before, after = list_page_parts(rel, v.list)
+    return before + list_table(v) + after
+
+
+def list_page_parts(rel: ReleaseData, l: dict) -> tuple[str, str]:
+    """A list page around its table: what depends on the release (its tag, date, frozen source
+    path, jurisdiction); list_table is the same for the same list content in any release."""
     meta = [("版本", f"{rel.tag}（{rel.date}）"), ("清单编号", l["list_id"]), ("类型", KIND.get(l["kind"], l["kind"])),
             ("适用范围", jurisdiction(rel, l))]
     for label, key in (("通知", "notice_title"), ("发布机关", "issuer"), ("文号", "doc_no"), ("发布日期", "issued_on")):
@@ -158,6 +164,17 @@ def list_page(rel: ReleaseData, v) -> str:
         meta.append(("推断依据", l["inferred_basis"]))
     frozen = f"releases/{rel.tag}/{l['source_file']}"
     meta.append(("来源文件", f"{frozen}（SHA-256 {l['source_sha256']}）"))
+    before, after = page_parts(f"{l['title']}（{rel.tag}）", up="../", wide=True)
+    head = (
+        f'<p class="muted"><a href="../index.html#r{esc(rel.tag)}">首页</a> › {esc(rel.tag)} 版</p>'
+        f"<h1>{esc(l['title'])}</h1>"
+        '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(val)}</dd>" for k, val in meta) + "</dl>"
+        f'<p><a href="../downloads/{esc(rel.tag)}/{esc(l["source_file"])}">下载原始文件</a></p>')
+    return before + head, after
+
+
+def list_table(v) -> str:
+    """The list's table in the official layout: two header rows, a row per item linked to its page."""
     head = header_cells(v)
     rows = []
     for r in (0, 1):
@@ -166,20 +183,16 @@ def list_page(rel: ReleaseData, v) -> str:
             for h in head if h.row == r)
         rows.append(f"<tr>{cells}</tr>")
     body_rows = []
+    opening = [f'<td class="c-{esc(col)}">' for col in v.layout.columns]  # the same for every row
+    at_name = v.layout.columns.index("name") if "name" in v.layout.columns else -1
     for item, cells in zip(v.items, v.data_rows()):
-        link = f'<p><a class="item-link" href="../{esc(item_url(item["item_id"]))}">详情与历次版本</a></p>'
-        tds = "".join(f'<td class="c-{esc(col)}">{paragraphs(text)}{link if col == "name" else ""}</td>'
-                      for col, text in zip(v.layout.columns, cells))
-        body_rows.append(f'<tr id="{esc(item["item_id"])}">{tds}</tr>')
-    body = (
-        f'<p class="muted"><a href="../index.html#r{esc(rel.tag)}">首页</a> › {esc(rel.tag)} 版</p>'
-        f"<h1>{esc(l['title'])}</h1>"
-        '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(val)}</dd>" for k, val in meta) + "</dl>"
-        f'<p><a href="../downloads/{esc(rel.tag)}/{esc(l["source_file"])}">下载原始文件</a></p>'
-        '<div class="scroll"><table class="official">'
-        f"<thead>{''.join(rows)}</thead><tbody>{''.join(body_rows)}</tbody></table></div>"
-    )
-    return page(f"{l['title']}（{rel.tag}）", body, up="../", wide=True)
+        tds = [f"{o}{paragraphs(text)}</td>" for o, text in zip(opening, cells)]
+        if at_name >= 0:
+            link = f'<p><a class="item-link" href="../{esc(item_url(item["item_id"]))}">详情与历次版本</a></p>'
+            tds[at_name] = tds[at_name][:-5] + link + "</td>"
+        body_rows.append(f'<tr id="{esc(item["item_id"])}">{"".join(tds)}</tr>')
+    return ('<div class="scroll"><table class="official">'
+            f"<thead>{''.join(rows)}</thead><tbody>{''.join(body_rows)}</tbody></table></div>")
 
 
 def column_labels(view) -> dict[str, str]:
@@ -277,15 +290,26 @@ class Citations:
     def __init__(self) -> None:
         self.laws: dict[str, dict] = {}
 
-    def add(self, tag: str, item: dict, bases: list[dict]) -> None:
+    def add(self, tag: str, item: dict, bases: list[dict]) -> list[tuple]:
+        """Returns the places it filled (slots), so replay() can add the same citations of a
+        later release without reading them again."""
+        slots = []
         for b in bases:
             if not b.get("law_id"):
                 continue
             article = self.laws.setdefault(b["law_id"], {}).setdefault(
                 b.get("article_no"), {"label": b.get("article"), "texts": {}})
             who = article["texts"].setdefault(b.get("text") or "", {}).setdefault(item["item_id"], [item["name"], {}])
-            who[0] = item["name"]
-            who[1].setdefault(tag, set()).add(ROLE.get(b["role"], b["role"]))
+            slots.append((who, item["name"], ROLE.get(b["role"], b["role"])))
+        self.replay(tag, slots)
+        return slots
+
+    @staticmethod
+    def replay(tag: str, slots: list[tuple]) -> None:
+        """add() again for the same items and bases, in release `tag` (every place exists already)."""
+        for who, name, role in slots:
+            who[0] = name
+            who[1].setdefault(tag, set()).add(role)
 
 
 def law_page(law: dict, versions: list[dict], articles: dict) -> str:
