@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from ..changes import PairDiff
 from ..checksums import file_sha256
 from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
+from ..reuse import link_or_copy
 from .assets import SEARCH, STYLE
 from .pages import (LATEST, Citations, ItemVersion, citation_rows, column_labels, index_page, item_page, item_url,
                     latest_index, law_page, law_url, list_page_parts, list_table, list_url, redline_page, redline_url)
@@ -38,15 +38,6 @@ KINDS = {".zip": "数据包（Frictionless，zip）", ".xlsx": "Excel 工作簿"
          ".sqlite": "SQLite 数据库（Datasette）", ".parquet": "Parquet", ".json": "JSON（按清单嵌套）",
          ".txt": "原始文件", ".md": "变更记录"}
 ORDER = [".zip", ".xlsx", ".sqlite", ".duckdb", ".json", ".parquet", ".txt"]
-
-
-def _link_or_copy(src: Path, dest: Path) -> None:
-    """Downloads sit inside the site so it can be served on its own; a hard link costs no space."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dest)
-    except OSError:
-        shutil.copyfile(src, dest)
 
 
 def _label(path: Path, folder: Path) -> str:
@@ -70,11 +61,11 @@ def collect_downloads(out: Path, releases: list[ReleaseData]) -> list[Download]:
             continue
         for path in sorted((p for p in folder.rglob("*") if p.is_file()), key=_order):
             rel_name = path.relative_to(out).as_posix()
-            _link_or_copy(path, site / "downloads" / rel_name)
+            link_or_copy(path, site / "downloads" / rel_name)
             title = _label(path, folder) if tag else f"Parquet 数据集（Hive 分区）· {rel_name}"
             found.append(Download(tag, title, f"downloads/{rel_name}", path.stat().st_size, file_sha256(path)))
     if (out / "CHANGELOG.md").is_file():
-        _link_or_copy(out / "CHANGELOG.md", site / "downloads" / "CHANGELOG.md")
+        link_or_copy(out / "CHANGELOG.md", site / "downloads" / "CHANGELOG.md")
         found.append(Download("", "变更记录 · CHANGELOG.md", "downloads/CHANGELOG.md",
                               (out / "CHANGELOG.md").stat().st_size, file_sha256(out / "CHANGELOG.md")))
     return found
@@ -83,7 +74,7 @@ def collect_downloads(out: Path, releases: list[ReleaseData]) -> list[Download]:
 def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: list[Download]) -> Download:
     path = out / DCAT
     path.write_text(json.dumps(dcat(meta, releases, downloads), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    _link_or_copy(path, out / "site" / "downloads" / DCAT)
+    link_or_copy(path, out / "site" / "downloads" / DCAT)
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, file_sha256(path))
 
 
@@ -182,7 +173,7 @@ class Site:
         path = self.put(list_url(self.rel.tag, list_id), head + table + after.encode("utf-8"))
         if self.latest:
             # latest/ holds the newest release's list pages at the same depth: the same file.
-            _link_or_copy(path, self.root / list_url(LATEST, list_id))
+            link_or_copy(path, self.root / list_url(LATEST, list_id))
         return path, len(head), len(head) + len(table)
 
     def add_list(self, view) -> ListPage:
