@@ -191,6 +191,29 @@ def test_a_package_breaking_its_key_is_read_by_place_and_still_gives_the_compile
     assert from_csv == compiled_bytes(root, str(root), nxt)
 
 
+def test_rows_repeating_a_key_pair_in_file_order_on_every_run(pair, tmp_path):
+    # SYNTHETIC breakage as above, on the new side's steps only: step row 3 edited and repeated
+    # right after it. DuckDB's parallel scans once let the pairing (and so the bytes) change from
+    # run to run; the old row pairs with the first copy in file order, the second is added.
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    path = Path(nxt) / "tables" / "steps.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    first = dict(rows[3], text=rows[3]["text"] + "（合成修改）")
+    twin = dict(rows[3], text=rows[3]["text"] + "（合成重复）")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows[:3] + [first, twin] + rows[4:])
+    runs = {compiled_bytes(root, str(root), nxt) for _ in range(4)}
+    runs.add(report_bytes(root, str(root), nxt))
+    assert len(runs) == 1
+    ours = {(c["change"], c["new"] if c["change"] == "modified" else c["row"]["text"])
+            for c in json.loads(runs.pop())["changes"]
+            if c["table"] == "steps" and c["item_id"] == rows[3]["item_id"] and c["key"] == {"step_no": int(rows[3]["step_no"])}}
+    assert ours == {("modified", first["text"]), ("added", twin["text"])}
+
+
 def test_a_saved_report_that_is_not_one_is_computed_again(pair, tmp_path):
     root, nxt = copy_pair(pair, tmp_path / "p")
     first = report_bytes(root, str(root), nxt)

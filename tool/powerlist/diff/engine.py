@@ -194,14 +194,16 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
           ON o.item_id = n.item_id AND o.num = n.num {'AND o.part = n.part' if spec.part else ''}
         WHERE o.h IS DISTINCT FROM n.h""")
 
-    # 2. The rest are aligned by folded content within (item, part); duplicates pair in order.
+    # 2. The rest are aligned by folded content within (item, part); duplicates pair in order:
+    # by number, then by place in the table (_rid), so rows repeating a key (a package breaking
+    # its key) pair the same way on every run and on every path that loads the rows in file order.
     folded = fold_all_sql([f"x.{_q(c)}" for c in content]) if content else None
     for side, db, rid in (("_do", "f", "orid"), ("_dn", "t", "nrid")):
         # By rowid: the scan skips the untouched rows before reading their text.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {side} AS
-            SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}) AS _occ FROM (
-              SELECT x.*, {f'hash({folded})' if folded else '0'} AS _nh
+            SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}, _rid) AS _occ FROM (
+              SELECT x.*, x.rowid AS _rid, {f'hash({folded})' if folded else '0'} AS _nh
               FROM {db}.main.{_q(t)} x SEMI JOIN _dk ON x.rowid = _dk.{rid})""")
 
     # 3. Matched rows that still differ (style, layout) and unmatched rows. An (item, part) whose
@@ -213,12 +215,13 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     only_n = "o.item_id IS NULL AND n.item_id IS NOT NULL"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _dr AS
-        SELECT o, n, oi, ni, (oi IS NULL OR ni IS NULL)
+        SELECT o, n, oi, ni, orid, nrid, (oi IS NULL OR ni IS NULL)
                  AND (sum(CASE WHEN ni IS NULL THEN 1 ELSE 0 END) OVER w = 0
                       OR sum(CASE WHEN oi IS NULL THEN 1 ELSE 0 END) OVER w = 0) AS solo,
                od, nd, opl, npl, okey, nkey, obid, nbid
         FROM (SELECT {s.row_sql('o', 'f', t)} AS o, {s.row_sql('n', 't', t)} AS n,
-                     o.item_id AS oi, n.item_id AS ni, coalesce(o.item_id, n.item_id) AS gi,
+                     o.item_id AS oi, n.item_id AS ni, o._rid AS orid, n._rid AS nrid,
+                     coalesce(o.item_id, n.item_id) AS gi,
                      {f'coalesce(o.{part}, n.{part})' if spec.part else 'NULL'} AS gp,
                      CASE WHEN {only_o} THEN {describe_sql(s, 'o', 'f', t)} END AS od,
                      CASE WHEN {only_n} THEN {describe_sql(s, 'n', 't', t)} END AS nd,
@@ -234,8 +237,9 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     for tmp in ("_dk", "_do", "_dn"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
     # Rows added or removed whole are the bulk of a large diff: DuckDB builds and encodes them.
-    s.spool.add_query(solo_sql(s, spec))
-    rows = con.execute("SELECT o, n FROM _dr WHERE NOT solo").fetchall()
+    s.spool.add_query(solo_sql(s, spec), order="orid NULLS LAST, nrid")
+    # In table order, so that leftovers sharing a number keep their places (sorted stably below).
+    rows = con.execute("SELECT o, n FROM _dr WHERE NOT solo ORDER BY orid NULLS LAST, nrid").fetchall()
     con.execute("DROP TABLE IF EXISTS _dr")
 
     kinds = {**{c: "content" for c in content}, **{c: "label" for c in labels}, **{c: "layout" for c in layout}}

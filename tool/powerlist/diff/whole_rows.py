@@ -81,8 +81,9 @@ QUOTE = literal("'")
 
 
 def solo_sql(s, spec: ChildSpec) -> str:
-    """The spool rows (spool.COLUMNS but arrival) of the child rows in _dr added or removed whole:
-    the entries _child_change and _add_context would make, encoded by DuckDB (to_json)."""
+    """The spool rows (spool.COLUMNS but arrival, plus orid/nrid: their places in the tables, which
+    number their arrival) of the child rows in _dr added or removed whole: the entries
+    _child_change and _add_context would make, encoded by DuckDB (to_json)."""
     t = spec.table
     rank = TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER)
     if spec.part:
@@ -98,7 +99,7 @@ def solo_sql(s, spec: ChildSpec) -> str:
     basis = "basis_id := bid, " if t == "bases" else ""
     return f"""
         SELECT c.list_id IS NOT NULL AS has_list, coalesce(c.list_id, '') AS list_id, coalesce(c.seq, 0) AS seq,
-               c.item_id AS item_id, {rank} AS table_rank, {part_rank} AS part,
+               c.orid AS orid, c.nrid AS nrid, c.item_id AS item_id, {rank} AS table_rank, {part_rank} AS part,
                coalesce(key.{_q(spec.number)}, 0) AS number, {key_text} AS key_text, '' AS field,
                {literal(t)} AS tbl, change,
                to_json(struct_pack("table" := {literal(t)}, change := change,
@@ -118,7 +119,7 @@ def solo_sql(s, spec: ChildSpec) -> str:
           FROM (SELECT CASE WHEN ni IS NULL THEN {literal(REMOVED)} ELSE {literal(ADDED)} END AS change,
                        coalesce(oi, ni) AS item_id, coalesce(okey, nkey) AS key, coalesce(od, nd) AS text,
                        coalesce(opl, npl) AS place, CASE WHEN ni IS NULL THEN o ELSE n END AS "row",
-                       CASE WHEN ni IS NULL THEN obid ELSE nbid END AS bid
+                       CASE WHEN ni IS NULL THEN obid ELSE nbid END AS bid, orid, nrid
                 FROM _dr WHERE solo) d
           {_context_sql(s, 'f', 'fi', 'd.item_id')} {_context_sql(s, 't', 'ti', 'd.item_id')}
         ) c
