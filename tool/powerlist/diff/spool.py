@@ -19,7 +19,7 @@ from .formats.json_format import encode_change
 
 # The sort key's parts (engine.sort_key), arrival (Python's sort was stable), what the summary
 # counts, and the text, with their DuckDB types. pyarrow (and with its first array, pandas:
-# ~1 s) is imported only for batches of _SMALL_BATCH changes or more.
+# ~1 s) is imported only once a diff has more than _ARROW_AFTER changes from Python.
 _FIELDS = [
     ("has_list", "BOOLEAN"), ("list_id", "VARCHAR"), ("seq", "BIGINT"), ("item_id", "VARCHAR"),
     ("table_rank", "BIGINT"), ("part", "BIGINT"), ("number", "BIGINT"), ("key_text", "VARCHAR"),
@@ -35,12 +35,15 @@ def _arrow_schema():
     return pa.schema([(name, types[t]) for name, t in _FIELDS])
 _ORDER = ", ".join(COLUMNS[:COLUMNS.index("arrival") + 1])
 _READ_CHUNK = 20_000
-_SMALL_BATCH = 5_000  # below this many changes a batch goes in without pyarrow
+_SMALL_BATCH = 5_000  # changes per INSERT with list parameters
+# Measured 2026-12-02 (40,000 SYNTHETIC changes): list parameters ~16 µs a change, Arrow ~4.5 µs
+# once imported, its first batch ~1.1 s more (pyarrow, then pandas): break-even near 90,000.
+_ARROW_AFTER = 100_000
 
 
 def register_strings(con: duckdb.DuckDBPyConnection, name: str, column: str, values: list[str]) -> None:
     """A one-column relation `name` of the given strings (dropped with drop_strings)."""
-    if len(values) < _SMALL_BATCH:  # as _spool's small batches: no pyarrow, so no pandas import
+    if len(values) < _SMALL_BATCH:  # as the spool's list parameters: no pyarrow, so no pandas import
         con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT unnest(?::VARCHAR[]) AS "{column}"', [values])
     else:
         import pyarrow as pa
@@ -70,11 +73,13 @@ class ChangeSpool:
             for column, v in zip(columns, values):
                 column.append(v)
             self.arrived += 1
-        if len(changes) < _SMALL_BATCH:
-            # Python lists go in as DuckDB list parameters: pyarrow would import pandas on its
-            # first array (~1 s, more than a one-list diff takes).
+        if self.arrived <= _ARROW_AFTER:
+            # Python lists go in as DuckDB list parameters, a few thousand at a time: pyarrow
+            # would import pandas on its first array (~1 s, more than a one-list diff takes, and
+            # about what list parameters cost beyond Arrow for _ARROW_AFTER changes).
             unnest = ", ".join(f"unnest(?::{t}[])" for _, t in _FIELDS)
-            self.con.execute(f"INSERT INTO _spool SELECT {unnest}", columns)
+            for at in range(0, len(changes), _SMALL_BATCH):
+                self.con.execute(f"INSERT INTO _spool SELECT {unnest}", [c[at:at + _SMALL_BATCH] for c in columns])
             return
         import pyarrow as pa
         schema = _arrow_schema()
