@@ -7,8 +7,13 @@ state (2023 and 2024: the same table files, so the same rows), after the real re
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -111,3 +116,56 @@ def test_a_failing_sqlite_child_fails_publish_and_leaves_the_previous_output(pkg
     with pytest.raises(PowerlistError, match=r"writing guangxi-baomi-powerlists-2022\.sqlite failed"):
         publish(pkg, dist)
     assert snapshot(dist) == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_database_child_dies_with_a_publish_killed_outright(tmp_path):
+    # A parent starts a child the way background._run does and hands it a job whose Parquet file
+    # is a FIFO nobody writes (SYNTHETIC: one table of one text column), so the child is busy
+    # inside DuckDB, past reading its job; then the parent is killed with SIGKILL. The child must
+    # not outlive it (it would go on writing into a staging folder nobody will rename).
+    fifo = tmp_path / "items.parquet"
+    os.mkfifo(fifo)
+    (tmp_path / "spill").mkdir()
+    job = {"kind": "sqlite", "path": str(tmp_path / "out.sqlite"), "spill": str(tmp_path / "spill"),
+           "memory": "64MB", "tables": {"items": {"fields": [{"name": "item_id", "type": "string"}]}},
+           "parquet": {"items": str(fifo)}}
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "import json, subprocess, sys, time\n"
+        "c = subprocess.Popen([sys.executable, '-m', 'powerlist.publish.background'], stdin=subprocess.PIPE)\n"
+        "c.stdin.write(sys.argv[1].encode()); c.stdin.close()\n"
+        "print(c.pid, flush=True)\n"
+        "time.sleep(60)\n"), json.dumps(job)], stdout=subprocess.PIPE, text=True, env=os.environ)
+    child = int(parent.stdout.readline())
+    _blocked_on_the_fifo(child)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.1)
+    survived = _alive(child)
+    if survived:
+        os.kill(child, signal.SIGKILL)  # not left behind by a failing run
+    assert not survived
+
+
+def _blocked_on_the_fifo(pid: int) -> None:
+    """Until the child waits in open() of the FIFO (its job read, its prctl call made)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/wchan", encoding="ascii") as fh:
+                if fh.read() == "wait_for_partner":  # the kernel's name for open() of a FIFO
+                    return
+        except OSError:
+            break
+        time.sleep(0.1)
+    time.sleep(3)  # no wchan to read: give its imports time
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has died (init reaps it)
+    except FileNotFoundError:
+        return False

@@ -126,7 +126,25 @@ def child_duckdb(spill: Path, memory: str, database: str = ":memory:") -> duckdb
     return con
 
 
+def _die_with_parent() -> None:
+    """A publish killed outright (SIGKILL) cannot stop its child: on Linux the kernel does it
+    (PR_SET_PDEATHSIG), so no child goes on writing into a staging folder nobody will rename.
+    Elsewhere the child runs to its end and its file is removed with the staging folder."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent was gone before the call
+        os._exit(1)
+
+
 def main() -> int:
+    _die_with_parent()
     from .duckdb_db import build as duckdb_build
     from .sqlite_db import build as sqlite_build
 
