@@ -329,9 +329,9 @@ def main(argv=None) -> int:
         load = os.getloadavg()
         section = (f"\n## Workflow: one list changed, N = {', '.join(f'{n:,}' for n in sorted(args.workflow))} — {when}\n\n"
                    f"Machine: {machine()}. DuckDB threads {args.threads}, memory limit {args.memory_limit}. "
-                   f"Taken under load (the machine is shared; load average at the end "
-                   f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}): read the growth factors and ratios, "
-                   f"not the seconds. Wall seconds / peak RSS.\n\n{md}")
+                   f"The machine may be shared (load average at the end "
+                   f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; above 2 other work ran beside the sitting): "
+                   f"read the growth factors and ratios before the seconds. Wall seconds / peak RSS.\n\n{md}")
         print(section)
         with open(args.results, "a", encoding="utf-8") as fh:
             fh.write(section)
