@@ -132,7 +132,7 @@ def test_a_database_child_dies_with_a_publish_killed_outright(tmp_path):
            "parquet": {"items": str(fifo)}}
     parent = subprocess.Popen([sys.executable, "-c", (
         "import json, subprocess, sys, time\n"
-        "c = subprocess.Popen([sys.executable, '-m', 'powerlist.publish.background'], stdin=subprocess.PIPE)\n"
+        "c = subprocess.Popen([sys.executable, '-m', 'powerlist.publish.child'], stdin=subprocess.PIPE)\n"
         "c.stdin.write(sys.argv[1].encode()); c.stdin.close()\n"
         "print(c.pid, flush=True)\n"
         "time.sleep(60)\n"), json.dumps(job)], stdout=subprocess.PIPE, text=True, env=os.environ)

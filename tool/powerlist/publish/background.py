@@ -8,7 +8,7 @@ reads only its Parquet files and writes only its own file, so it shares nothing 
 but the staging folder; publish waits for all of them (`wait()`) before it lists the downloads,
 and a child that failed fails publish, naming its file.
 
-    python -m powerlist.publish.background   (a job as JSON on stdin: {"kind", "path", …})
+    python -m powerlist.publish.child   (a job as JSON on stdin: {"kind", "path", …})
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .parquet import release_parquet
 from .release_data import ReleaseData
 from .reuse import settle
 
+CHILD = "powerlist.publish.child"  # the module a child runs (child.py)
 MEMORY = "256MB"  # a child's DuckDB streams Parquet: it needs little (the parent holds the release)
 # One child at a time, in the order started: with the parent that keeps both cores busy, and the
 # memory of publish is the parent's and one child's.
@@ -61,7 +62,7 @@ def _run(job: dict) -> tuple[int, str]:
     if _stopping:
         return -1, "publish stopped"
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+        child = subprocess.Popen([sys.executable, "-m", CHILD], stdin=subprocess.PIPE,
                                  stdout=subprocess.DEVNULL, stderr=err)
         _running.append(child)
         try:
@@ -153,6 +154,3 @@ def main() -> int:
     build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
