@@ -49,12 +49,14 @@ def duckdb_settings() -> dict[str, str]:
     return settings
 
 
-def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path) -> None:
+def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path, **settings: str) -> None:
     """Bound the connection's memory and let it spill to a folder inside the cache (never releases/).
-    DuckDB's progress bar is off: it prints to standard output, where a report may be going."""
+    DuckDB's progress bar is off: it prints to standard output, where a report may be going.
+    settings: DuckDB settings in place of duckdb_settings()' (a connection beside another, e.g.
+    memory_limit="256MB", threads="1")."""
     spill_dir.mkdir(parents=True, exist_ok=True)
-    for name, value in duckdb_settings().items():
-        con.execute(f"SET {name} = {literal(value)}")
+    for name, value in {**duckdb_settings(), **settings}.items():
+        con.execute(f"SET {ident(name)} = {literal(value)}")
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {literal(spill_dir)}")
 

@@ -23,9 +23,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..compiled import cache_dir
+from ..compiled import cache_dir, configure
 from ..errors import PowerlistError
-from ..sqltext import literal
 from .parquet import release_parquet
 from .release_data import ReleaseData
 from .reuse import settle
@@ -120,10 +119,7 @@ def _close() -> None:
 def child_duckdb(spill: Path, memory: str, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A child's DuckDB connection: one thread (the parent has the other core), little memory."""
     con = duckdb.connect(database)
-    con.execute(f"SET memory_limit = {literal(memory)}")
-    con.execute("SET threads = 1")
-    con.execute(f"SET temp_directory = {literal(spill)}")
-    con.execute("SET enable_progress_bar = false")
+    configure(con, Path(spill), memory_limit=memory, threads="1")
     return con
 
 

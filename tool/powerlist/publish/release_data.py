@@ -91,7 +91,6 @@ class ReleaseData:
     def load(self) -> "ReleaseData":
         con = duckdb.connect()
         configure(con, cache_dir(self.root) / "spill")
-        con.execute("SET enable_progress_bar = false")  # DuckDB would draw bars on stdout under publish's own
         load_view(con, self.read)
         self.con = con
         self.counts = {n: con.execute(f"SELECT count(*) FROM {ident(n)}").fetchone()[0] for n in self.schemas}

@@ -138,9 +138,7 @@ class Site:
         self.store_path = spill / f"publish-items-{os.getpid()}.duckdb"
         self.store_path.unlink(missing_ok=True)
         self.store = duckdb.connect(str(self.store_path))
-        configure(self.store, spill)
-        self.store.execute("SET enable_progress_bar = false")
-        self.store.execute(f"SET memory_limit = '{STORE_MEMORY}'")  # beside the release's own connection
+        configure(self.store, spill, memory_limit=STORE_MEMORY)  # beside the release's own connection
         # One row per item of each distinct list content, and where each content is placed.
         self.store.execute("CREATE TABLE contents (content INTEGER, item_id VARCHAR, list_id VARCHAR, list_title VARCHAR, "
                            "kind VARCHAR, pos INTEGER, seq BIGINT, name VARCHAR, sub_name VARCHAR, page_at BIGINT, "
