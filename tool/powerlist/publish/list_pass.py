@@ -47,13 +47,16 @@ class ListPass:
             key = (list_id, keys[list_id])
             made = self.made.get(key)
             if made is None:
-                view = next(views)
-                assert view.list["list_id"] == list_id
+                view = next(views, None)
+                if view is None or view.list["list_id"] != list_id:  # not an assert: -O must not skip it
+                    raise RuntimeError(f"publish: list {list_id} was not read in list order (read "
+                                       f"{view.list['list_id'] if view else 'none'})")
                 self.made[key] = MadeList(book.add(view), write_list_json(rel, view, folder), self.site.add_list(view))
                 self.fresh += 1
             else:
                 self.made[key] = MadeList(book.copy(made.sheet), repeat_list_json(rel, list_id, made.json, folder),
                                           self.site.repeat_list(lst, made.page))
                 self.repeated += 1
-        assert next(views, None) is None
+        if next(views, None) is not None:
+            raise RuntimeError("publish: a list was read that the releases' lists do not hold")
         return book.close()
