@@ -95,7 +95,8 @@ def table_sources(pkg: Package, root: Path, by_content: bool = True) -> dict[str
 
     File identity is digests.table_digests' for a release (its manifest) and the working state
     (the stat-keyed memo, which ingest and reset fill as they write). Any other folder named as a
-    target is identified by its files' paths and states instead, as the cache always did: it was
+    target is identified by its files' paths and states (size, mtime, ctime — which an edit in
+    place with the mtime restored still changes — and inode) instead, as the cache always did: it was
     never hashed, and reading every file to name it would add a tenth to a first whole diff.
     by_content=False identifies the working state so too (a saved diff report needs no more: its
     key only has to change whenever a file does, and hashing a cold working state costs 0.7 s at
@@ -113,7 +114,7 @@ def table_sources(pkg: Package, root: Path, by_content: bool = True) -> dict[str
                     st = os.stat(pkg.path / rel)
                 except OSError:
                     continue
-                digests[rel] = f"{pkg.path.resolve()}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+                digests[rel] = f"{pkg.path.resolve()}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
     out = {}
     for name, ts in pkg.schemas.items():
         if pkg.has_table(name):

@@ -2,11 +2,13 @@
 
 A release's digests are its manifest's (release.json records every file's SHA-256; `verify`
 checks them). For the working state or any other folder they are computed once per file state
-and remembered in <root>/.powerlist-cache/sha256.log by path, size, mtime and inode, so after a
-one-list ingest only that list's files are read again.
+and remembered in <root>/.powerlist-cache/sha256.log by path, size, mtime, ctime and inode, so
+after a one-list ingest only that list's files are read again. The ctime is there because it
+cannot be set back: an edit in place that keeps the size and restores the mtime (`touch -r`)
+still changes it, and `release` links files from the newest release by these digests.
 
-The memo is a log: each line records one file state (`size mtime_ns inode sha256 path`), a later
-line for the same path wins. Recording the few files an ingest wrote appends their lines instead
+The memo is a log: each line records one file state (`size mtime_ns ctime_ns inode sha256
+path`), a later line for the same path wins. Recording the few files an ingest wrote appends their lines instead
 of rewriting a record of every file (25,000 at province scale); the log is rewritten whole only
 when it holds more than twice the lines it has paths. A line cut short by a kill is skipped.
 """
@@ -48,7 +50,11 @@ def table_digests_checked(pkg: Package, root: Path) -> tuple[dict[str, str], boo
 
 def file_digests(root: Path, folder: Path, rels) -> dict[str, str]:
     """{rel: SHA-256} of the files folder/rel that exist, hashing only those the memo of `root`
-    has no record of in their present state (size, mtime, inode)."""
+    has no record of in their present state (size, mtime, ctime, inode).
+
+    A record an earlier version wrote (no ctime) is taken when its size, mtime and inode match,
+    as that version took it, and recorded again with the file's ctime, so an upgrade hashes
+    nothing and every later edit is seen."""
     memo_path = cache_dir(root) / MEMO
     memo, lines = _load(memo_path)
     out, new = {}, {}
@@ -60,11 +66,15 @@ def file_digests(root: Path, folder: Path, rels) -> dict[str, str]:
         except FileNotFoundError:
             continue
         head = memo.get(key)
-        if head is not None and head[:-65] == f"{st.st_size} {st.st_mtime_ns} {st.st_ino}" and _digest(head):
+        state = _state(st)
+        if head is not None and head[:-65] == state and _digest(head):
             out[rel] = head[-64:]
+        elif head is not None and head[:-65] == f"{st.st_size} {st.st_mtime_ns} {st.st_ino}" and _digest(head):
+            out[rel] = head[-64:]
+            new[key] = f"{state} {out[rel]}"
         else:
             out[rel] = sha256_file(Path(key))
-            new[key] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {out[rel]}"
+            new[key] = f"{state} {out[rel]}"
     _record(memo_path, memo, lines, new)
     return out
 
@@ -84,7 +94,7 @@ def remember_written(root: Path, written: dict[str, bytes]) -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else sha256_file(Path(key))
-        new[key] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {digest}"
+        new[key] = f"{_state(st)} {digest}"
     _record(memo_path, None, 0, new)
 
 
@@ -98,12 +108,17 @@ def remember_digests(root: Path, folder: Path, digests: dict[str, str]) -> None:
             st = os.stat(base + rel)
         except FileNotFoundError:
             continue
-        new[base + rel] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {digest}"
+        new[base + rel] = f"{_state(st)} {digest}"
     _record(cache_dir(root) / MEMO, None, 0, new)
 
 
+def _state(st: os.stat_result) -> str:
+    """A file state as the memo spells it before the digest."""
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}"
+
+
 def _load(memo_path: Path) -> tuple[dict[str, str], int | None]:
-    """({path: "size mtime_ns inode sha256"}, lines read; None: read from the legacy memo).
+    """({path: "size mtime_ns ctime_ns inode sha256"}, lines read; None: read from the legacy memo).
 
     A record's fields are compared as the text they are (file_digests spells a file's state the
     same way), so reading the memo parses no numbers: at province scale it holds tens of
