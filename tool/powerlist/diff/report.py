@@ -79,8 +79,11 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         saved = open_saved(root, key)
         if saved is not None:
             f = saved.fields
-            yield DiffReport(from_target, to_target, f["summary"], f["tables_compared"], f["tables_not_in_both"],
-                             f["substantive"], saved, f["provenance"])
+            try:
+                yield DiffReport(from_target, to_target, f["summary"], f["tables_compared"], f["tables_not_in_both"],
+                                 f["substantive"], saved, f["provenance"])
+            finally:
+                saved.close()
             return
     con = duckdb.connect()
     try:

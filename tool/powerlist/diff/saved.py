@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import duckdb
@@ -78,24 +79,41 @@ class SavedChanges:
 
     def __init__(self, path: Path):
         self.path = path
-        with open(path, "rb") as fh:
-            self.fields = orjson.loads(fh.readline())
-        if not isinstance(self.fields, dict) or any(k not in self.fields for k in self.FIELDS):
-            raise ValueError(f"{path}: not a saved report")
+        # Kept open until read: another command's eviction may unlink the file meanwhile.
+        self.fh = open(path, "rb")
+        try:
+            self.fields = orjson.loads(self.fh.readline())
+            if not isinstance(self.fields, dict) or any(k not in self.fields for k in self.FIELDS):
+                raise ValueError(f"{path}: not a saved report")
+        except BaseException:
+            self.fh.close()
+            raise
+        self.body = self.fh.tell()
 
     def counts(self) -> dict[tuple[str, str], int]:
         return {(t, c): n for t, c, n in self.fields["counts"]}
 
     def texts(self) -> Iterator[bytes]:
         """Each change's JSON text, UTF-8 (write_json and orjson take bytes as they are)."""
-        with open(self.path, "rb") as fh:
-            fh.readline()
-            for line in fh:
-                yield line[:-1]
+        self.fh.seek(self.body)
+        for line in self.fh:
+            yield line[:-1]
+
+    def close(self) -> None:
+        self.fh.close()
 
     def changes(self) -> Iterator[dict]:
         for text in self.texts():
             yield orjson.loads(text)
+
+
+def _write(fh, data: bytes) -> bool:
+    """Write data to the report being saved; False when the cache could not take it."""
+    try:
+        fh.write(data)
+        return True
+    except OSError:
+        return False
 
 
 def open_saved(root: Path, key: str) -> SavedChanges | None:
@@ -130,24 +148,29 @@ class Recording:
         except OSError:  # a read-only cache: the report is only not saved
             yield from self.spool.texts()
             return
+        # A cache that cannot take the report (full, or gone) only does not save it: the
+        # report handed out is the same, whole.
+        saving = _write(fh, orjson.dumps(self.fields) + b"\n")
         try:
-            with fh:
-                fh.write(orjson.dumps(self.fields) + b"\n")
-                whole = True
-                for text in self.spool.texts():
-                    if whole:
-                        data = text.encode("utf-8")
-                        if b"\n" in data:
-                            whole = False  # not one line: never saved (compact JSON has none)
-                        else:
-                            fh.write(data + b"\n")
-                            text = data
-                    yield text
-            if whole:
-                os.replace(tmp, target)
-                evict(target.parent, {target})
+            for text in self.spool.texts():
+                if saving:
+                    data = text.encode("utf-8")
+                    if b"\n" in data:
+                        saving = False  # not one line: never saved (compact JSON has none)
+                    else:
+                        saving = _write(fh, data + b"\n")
+                        text = data
+                yield text
+            with suppress(OSError):
+                fh.close()  # flushes: it may fail too
+                if saving:
+                    os.replace(tmp, target)
+                    evict(target.parent, {target})
         finally:
-            tmp.unlink(missing_ok=True)
+            with suppress(OSError):
+                fh.close()
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
     def changes(self) -> Iterator[dict]:
         for text in self.texts():
