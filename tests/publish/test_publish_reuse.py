@@ -118,6 +118,19 @@ def test_a_failing_sqlite_child_fails_publish_and_leaves_the_previous_output(pkg
     assert snapshot(dist) == before
 
 
+def test_the_children_import_nothing_from_the_current_folder(pkg, dist, tmp_path, monkeypatch):
+    # publish run in a folder holding a json.py (SYNTHETIC: one that stops whoever imports it,
+    # as code planted in a downloaded package folder could do anything): `python -m` would put
+    # that folder first on a child's sys.path; the console script's own process never does.
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "json.py").write_text("raise SystemExit('SYNTHETIC: json.py of the current folder imported')\n",
+                                  encoding="utf-8")
+    monkeypatch.chdir(here)
+    publish(pkg, tmp_path / "out")
+    assert snapshot(tmp_path / "out").keys() == snapshot(dist).keys()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_a_database_child_dies_with_a_publish_killed_outright(tmp_path):
     # A parent starts a child the way background._run does and hands it a job whose Parquet file
@@ -132,7 +145,7 @@ def test_a_database_child_dies_with_a_publish_killed_outright(tmp_path):
            "parquet": {"items": str(fifo)}}
     parent = subprocess.Popen([sys.executable, "-c", (
         "import json, subprocess, sys, time\n"
-        "c = subprocess.Popen([sys.executable, '-m', 'powerlist.publish.child'], stdin=subprocess.PIPE)\n"
+        f"c = subprocess.Popen({background.COMMAND!r}, stdin=subprocess.PIPE)\n"
         "c.stdin.write(sys.argv[1].encode()); c.stdin.close()\n"
         "print(c.pid, flush=True)\n"
         "time.sleep(60)\n"), json.dumps(job)], stdout=subprocess.PIPE, text=True, env=os.environ)

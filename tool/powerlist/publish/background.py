@@ -8,7 +8,7 @@ reads only its Parquet files and writes only its own file, so it shares nothing 
 but the staging folder; publish waits for all of them (`wait()`) before it lists the downloads,
 and a child that failed fails publish, naming its file.
 
-    python -m powerlist.publish.child   (a job as JSON on stdin: {"kind", "path", …})
+    COMMAND: powerlist.publish.child's main (a job as JSON on stdin: {"kind", "path", …})
 """
 
 from __future__ import annotations
@@ -30,6 +30,12 @@ from .release_data import ReleaseData
 from .reuse import settle
 
 CHILD = "powerlist.publish.child"  # the module a child runs (child.py)
+# How a child is started: `python -m` (and -c) put the current folder first on sys.path, and
+# publish runs in a package folder, which may hold any .py file; the child drops that entry
+# before importing anything (Python >= 3.11 with -P or PYTHONSAFEPATH adds none).
+COMMAND = [sys.executable, "-c", "import sys\n"
+           "if not getattr(sys.flags, 'safe_path', False): del sys.path[0]\n"
+           f"from {CHILD} import main\nsys.exit(main())"]
 MEMORY = "256MB"  # a child's DuckDB streams Parquet: it needs little (the parent holds the release)
 # One child at a time, in the order started: with the parent that keeps both cores busy, and the
 # memory of publish is the parent's and one child's.
@@ -61,7 +67,7 @@ def _run(job: dict) -> tuple[int, str]:
     if _stopping:
         return -1, "publish stopped"
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([sys.executable, "-m", CHILD], stdin=subprocess.PIPE,
+        child = subprocess.Popen(COMMAND, stdin=subprocess.PIPE,
                                  stdout=subprocess.DEVNULL, stderr=err)
         _running.append(child)
         try:

@@ -1,4 +1,4 @@
-"""`python -m powerlist.publish.child`: one database job of publish/background.py (JSON on stdin).
+"""One database job of publish/background.py (JSON on stdin), started by background.COMMAND (or `python -m powerlist.publish.child`).
 
 Its own module, so that running it does not load background.py twice (the package's __init__
 imports background through build; `-m powerlist.publish.background` would then run a second copy
