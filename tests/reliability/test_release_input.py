@@ -4,6 +4,7 @@ never counted as releases."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -150,3 +151,49 @@ def test_a_killed_release_leaves_staging_that_no_command_counts_and_the_next_rem
     assert res.stderr.strip() == ("powerlist: removed releases/.2023.staging-abc123 "
                                   "(an unfinished write left by a killed run)")
     assert not staging.exists()
+
+
+def _lists_naming(root: Path, source_file: str) -> None:
+    """The working lists table with the catalog list's source_file replaced (SYNTHETIC tampering)."""
+    path = root / "tables" / "lists.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("sources/2022/gx-catalog-2022.txt", source_file),
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("source_file", ["../outside.txt", "sources/../../outside.txt", "/etc/hostname", "link-out.txt"])
+def test_a_release_refuses_a_list_document_outside_the_package(package_copy: Path, source_file: str):
+    outside = package_copy.parent / "outside.txt"
+    outside.write_text("SYNTHETIC: a file beside the package\n", encoding="utf-8")
+    (package_copy / "link-out.txt").symlink_to(outside)
+    _lists_naming(package_copy, source_file)
+    siblings = sorted(p.name for p in package_copy.parent.iterdir())
+    data = lambda: {k: v for k, v in snapshot(package_copy).items() if not k.startswith(".powerlist-cache/")}
+    before = data()
+    res = cli(package_copy, "release", "2023")
+    assert res.exit_code != 0
+    assert res.output.startswith("error: lists.csv: list catalog-baomi: source_file: path ")
+    assert f"path {source_file!r}" in res.output and "package" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    assert data() == before
+    assert sorted(p.name for p in package_copy.parent.iterdir()) == siblings
+
+
+def test_publish_refuses_a_release_whose_list_document_is_outside_it(package_copy: Path, tmp_path: Path):
+    # SYNTHETIC: release 2022's lists table names a document beside the release folder, and its
+    # release.json is rewritten to match (as a release an earlier version made from such a
+    # lists table would be): publish copies each document to the same path in its output.
+    rel = package_copy / "releases" / "2022"
+    shutil.copy2(rel / "sources" / "2022" / "gx-catalog-2022.txt", package_copy / "releases" / "doc.txt")
+    lists = rel / "tables" / "lists.csv"
+    lists.write_text(lists.read_text(encoding="utf-8").replace("sources/2022/gx-catalog-2022.txt", "../doc.txt"),
+                     encoding="utf-8")
+    manifest = json.loads((rel / "release.json").read_text(encoding="utf-8"))
+    manifest["files"]["tables/lists.csv"] = hashlib.sha256(lists.read_bytes()).hexdigest()
+    (rel / "release.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = tmp_path / "work" / "dist"
+    out.parent.mkdir()
+    res = cli(package_copy, "publish", "--out", str(out))
+    assert res.exit_code != 0
+    assert "'../doc.txt'" in res.output and "package" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    assert list(out.parent.iterdir()) == []

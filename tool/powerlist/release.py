@@ -16,7 +16,7 @@ from . import __version__
 from .descriptor import build_descriptor
 from .errors import PowerlistError
 from .digests import file_digests, remember_digests
-from .files import fault, json_bytes, sha256_file, staged_dir, write_file
+from .files import check_inside, fault, json_bytes, sha256_file, staged_dir, write_file
 from .lock import locked
 from .names import check_tag, schema_name
 from .manifest import MANIFEST, intact_file, note_release_written, read_manifest, verified_records, verify_release
@@ -86,9 +86,19 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
     tags = release_tags(root)
     prev = root / "releases" / tags[-1] if tags else None
     # The documents the lists come from, and the files reference tables are derived from
-    # (the official law texts behind law_articles): a release stays self-contained.
-    derived_from = [s["path"] for r in working.descriptor.get("resources", []) for s in r.get("sources", [])
-                    if s.get("path") and (root / s["path"]).is_file()]
+    # (the official law texts behind law_articles): a release stays self-contained. Each is
+    # copied to the same path inside the release, so a path leaving the package would be read
+    # from outside it and written outside the release.
+    dirs: dict = {}
+    for l in lists:
+        check_inside(root, l["source_file"], f"lists.csv: list {l['list_id']}: source_file", dirs)
+    derived_from = []
+    for r in working.descriptor.get("resources", []):
+        for s in r.get("sources", []):
+            if s.get("path"):
+                check_inside(root, s["path"], f"{DESCRIPTOR}: resource {r.get('name')!r}: source", dirs)
+                if (root / s["path"]).is_file():
+                    derived_from.append(s["path"])
     with staged_dir(final) as tmp:
         placed = _Placed({}, set())
         tables = [*_files_under(root, "tables"), *_files_under(root, "schemas")]
