@@ -255,6 +255,28 @@ def layer_path(folder: Path, key: str) -> Path:
     return folder / f"layer-{key}.duckdb"
 
 
+# A DuckDB file: a 4 KiB main header ("DUCK" after its checksum), two 4 KiB database headers,
+# then whole blocks.
+_MAGIC, _HEADERS, _SECTOR = b"DUCK", 3 * 4096, 4096
+
+
+def usable(path: Path) -> bool:
+    """Whether a cached DuckDB file is there and looks whole: DuckDB's magic bytes and a size
+    of whole blocks (read from its first bytes, not opened: every command asks). One that is not
+    (written over, emptied or cut short by a crash of the machine) is removed, so it is built
+    again: it is only a cache."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            size = os.fstat(fh.fileno()).st_size
+    except FileNotFoundError:
+        return False
+    if head[8:12] == _MAGIC and size >= _HEADERS and (size - _HEADERS) % _SECTOR == 0:
+        return True
+    path.unlink(missing_ok=True)
+    return False
+
+
 def _key_of(path: Path) -> str:
     return path.stem.split("-", 1)[1]
 
@@ -375,7 +397,7 @@ def compile_package(pkg: Package, root: Path, sources: dict[str, Source] | None 
     key = content_key(sources)
     folder = cache_dir(root)
     target = full_path(folder, key)
-    if not target.exists():
+    if not usable(target):
         build_atomically(target, lambda con: _build_full(con, pkg, sources), [pkg.path])
     _used(folder, pkg, target, key, set(protect))
     return target
@@ -465,7 +487,7 @@ def compile_layer(pkg: Package, root: Path, layer: Layer, protect: set[Path] = f
     """The layer's file: the rows of the package's differing files, and what to take from the base."""
     folder = cache_dir(root)
     target = layer_path(folder, layer.key)
-    if not target.exists():
+    if not usable(target):
         def build(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"CREATE SCHEMA {LAYOUT}")
             con.execute(f"CREATE TABLE {LAYOUT}.base (key VARCHAR)")
@@ -536,19 +558,19 @@ def compile_for_reading(pkg: Package, root: Path, sources: dict[str, Source], ba
     folder = cache_dir(root)
     key = content_key(sources)
     whole = full_path(folder, key)
-    if whole.exists():
+    if usable(whole):
         return Compiled(key, compile_package(pkg, root, sources, protect))
     layered = layer_path(folder, key)
-    if layered.exists():
+    if usable(layered):
         found = open_layer(layered, folder, key)
-        if found.base.exists():
+        if usable(found.base):
             _used(folder, pkg, layered, key, {found.base, *protect}, _key_of(found.base))
             return found
         layered.unlink(missing_ok=True)  # its base was evicted: laid anew below, over another file
     plans = []
     for base in dict.fromkeys(bases):
         path = full_path(folder, base)
-        if base != key and path.exists():
+        if base != key and usable(path):
             plan = plan_layer(sources, base, base_layout(path))
             if plan:
                 plans.append((sum(len(v) for v in plan.own.values()), plan))

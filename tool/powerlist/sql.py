@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from .compiled import (FORMAT_VERSION, Compiled, build_atomically, cache_dir, compile_for_reading, content_key,
-                       duckdb_settings, full_path, last_compiled, table_sources)
+                       duckdb_settings, full_path, last_compiled, table_sources, usable)
 from .derived import read_view, reader_type, table_sql
 from .errors import PowerlistError
 from .package import WORKING, Package, open_target, release_tags
@@ -186,7 +186,7 @@ def compile_database(root: Path, assembly: Assembly | None = None) -> Path:
     assembly = assembly or assemble(root)
     folder = cache_dir(root)
     target = folder / f"sql-{assembly.key()}.duckdb"
-    if target.exists():
+    if usable(target):
         return target
     try:
         build_atomically(target, lambda con: _build(con, assembly, root), [p.path for p in assembly.packages])

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..compiled import cache_dir, compile_package, configure, content_key, full_path, load_lists, lock_down, table_sources
+from ..compiled import (cache_dir, compile_package, configure, content_key, full_path, load_lists, lock_down, table_sources,
+                        usable)
 from ..documents import is_document
 from ..digests import differing_lists
 from ..laws.reference import load_reference
@@ -148,7 +149,7 @@ def _compiled_whole(root: Path, src, dst) -> list[Path] | None:
     if not any(folder.glob("pkg-*.duckdb")):
         return None
     paths = [full_path(folder, content_key(table_sources(pkg, root))) for pkg in (src, dst)]
-    return paths if all(p.exists() for p in paths) else None
+    return paths if all(usable(p) for p in paths) else None
 
 
 # Beyond this share of lists differing, compiling both packages whole (and caching them) is cheaper.
