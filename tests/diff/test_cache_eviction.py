@@ -46,3 +46,48 @@ def test_over_the_cap_the_least_recently_used_file_goes_first(package_copy, monk
     working = compile_package(open_target(package_copy, "working"), package_copy)
     assert working.exists() and not release.exists()  # two files do not fit; the older one went
     assert compiled(package_copy) == [working]
+
+
+def test_what_a_killed_command_left_half_written_goes_with_the_next_eviction(package_copy):
+    # A diff saving its report or a compile killed outright (SIGKILL, the OOM killer) leaves its
+    # temporary file, which no eviction counted: SYNTHETIC leftovers of a process that is gone.
+    import os
+    import subprocess
+    import sys
+    from powerlist.diff import diff_packages
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    cache = package_copy / ".powerlist-cache"
+    cache.mkdir()
+    old = 1_000_000_000   # 2001: long before any command now running started
+    leftovers = [cache / f".diff-{'0' * 32}.jsonl.{gone}.tmp", cache / f".pkg-{'1' * 32}.duckdb.{gone}.tmp"]
+    live = cache / f".pkg-{'2' * 32}.duckdb.{os.getpid()}.tmp"   # this process's: being written
+    for p in [*leftovers, live]:
+        p.write_bytes(b"SYNTHETIC half-written file\n")
+        os.utime(p, (old, old))
+    diff_packages(package_copy, "2022", "working")   # saves its report, then evicts
+    assert not any(p.exists() for p in leftovers)
+    assert live.exists()
+
+
+def test_an_eviction_running_beside_another_one_is_not_stopped_by_a_file_it_removed(package_copy, monkeypatch):
+    # Two readers (sql, diff) share the package lock and may evict at the same time: a file the
+    # other one removes between this one's listing and its stat is skipped, not a traceback.
+    import pathlib
+    from powerlist import compiled as c
+    cache = package_copy / ".powerlist-cache"
+    cache.mkdir()
+    doomed = cache / f"diff-{'3' * 32}.jsonl"
+    doomed.write_bytes(b"SYNTHETIC saved report\n")
+    stat = pathlib.Path.stat
+
+    def seen_then_removed(self, *args, **kwargs):
+        found = stat(self, *args, **kwargs)
+        if self == doomed:
+            doomed.unlink()   # the other command's eviction, just after this one first looked
+        return found
+
+    monkeypatch.setattr(pathlib.Path, "stat", seen_then_removed)
+    monkeypatch.setenv("POWERLIST_CACHE_MB", "0")
+    c.evict(cache, set())
+    assert not doomed.exists()

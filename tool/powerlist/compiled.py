@@ -320,7 +320,7 @@ def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[
     package still holds that content or a layer reads it, and, while the cache is over its cap,
     the least recently used files (compiled files and saved diff reports alike). Returns the
     removed files."""
-    removed = []
+    removed = _leftovers(folder)
     index = _index(folder)
     live = set(index.get("states", {}).values())
     bases = set(index.get("bases", {}).values())
@@ -336,18 +336,61 @@ def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[
         if p.suffix == ".duckdb" and not p.name.startswith(("pkg-", "layer-")):
             p.unlink(missing_ok=True)  # a file of an older cache format: never read again
             removed.append(p)
-        elif p.exists():
-            rest.append(p)
-    rest.sort(key=lambda p: p.stat().st_mtime_ns)
-    total = sum(p.stat().st_size for p in keep if p.exists()) + sum(p.stat().st_size for p in rest)
+        elif (st := _stat(p)) is not None:
+            rest.append((st.st_mtime_ns, st.st_size, p))
+    rest.sort(key=lambda r: r[0])
+    # Each file stat-ed once: another command evicting at the same time may remove any of them.
+    total = sum(st.st_size for st in map(_stat, keep) if st is not None) + sum(size for _, size, _ in rest)
     cap = cache_cap_bytes()
-    for p in rest:
+    for _, size, p in rest:
         if total <= cap:
             break
-        total -= p.stat().st_size
+        total -= size
         p.unlink(missing_ok=True)
         removed.append(p)
     return removed
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+# A temporary file older than this whose writer is gone was left by a kill (an hour: a file being
+# written by a process of another machine sharing the folder, whose pid means nothing here, is
+# written to more often than that).
+LEFTOVER_AGE = 3600
+
+
+def _leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files (`.NAME.PID.tmp`, build_atomically's and a saved diff report's)
+    of commands killed before they could: no eviction counts them, and each can be as large as
+    what it was writing."""
+    import time
+
+    removed = []
+    for p in folder.glob(".*.tmp"):
+        pid = p.name.rsplit(".", 2)[-2]
+        try:
+            if not pid.isdigit() or _alive(int(pid)) or time.time() - p.stat().st_mtime < LEFTOVER_AGE:
+                continue
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            continue  # gone meanwhile
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass  # another user's: alive
+    return True
 
 
 def _record_layout(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], counts: dict[str, list[int] | None]) -> None:
