@@ -24,7 +24,7 @@ import pyarrow as pa
 from ...compiled import configure, duckdb_settings
 from ...sqltext import literal
 from ..changes import PairDiff
-from ..checksums import file_sha256
+from ..checksums import file_sha256, hash_later, remember
 from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
 from ..reuse import link_or_copy
@@ -51,23 +51,29 @@ def _order(path: Path):
     return (path.name == "metadata.json", ORDER.index(path.suffix) if path.suffix in ORDER else len(ORDER), path.as_posix())
 
 
+def _published(out: Path, releases: list[ReleaseData]):
+    """Every file the download table lists, release files first: (its release tag or "", its
+    folder, its path); CHANGELOG.md last (folder None)."""
+    for tag, folder in [(rel.tag, out / rel.tag) for rel in releases] + [("", out / "parquet")]:
+        if folder.is_dir():
+            for path in sorted((p for p in folder.rglob("*") if p.is_file()), key=_order):
+                yield tag, folder, path
+    if (out / "CHANGELOG.md").is_file():
+        yield "", None, out / "CHANGELOG.md"
+
+
 def collect_downloads(out: Path, releases: list[ReleaseData]) -> list[Download]:
     """Link every published file into site/downloads/ and describe it (release files first)."""
     site = out / "site"
     found: list[Download] = []
-    groups = [(rel.tag, out / rel.tag) for rel in releases] + [("", out / "parquet")]
-    for tag, folder in groups:
-        if not folder.is_dir():
-            continue
-        for path in sorted((p for p in folder.rglob("*") if p.is_file()), key=_order):
-            rel_name = path.relative_to(out).as_posix()
-            link_or_copy(path, site / "downloads" / rel_name)
+    for tag, folder, path in _published(out, releases):
+        rel_name = path.relative_to(out).as_posix()
+        link_or_copy(path, site / "downloads" / rel_name)
+        if folder is None:
+            title = "变更记录 · CHANGELOG.md"
+        else:
             title = _label(path, folder) if tag else f"Parquet 数据集（Hive 分区）· {rel_name}"
-            found.append(Download(tag, title, f"downloads/{rel_name}", path.stat().st_size, file_sha256(path)))
-    if (out / "CHANGELOG.md").is_file():
-        link_or_copy(out / "CHANGELOG.md", site / "downloads" / "CHANGELOG.md")
-        found.append(Download("", "变更记录 · CHANGELOG.md", "downloads/CHANGELOG.md",
-                              (out / "CHANGELOG.md").stat().st_size, file_sha256(out / "CHANGELOG.md")))
+        found.append(Download(tag, title, f"downloads/{rel_name}", path.stat().st_size, file_sha256(path)))
     return found
 
 
@@ -153,13 +159,16 @@ class Site:
         self.releases = 0
 
     def put(self, rel_path: str, text: str | bytes) -> Path:
-        # One open and one write per page (a province has a hundred thousand item pages).
+        # One open and one write per page (a province has a hundred thousand item pages), and
+        # its digest taken from the bytes in hand: SHA256SUMS need not read them back.
         path = self.root / rel_path
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)
+        data = text.encode("utf-8") if isinstance(text, str) else text
         with open(path, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            fh.write(data)
+        remember(path, hashlib.sha256(data).hexdigest())
         return path
 
     def add_release(self, rel: ReleaseData, latest: bool) -> None:
@@ -291,6 +300,8 @@ class Site:
         put = self.put
         # Every release's connection is closed by now: the history's sorts may use what they had.
         self.store.execute(f"SET memory_limit = {literal(duckdb_settings()['memory_limit'])}")
+        # The downloads are hashed by a thread while the item pages are written (checksums.py).
+        hash_later([path for _tag, _folder, path in _published(self.out, releases)])
         put("style.css", STYLE)
         put("search.js", SEARCH)
         write_search_script(self.root / "search-index.js", self._search_entries())
