@@ -39,8 +39,13 @@ def _key(path: Path) -> tuple:
 
 def remember(path: Path, digest: str) -> None:
     """The SHA-256 of the bytes now in `path`, taken by whoever wrote them."""
+    remember_state(os.stat(path), digest)
+
+
+def remember_state(st: os.stat_result, digest: str) -> None:
+    """remember() for a file whose state (os.stat or os.fstat once written) is st."""
     with _lock:
-        _seen[_key(path)] = digest
+        _seen[_stat_key(st)] = digest
 
 
 def file_sha256(path: Path) -> str:
