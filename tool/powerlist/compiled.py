@@ -53,7 +53,9 @@ def configure(con: duckdb.DuckDBPyConnection, spill_dir: Path, **settings: str) 
     """Bound the connection's memory and let it spill to a folder inside the cache (never releases/).
     DuckDB's progress bar is off: it prints to standard output, where a report may be going.
     settings: DuckDB settings in place of duckdb_settings()' (a connection beside another, e.g.
-    memory_limit="256MB", threads="1")."""
+    memory_limit="256MB", threads="1"). POWERLIST_SPILL_DIR, when set, is the folder instead: a
+    publish child's own (publish/background.py; two DuckDB instances must not share temporary files)."""
+    spill_dir = Path(os.environ.get("POWERLIST_SPILL_DIR") or spill_dir)
     spill_dir.mkdir(parents=True, exist_ok=True)
     for name, value in {**duckdb_settings(), **settings}.items():
         con.execute(f"SET {ident(name)} = {literal(value)}")

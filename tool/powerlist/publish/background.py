@@ -14,17 +14,21 @@ and a child that failed fails publish, naming its file.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
 from ..compiled import cache_dir, configure
 from ..errors import PowerlistError
+from ..files import sha256_file
+from .checksums import remember
 from .parquet import release_parquet
 from .release_data import ReleaseData
 from .reuse import settle
@@ -40,35 +44,41 @@ MEMORY = "256MB"  # a child's DuckDB streams Parquet: it needs little (the paren
 # One child at a time, in the order started: with the parent that keeps both cores busy, and the
 # memory of publish is the parent's and one child's.
 _runner: ThreadPoolExecutor | None = None
-_jobs: list[tuple[Future, Path]] = []
+_jobs: list[tuple[Future, str, Callable[[dict], None]]] = []
 _running: list[subprocess.Popen] = []
 _stopping = False
 
 
 def start(kind: str, rel: ReleaseData, folder: Path, path: Path) -> None:
     """Queue a child writing `path` (kind: "sqlite" or "duckdb") from the release's Table Schemas
-    and the Parquet files in its folder."""
-    global _runner
+    and the Parquet files in its folder. The child hashes what it wrote (its core, not the
+    parent's): SHA256SUMS and the site's download table take that digest (checksums.remember)."""
     path.unlink(missing_ok=True)
-    # Its own spill folder: two DuckDB instances must not share temporary files.
-    spill_root = cache_dir(rel.root) / "spill"
-    spill_root.mkdir(parents=True, exist_ok=True)
-    spill = tempfile.mkdtemp(prefix=f"{kind}-", dir=spill_root)
-    job = {"kind": kind, "path": str(path), "spill": spill, "memory": MEMORY,
+    job = {"kind": kind, "path": str(path), "memory": MEMORY,
            "tables": {n: ts.descriptor for n, ts in rel.schemas.items()},
            "parquet": {n: str(release_parquet(folder, n)) for n in rel.schemas}}
+    queue(job, rel.root, f"writing {path.name}", lambda said: remember(path, said["sha256"]))
+
+
+def queue(job: dict, root: Path, what: str, done: Callable[[dict], None] = lambda said: None) -> None:
+    """Queue a child running `job` (its "kind" names the function, see main); `what` it does
+    names it if it fails; done(what the child printed, as JSON) once it has succeeded."""
+    global _runner
+    # Its own spill folder: two DuckDB instances must not share temporary files.
+    spill_root = cache_dir(root) / "spill"
+    spill_root.mkdir(parents=True, exist_ok=True)
+    job = {**job, "spill": tempfile.mkdtemp(prefix=f"{job['kind']}-", dir=spill_root)}
     if _runner is None:
         _runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerlist-child")
-    _jobs.append((_runner.submit(_run, job), path))
+    _jobs.append((_runner.submit(_run, job), what, done))
 
 
-def _run(job: dict) -> tuple[int, str]:
-    """Run one child to its end: (exit code, the last line it wrote to stderr)."""
+def _run(job: dict) -> tuple[int, str, bytes]:
+    """Run one child to its end: (exit code, the last line it wrote to stderr, its stdout)."""
     if _stopping:
-        return -1, "publish stopped"
-    with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(COMMAND, stdin=subprocess.PIPE,
-                                 stdout=subprocess.DEVNULL, stderr=err)
+        return -1, "publish stopped", b""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(COMMAND, stdin=subprocess.PIPE, stdout=out, stderr=err)
         _running.append(child)
         try:
             try:
@@ -81,19 +91,23 @@ def _run(job: dict) -> tuple[int, str]:
             _running.remove(child)
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
+        out.seek(0)
+        said = out.read()
     shutil.rmtree(job["spill"], ignore_errors=True)
-    return code, lines[-1] if lines else "no message"
+    return code, lines[-1] if lines else "no message", said
 
 
 def wait() -> None:
     """Wait for every child; then make the links to their files that waited for them (reuse.py).
-    A child that failed fails publish, naming its file."""
+    A child that failed fails publish, naming what it did."""
     failed = None
     while _jobs:
-        future, path = _jobs.pop(0)
-        code, last = future.result()
-        if code != 0 and failed is None:
-            failed = f"writing {path.name} failed (exit {code}): {last}"
+        future, what, done = _jobs.pop(0)
+        code, last, said = future.result()
+        if code != 0:
+            failed = failed or f"{what} failed (exit {code}): {last}"
+        elif failed is None:
+            done(json.loads(said.decode("utf-8").strip().splitlines()[-1]))
     _close()
     if failed:
         raise PowerlistError(failed)
@@ -105,7 +119,7 @@ def abandon() -> None:
     global _stopping
     _stopping = True
     try:
-        for future, _path in _jobs:
+        for future, _what, _done in _jobs:
             future.cancel()
         for child in list(_running):
             child.kill()
@@ -136,7 +150,6 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     import ctypes
-    import os
     import signal
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
@@ -147,12 +160,25 @@ def _die_with_parent() -> None:
 
 
 def main() -> int:
+    """A child's work: one job read from stdin; what the parent is to know goes to stdout as the
+    last line, JSON. A PowerlistError is one line on stderr, which the parent quotes."""
     _die_with_parent()
-    from .duckdb_db import build as duckdb_build
-    from .sqlite_db import build as sqlite_build
-
     job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    build = {"sqlite": sqlite_build, "duckdb": duckdb_build}[job["kind"]]
-    build(Path(job["path"]), job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
+    # Every DuckDB connection the job opens (the diff engine's too) spills to the job's own folder.
+    os.environ["POWERLIST_SPILL_DIR"] = job["spill"]
+    try:
+        if job["kind"] == "diffs":
+            from .changes import write_diffs
+            said = write_diffs(job)
+        else:
+            from .duckdb_db import build as duckdb_build
+            from .sqlite_db import build as sqlite_build
+            build = {"sqlite": sqlite_build, "duckdb": duckdb_build}[job["kind"]]
+            path = Path(job["path"])
+            build(path, job["tables"], job["parquet"], Path(job["spill"]), job["memory"])
+            said = {"sha256": sha256_file(path)}
+    except PowerlistError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    sys.stdout.write(json.dumps(said) + "\n")
     return 0
-

@@ -16,7 +16,7 @@ from ..files import recover_staged, staged_dir
 from ..package import release_tags
 from .background import abandon as abandon_children, wait as wait_children
 from .changelog import write_changelog
-from .changes import DiffUnavailable, consecutive_diffs
+from .changes import DiffUnavailable, start_diffs
 from .checksums import NAME as SUMS, forget as forget_checksums, write_sha256sums
 from .datapackage_zip import write_datapackage_zip
 from .datasette import write_metadata
@@ -45,6 +45,7 @@ ARTIFACTS = [
 LIST_PASS = "lists: Excel workbook, nested JSON, site pages"
 # Formats that embed a random database id and header checksum: never byte-reproducible.
 NOT_REPRODUCIBLE = (".duckdb",)
+CHANGES = ".changes"  # where the diff child leaves its reports inside the staging folder (read, then removed)
 
 Progress = Callable[[str, int, int], None]   # (what is being done, steps done, total steps)
 
@@ -112,27 +113,26 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
     with staged_dir(out) as tmp:
         site = Site(tmp, cache_dir(root) / "spill")
         try:
-            _releases(releases, tmp, meta, site, HiveDataset(releases, tmp), step)
-            step("CHANGELOG.md")
             missing = None
             try:
-                diffs = consecutive_diffs(root, tags)
+                # In a child from the start: they read only the frozen releases (changes.py).
+                read_diffs = start_diffs(root, tags, tmp / CHANGES)
             except DiffUnavailable as exc:
-                diffs, missing = [], str(exc)
+                read_diffs, missing = (lambda: []), str(exc)
                 report.notes.append(f"skipped the changes in CHANGELOG.md and the redline pages: {exc}")
+            _releases(releases, tmp, meta, site, HiveDataset(releases, tmp), step)
+            step("CHANGELOG.md")
+            wait_children()  # the diffs, and the SQLite and DuckDB files written beside the rest (background.py)
+            diffs = read_diffs()
             report.pairs = [f"{d.from_tag}..{d.to_tag}" for d in diffs]
             write_changelog(tmp, releases, diffs, title, missing)
             step("site")
-            wait_children()  # the SQLite and DuckDB files, written beside the rest (background.py)
             site.finish(meta, releases, diffs, missing)
         finally:
             abandon_children()  # a failed step: stop them before the staging folder goes
             site.close()  # its item-history file in the cache, also when a step failed
         step(SUMS)
-        write_sha256sums(tmp)
-        files = [p for p in tmp.rglob("*") if p.is_file()]
-        report.files = len(files)
-        report.size = sum(p.stat().st_size for p in files)
+        report.files, report.size = write_sha256sums(tmp)
     if progress:
         progress("done", total, total)
     return report

@@ -105,17 +105,22 @@ def lists_table(rel: ReleaseData, up: str) -> str:
     return "".join(rows)
 
 
-def source_download(rel: ReleaseData, downloads: list[Download], frozen_path: str) -> Download | None:
+def source_download(rel: ReleaseData, by_path: dict[str, Download], frozen_path: str) -> Download | None:
+    """by_path: the release's downloads by their path (a province's release has thousands)."""
     tail = frozen_path.removeprefix(f"releases/{rel.tag}/")
-    return next((d for d in downloads if d.tag == rel.tag and d.path == f"downloads/{rel.tag}/{tail}"), None)
+    return by_path.get(f"downloads/{rel.tag}/{tail}")
 
 
 def sources_table(rel: ReleaseData, downloads: list[Download], up: str) -> str:
     """The release's documents: what they print (or what is inferred, marked), the frozen file."""
     rows = ['<table class="plain"><thead><tr><th>原始文件</th><th>发布机关</th><th>文号</th><th>日期</th>'
             '<th>冻结路径</th></tr></thead><tbody>']
+    by_path = {}
+    for d in downloads:
+        if d.tag == rel.tag:
+            by_path.setdefault(d.path, d)  # the first, as a scan would find it
     for s in document_sources(rel):
-        d = source_download(rel, downloads, s["frozen_path"])
+        d = source_download(rel, by_path, s["frozen_path"])
         name = f'<a href="{esc(up + d.path)}">{esc(s["title"])}</a>' if d else esc(s["title"])
         cells = [s.get(k) or (f"{s[k + '_inferred']}（推断）" if s.get(k + "_inferred") else "")
                  for k in ("publisher", "doc_no", "issued_on")]

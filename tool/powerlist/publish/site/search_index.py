@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Iterable
 
 import orjson
+
+from ..checksums import remember
 
 
 def search_text(view, item: dict) -> str:
@@ -30,9 +33,19 @@ def _inert(data: bytes) -> bytes:
 def write_search_script(path: Path, entries: Iterable[dict]) -> Path:
     """One entry per item and distinct wording (r: the releases with it, newest first; l, lt: the
     list; i, s, n: the item's id, 序号 and name; t: search_text; u: the item page), streamed."""
+    digest = hashlib.sha256()  # taken as it is written: SHA256SUMS need not read it back
     with open(path, "wb") as fh:
-        fh.write(b"window.POWERLIST_SEARCH = [")
+        part = [b"window.POWERLIST_SEARCH = ["]
         for n, entry in enumerate(entries):
-            fh.write((b"," if n else b"") + _inert(orjson.dumps(entry)))
-        fh.write(b"];\n")
+            part.append(b"," + orjson.dumps(entry) if n else orjson.dumps(entry))
+            if len(part) >= 2_000:
+                data = _inert(b"".join(part))  # the script's own bytes hold no <, > or &
+                fh.write(data)
+                digest.update(data)
+                part = []
+        part.append(b"];\n")
+        data = _inert(b"".join(part))
+        fh.write(data)
+        digest.update(data)
+    remember(path, digest.hexdigest())
     return path
