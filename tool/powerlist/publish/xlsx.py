@@ -434,3 +434,34 @@ def list_sheet_rows(sheet: ListSheet) -> Iterator[str]:
 def list_sheet_frame(name: str, sheet: ListSheet) -> Sheet:
     return Sheet(name, sheet.width, len(sheet.rows), sheet.widths, sheet.freeze_row, sheet.print_rows,
                  merges=sheet.merges, landscape_fit=True)
+
+
+# A list sheet's data row made once and placed at any row number (publish.list_pass): its XML
+# with ROW where the row number goes. NUL cannot be in a sheet (_checked refuses it), so it can
+# stand for the number without meeting a value's own text.
+ROW = "\x00"
+
+
+def row_template(row: list[tuple[int, object, str]], height: float, sheet: str) -> bytes:
+    """One data row of a list sheet (render_office.DataRowShape.row) as UTF-8 with ROW for its number."""
+    letters = _LETTERS
+    if any(isinstance(v, str) and ROW in v for _, v, _ in row):
+        raise PowerlistError(f"workbook sheet {sheet}: the character U+0000 cannot be written to xlsx "
+                             "(XML holds no control characters); remove it from the data")
+    return row_xml(ROW, "".join(cell_xml(f"{letters[c]}{ROW}", v, STYLE_ID[s]) for c, v, s in row), height).encode("utf-8")
+
+
+_LETTERS = [""] + [column_letter(c) for c in range(1, 16_385)]  # Excel's columns A…XFD
+
+
+def placed_row(template: bytes, n: int, covered: list[tuple[int, str]] = ()) -> bytes:
+    """The row at number n; covered: (column, style) of the cells a merge above covers, which are
+    written empty (list_sheet gives them no value)."""
+    for c, style in covered:
+        opening = f'<c r="{_LETTERS[c]}{ROW}"'.encode()
+        start = template.index(opening)
+        end = template.find(b'<c r="', start + 1)
+        if end < 0:
+            end = template.rindex(b"</row>")
+        template = template[:start] + cell_xml(f"{_LETTERS[c]}{ROW}", None, STYLE_ID[style]).encode() + template[end:]
+    return template.replace(ROW.encode(), str(n).encode())
