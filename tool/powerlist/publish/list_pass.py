@@ -36,7 +36,7 @@ from .release_data import ReleaseData
 from .site import ItemHistory, ListPage, Site
 from .site.pages import ListTableRow, list_table_ends
 from .workbook import ReleaseWorkbook
-from .xlsx import Sheet, list_sheet_rows, placed_row, row_template
+from .xlsx import ROW, Sheet, checked, list_sheet_rows, placed_row, row_template
 
 
 @dataclass
@@ -49,11 +49,11 @@ class MadeList:
 @dataclass(slots=True)
 class MadeItem:
     """Where an item's rendered pieces are: its page row and JSON object inside earlier files
-    (path, offset, length), its sheet row in the spill (offset, length); merge: a digest of each
+    (path, offset, length), its sheet row in the spill (None, offset, length); merge: a digest of each
     of its MERGE_DOWN cells (None when empty), to merge it with its neighbours wherever it stands."""
     page: tuple[Path, int, int] | None  # known once the list's files are written
     json: tuple[Path, int, int] | None
-    sheet: tuple[int, int]
+    sheet: tuple[None, int, int]
     merge: tuple
     history: ItemHistory
 
@@ -62,26 +62,35 @@ def _digest(text: str) -> bytes | None:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() if text else None
 
 
-class _Reader:
-    """preads from the earlier files one list's reused items are in, each opened once."""
-
-    def __init__(self):
-        self.fds: dict[Path, int] = {}
-
-    def read(self, where: tuple[Path, int, int]) -> bytes:
-        path, at, size = where
-        fd = self.fds.get(path)
-        if fd is None:
-            fd = self.fds[path] = os.open(path, os.O_RDONLY)
-        data = os.pread(fd, size, at)
-        if len(data) != size:
-            raise RuntimeError(f"publish: {path} is shorter than when it was written")
-        return data
-
-    def close(self) -> None:
-        for fd in self.fds.values():
-            os.close(fd)
-        self.fds.clear()
+def _read_all(wanted: list[tuple], spill: int) -> list[bytes]:
+    """The bytes at each (path, offset, size) of wanted, path None for the spill (its descriptor).
+    Pieces that follow one another in a file (an earlier list's unchanged items, in order) are
+    read in one call."""
+    fds: dict = {None: spill}
+    out: list[bytes] = []
+    try:
+        i = 0
+        while i < len(wanted):
+            path, at, size = wanted[i]
+            j, end = i + 1, at + size
+            while j < len(wanted) and wanted[j][0] == path and wanted[j][1] == end:
+                end += wanted[j][2]
+                j += 1
+            fd = fds.get(path)
+            if fd is None:
+                fd = fds[path] = os.open(path, os.O_RDONLY)
+            data = os.pread(fd, end - at, at)
+            if len(data) != end - at:
+                raise RuntimeError(f"publish: {path or 'the list pass spill'} is shorter than when it was written")
+            view = memoryview(data)
+            for k in range(i, j):
+                out.append(bytes(view[wanted[k][1] - at:wanted[k][1] - at + wanted[k][2]]))
+            i = j
+    finally:
+        for path, fd in fds.items():
+            if path is not None:
+                os.close(fd)
+    return out
 
 
 class ListPass:
@@ -101,18 +110,19 @@ class ListPass:
         book = ReleaseWorkbook(rel, folder, self.tables)
         self.site.add_release(rel, latest=latest)
         keys = rel.list_keys()
-        new = {list_id for list_id in rel.lists if (list_id, keys[list_id]) not in self.made}
+        lists = rel.lists
+        new = {list_id for list_id in lists if (list_id, keys[list_id]) not in self.made}
         plans: dict[str, tuple] = {}  # list_id → (extra labels, its items' (item_id, key), what is made of them)
         need: set[str] = set()
         for list_id, rows in rel.item_keys(new):
-            lst = rel.lists[list_id]
+            lst = lists[list_id]
             labels = extra_labels_of(extra for _, _, extra in rows)
             context = (lst["kind"], tuple(labels))
             made = [self.items.get((key, context)) for _, key, _ in rows]
             need.update(item_id for (item_id, _, _), m in zip(rows, made) if m is None)
             plans[list_id] = (labels, context, rows, made)
         views = rel.list_views(only=new, items=need)
-        for list_id, lst in rel.lists.items():
+        for list_id, lst in lists.items():
             key = (list_id, keys[list_id])
             made = self.made.get(key)
             if made is None:
@@ -149,41 +159,41 @@ class ListPass:
         opening, closing = (t.encode("utf-8") for t in list_table_ends(view))
 
         trs, objects, sheet_rows, histories, merges = [], [], [], [], []
-        made_here: list[tuple] = []  # (item, its row's place and size in the table, its object's in the items)
-        table_at = json_at = 0
+        made_here: list[tuple[MadeItem, int]] = []  # the items made here, with where they stand
         spill: list[bytes] = []
-        reader = _Reader()
-        try:
-            for (item_id, key, _), m in zip(rows, made):
-                if m is None:
-                    item, cells = fresh[item_id]
-                    office = cells + view.extra_cells(item)
-                    tr = table_row(item, cells).encode("utf-8")
-                    obj = orjson.dumps(item_object(item, view.children[item_id]))
-                    template = row_template(*shape.row(office), sheet_name)
-                    m = MadeItem(None, None, (self.spill_end, len(template)), tuple(_digest(office[c]) for c in merge_at),
-                                 self.site.item_history(view, item, cells))
-                    self.items[(key, context)] = m
-                    made_here.append((m, table_at, len(tr), json_at, len(obj)))
-                    self.spill_end += len(template)
-                    spill.append(template)
-                    self.items_made += 1
-                else:
-                    # Made in an earlier list (never this one: an item's key holds its item_id), so written.
-                    tr, obj = reader.read(m.page), reader.read(m.json)
-                    template = os.pread(self.spill.fileno(), m.sheet[1], m.sheet[0])
-                    self.items_placed += 1
-                trs.append(tr)
-                objects.append(obj)
-                sheet_rows.append(template)
-                histories.append(m.history)
-                merges.append(m.merge)
-                table_at += len(tr)
-                json_at += len(obj) + 1  # the comma after it
-        finally:
-            reader.close()
+        placed: list[int] = []  # where the reused items stand
+        for (item_id, key, _), m in zip(rows, made):
+            if m is None:
+                item, cells = fresh[item_id]
+                office = cells + view.extra_cells(item)
+                tr = table_row(item, cells).encode("utf-8")
+                obj = orjson.dumps(item_object(item, view.children[item_id]))
+                template = row_template(*shape.row(office), sheet_name)
+                m = MadeItem(None, None, (None, self.spill_end, len(template)), tuple(_digest(office[c]) for c in merge_at),
+                             self.site.item_history(view, item, cells))
+                self.items[(key, context)] = m
+                made_here.append((m, len(trs)))
+                self.spill_end += len(template)
+                spill.append(template)
+                self.items_made += 1
+            else:
+                placed.append(len(trs))
+                tr = obj = template = b""  # read below
+            trs.append(tr)
+            objects.append(obj)
+            sheet_rows.append(template)
+            histories.append(m.history)
+            merges.append(m.merge)
+        # Made in earlier lists (never this one: an item's key holds its item_id), so written already.
+        wanted = [[made[i].page for i in placed], [made[i].json for i in placed], [made[i].sheet for i in placed]]
+        for into, got in zip((trs, objects, sheet_rows), (_read_all(w, self.spill.fileno()) for w in wanted)):
+            for i, data in zip(placed, got):
+                into[i] = data
+        self.items_placed += len(placed)
         if spill:
-            self.spill.write(b"".join(spill))
+            fresh_rows = b"".join(spill)
+            checked(fresh_rows.replace(ROW.encode(), b"1"), sheet_name)  # ROW stands for a number
+            self.spill.write(fresh_rows)
 
         # The sheet: rows numbered from below the header, equal MERGE_DOWN cells merged down.
         first = head.freeze_row
@@ -198,16 +208,21 @@ class ListPass:
                     start = i
                 else:
                     covered[i].append((c + 1, shape.styles[c]))
-        # One piece: the sheet's checks and deflate cost per piece.
-        body = "".join(list_sheet_rows(head)).encode("utf-8") + b"".join(
+        # One piece, checked here: the rows placed again were checked when they were made.
+        heading = checked("".join(list_sheet_rows(head)).encode("utf-8"), sheet_name)
+        body = heading + b"".join(
             [placed_row(t, first + i, covered[i]) for i, t in enumerate(sheet_rows)])
         frame = Sheet(sheet_name, head.width, len(head.rows) + len(rows), head.widths, head.freeze_row,
                       head.print_rows, merges=head.merges + runs, landscape_fit=True)
-        sheet = book.add_rows(frame, [body])
+        sheet = book.add_rows(frame, body)
         json = write_list_json(rel, lst, objects, folder)
         page = self.site.add_list(view, opening + b"".join(trs) + closing, histories)
         table_at, json_at = page.start + len(opening), json[1] + len(items_opening(lst))
-        for m, t, t_len, j, j_len in made_here:
-            m.page = (page.path, table_at + t, t_len)
-            m.json = (json[0], json_at + j, j_len)
+        at = 0
+        for m, i in made_here:
+            while at < i:
+                table_at, json_at = table_at + len(trs[at]), json_at + len(objects[at]) + 1  # the comma after it
+                at += 1
+            m.page = (page.path, table_at, len(trs[i]))
+            m.json = (json[0], json_at, len(objects[i]))
         return MadeList(sheet, json, page)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -102,9 +102,9 @@ class ReleaseWorkbook:
         frame = list_sheet_frame(view.list["list_id"][:31], sheet)
         return frame, self.book.add_sheet(frame, list_sheet_rows(sheet))
 
-    def add_rows(self, frame: Sheet, body: Iterable[bytes]) -> tuple[Sheet, Entry]:
-        """A list sheet given as its frame and its rows' UTF-8 bytes (ListPass makes them item by item)."""
-        return frame, self.book.add_sheet_bytes(frame, body)
+    def add_rows(self, frame: Sheet, body: bytes) -> tuple[Sheet, Entry]:
+        """A list sheet given as its frame and its rows' UTF-8 bytes, checked (ListPass makes them item by item)."""
+        return frame, self.book.add_checked_sheet(frame, body)
 
     def copy(self, made: tuple[Sheet, Entry]) -> tuple[Sheet, Entry]:
         """A list sheet an earlier workbook holds (made: what add() returned there)."""

@@ -215,14 +215,15 @@ class Site:
             self.labels[kind], self.columns[kind] = column_labels(view), list(view.layout.columns)
         content = self.contents
         self.contents += 1
-        slots = []
+        slots, again = [], []  # again: the citations of the items made in an earlier release
         list_id, title = view.list["list_id"], view.list["title"]
         for pos, h in enumerate(items):
             if h.made != self.ord:
-                self.citations.replay(rel.tag, h.slots)
+                again += h.slots
             slots += h.slots
             self.buffer.append((content, h.item_id, list_id, title, kind, pos, h.seq, h.name, h.sub_name, h.page_at,
                                 h.page_len, h.search_len, h.search_key))
+        self.citations.replay(rel.tag, again)
         if self.texts:
             self.history.write(b"".join(self.texts))
             self.texts = []
