@@ -43,9 +43,7 @@ def test_copied_lists_are_the_bytes_of_lists_made_afresh(pkg, monkeypatch):
     assert sorted(repeated) == [("2024", "450325-baomi"), ("2024", "catalog-baomi")]
 
     # Every key unique to its release: nothing is copied, every list and table sheet is made.
-    keys, table_key = ReleaseData.list_keys, ReleaseData.table_key
-    monkeypatch.setattr(ReleaseData, "list_keys", lambda self: {k: self.tag + v for k, v in keys(self).items()})
-    monkeypatch.setattr(ReleaseData, "table_key", lambda self, name: self.tag + table_key(self, name))
+    _every_key_unique(monkeypatch)
     repeated.clear()
     fresh = pkg.parent / "dist-fresh"
     publish(pkg, fresh)
@@ -60,6 +58,111 @@ def test_copied_lists_are_the_bytes_of_lists_made_afresh(pkg, monkeypatch):
     assert a["2024/json/450325-baomi.json"].split(b',"list":', 1)[1] == a["2023/json/450325-baomi.json"].split(b',"list":', 1)[1]
     page = a["site/2024/450325-baomi.html"].decode()
     assert "2024（2024-07-18）" in page and "组织调查核实处理" in page and "releases/2024/" in page
+
+
+def _every_key_unique(monkeypatch) -> None:
+    """Every list, table and item key made unique to its release: a publish then makes everything afresh."""
+    keys, table_key, item_keys = ReleaseData.list_keys, ReleaseData.table_key, ReleaseData.item_keys
+    monkeypatch.setattr(ReleaseData, "list_keys", lambda self: {k: self.tag + v for k, v in keys(self).items()})
+    monkeypatch.setattr(ReleaseData, "table_key", lambda self, name: self.tag + table_key(self, name))
+    monkeypatch.setattr(ReleaseData, "item_keys", lambda self, only: (
+        (list_id, [(i, self.tag + k, e) for i, k, e in rows]) for list_id, rows in item_keys(self, only)))
+
+
+def _edit_items(rel: ReleaseData) -> None:
+    """SYNTHETIC edits to a loaded release, in its DuckDB tables. Catalog list: item 3 changed in
+    the middle of the list, item 4 takes item 5's 项目名称 (so the unchanged item 5 is merged under
+    it in the sheet), item 6 gets one more step. Xing'an list: items 4 and 5 swap places."""
+    con = rel.con
+    con.execute("UPDATE items SET remark = '合成备注（测试用）' WHERE item_id = 'catalog-baomi-003'")
+    con.execute("UPDATE items SET name = (SELECT name FROM items WHERE item_id = 'catalog-baomi-005') "
+                "WHERE item_id = 'catalog-baomi-004'")
+    con.execute("INSERT INTO steps SELECT * REPLACE (step_no + 100 AS step_no, '合成新增的责任事项（测试用）' AS text) "
+                "FROM steps WHERE item_id = 'catalog-baomi-006' ORDER BY step_no DESC LIMIT 1")
+    con.execute("UPDATE items SET seq = 9 - seq WHERE item_id IN ('450325-baomi-004', '450325-baomi-005')")
+
+
+def _list_pass(pkg: Path, out: Path, check=None):
+    """The list pass of 2022, 2023 and 2024 (2023's state, edited by _edit_items) into out;
+    returns what the site kept for the item pages: every placed item's history texts and the
+    citations by law."""
+    from powerlist.publish.list_pass import ListPass
+    from powerlist.publish.release_data import open_release
+    from powerlist.publish.reuse import forget
+    forget()  # as publish does: what one publish learnt is not the next one's
+    site = Site(out, out / "spill")
+    passes = ListPass(site)
+    tags = ["2022", "2023", "2024"]
+    for tag in tags:
+        rel = open_release(pkg, tag).load()
+        if tag == "2024":
+            _edit_items(rel)
+            rel._key = "edited"  # no longer the tables 2023 is read from (ReleaseData.content_key)
+        (out / tag).mkdir(parents=True)
+        passes.write(rel, out / tag, latest=tag == tags[-1])
+        if check:
+            check(rel, out / tag)
+        rel.close()
+    site._flush()
+    placed = site.store.execute("SELECT tag, list_id, pos, item_id, seq, name, page_at, page_len, search_len FROM contents "
+                                "JOIN placements USING (content) ORDER BY ord, list_id, pos").fetchall()
+    kept = [(*r[:6], site._text(r[6], r[7] + r[8])) for r in placed]
+    laws = {law: {a: (e["label"], {t: {i: (w[0], {tag: sorted(roles) for tag, roles in w[1].items()})
+                                       for i, w in who.items()} for t, who in e["texts"].items()})
+                  for a, e in arts.items()} for law, arts in site.citations.laws.items()}
+    site.close()
+    forget()
+    return kept, laws, passes
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {k: v for k, v in snapshot(out).items() if not k.startswith("spill/")}
+
+
+def test_items_reused_in_a_changed_list_are_the_bytes_of_items_made_afresh(pkg, tmp_path, monkeypatch):
+    kept, laws, passes = _list_pass(pkg, tmp_path / "reused")
+    # 2023's items have a column 2022's have not: all made again. 2024's two lists are new, but
+    # items 1, 2 and 5 of the catalog and 1–3 of Xing'an's are 2023's: placed, not made again.
+    assert (passes.items_placed, passes.items_made) == (6, 11 + 11 + 5)
+    _every_key_unique(monkeypatch)
+    kept_fresh, laws_fresh, fresh = _list_pass(pkg, tmp_path / "fresh")
+    assert fresh.items_placed == 0
+    a, b = _files(tmp_path / "reused"), _files(tmp_path / "fresh")
+    assert a.keys() == b.keys()
+    assert sorted(k for k in a if a[k] != b[k]) == []
+    assert kept == kept_fresh and laws == laws_fresh
+    # The edits are there: item 5 merged under item 4 in 2024's sheet, the moved items in their new places.
+    sheet = openpyxl.load_workbook(tmp_path / "reused" / "2024" / "guangxi-baomi-powerlists-2024.xlsx")["catalog-baomi"]
+    last = sheet.max_row
+    assert [r[2].value for r in sheet.iter_rows(min_row=last - 2, max_row=last - 1)] == [
+        "要求互联网及其他公共信息网络运营商、服务商删除涉及泄露国家秘密的信息", None]
+    assert f"C{last - 2}:C{last - 1}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert [r[3] for r in kept if r[:2] == ("2024", "450325-baomi")] == [
+        "450325-baomi-001", "450325-baomi-002", "450325-baomi-003", "450325-baomi-005", "450325-baomi-004"]
+
+
+def test_each_lists_files_are_what_the_renderers_write(pkg, tmp_path):
+    """Against the one-list renderers (render_office.list_sheet, nested_json.list_document,
+    site.pages.list_page) over each release's whole tables, items reused or not."""
+    import orjson
+    from powerlist.publish.nested_json import list_document
+    from powerlist.publish.site.pages import list_page
+    from powerlist.publish.xlsx import _head, _tail, list_sheet_frame, list_sheet_rows
+    from powerlist.render_office import list_sheet
+    checked = []
+
+    def check(rel, folder):
+        with zipfile.ZipFile(folder / f"{rel.stem}.xlsx") as zf:
+            for n, view in enumerate(rel.list_views(), start=1):
+                list_id = view.list["list_id"]
+                sheet = list_sheet(view)
+                frame = list_sheet_frame(list_id[:31], sheet)
+                assert zf.read(f"xl/worksheets/sheet{n}.xml").decode() == _head(frame) + "".join(list_sheet_rows(sheet)) + _tail(frame)
+                assert (folder / "json" / f"{list_id}.json").read_bytes() == orjson.dumps(list_document(rel, view)) + b"\n"
+                assert (folder.parent / "site" / rel.tag / f"{list_id}.html").read_text(encoding="utf-8") == list_page(rel, view)
+                checked.append((rel.tag, list_id))
+    _list_pass(pkg, tmp_path / "out", check)
+    assert len(checked) == 6
 
 
 def test_a_copied_sheet_reads_back_as_the_sheet_it_copies(pkg, tmp_path):

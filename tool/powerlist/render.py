@@ -42,6 +42,16 @@ def exemptions_cell(rows: list[dict]) -> str:
     return _entries(rows, lambda e: f"{e.get('label') or ''}{e['text']}")
 
 
+def extra_labels_of(extras) -> list[str]:
+    """The labels of the items' extra columns (items.extra, JSON objects or None, in item order),
+    each in the order it first appears."""
+    labels: dict[str, None] = {}
+    for extra in extras:
+        for label in json.loads(extra or "{}"):
+            labels.setdefault(label)
+    return list(labels)
+
+
 CHILD_ORDER = {"steps": "step_no", "accountability": "case_no", "exemptions": "seq", "bases": "seq"}
 
 
@@ -59,9 +69,12 @@ class ListView:
         self._set(*list_views_parts(tables, [list_id])[list_id])
 
     @classmethod
-    def of(cls, lst: dict, items: list[dict], children: dict[str, dict[str, list[dict]]]) -> "ListView":
+    def of(cls, lst: dict, items: list[dict], children: dict[str, dict[str, list[dict]]],
+           extra_labels: list[str] | None = None) -> "ListView":
+        """extra_labels: the whole list's (extra_labels_of), when `items` are only some of its items."""
         view = cls.__new__(cls)
         view._set(lst, items, children)
+        view._extra = extra_labels
         return view
 
     def _set(self, lst: dict, items: list[dict], children: dict[str, dict[str, list[dict]]]) -> None:
@@ -102,11 +115,7 @@ class ListView:
     def extra_labels(self) -> list[str]:
         """Columns the document had beyond the layout's (items.extra), in their first order."""
         if self._extra is None:
-            labels: dict[str, None] = {}
-            for item in self.items:
-                for label in json.loads(item.get("extra") or "{}"):
-                    labels.setdefault(label)
-            self._extra = list(labels)
+            self._extra = extra_labels_of(item.get("extra") for item in self.items)
         return self._extra
 
     def extra_cells(self, item: dict) -> list[str]:

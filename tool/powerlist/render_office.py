@@ -204,6 +204,22 @@ def _body_styles(wb) -> None:
                                           border=Border(left=thin, right=thin, top=thin, bottom=thin)))
 
 
+class DataRowShape:
+    """How a list sheet writes one item's row (its cells as office_rows gives them): the cells
+    with their styles (a 序号 of digits as a number) and the row's height, before merging."""
+
+    def __init__(self, cols: list[str]):
+        self.cols = cols
+        self.styles = [CENTERED if c in ("seq", "category") else BODY for c in cols]
+        self.widths = [int(WIDTHS.get(c, EXTRA_WIDTH) * 1.2) for c in cols]
+
+    def row(self, cells: list[str]) -> tuple[list[tuple[int, object, str]], float]:
+        row = [(j + 1, int(text) if c == "seq" and text.isdigit() else text, self.styles[j])
+               for j, (c, text) in enumerate(zip(self.cols, cells))]
+        needed = max(_lines_needed(t, w) for w, t in zip(self.widths, cells))
+        return row, min(409, 14 * needed)  # 409 pt is Excel's row height limit
+
+
 @dataclass
 class ListSheet:
     """A list's worksheet in the official layout, as data: the one description of it, which
@@ -217,10 +233,14 @@ class ListSheet:
     print_rows: tuple[int, int]                        # the header rows repeated on every printed page
 
 
+def sheet_columns(view: ListView) -> list[str]:
+    return view.layout.columns + [f"extra:{label}" for label in view.extra_labels]
+
+
 def list_sheet(view: ListView) -> ListSheet:
     """The list on one worksheet: the title block, a blank row, the two-row merged header, one row
     per item (equal 项目名称/实施依据 cells in consecutive rows merged down)."""
-    cols = view.layout.columns + [f"extra:{label}" for label in view.extra_labels]
+    cols = sheet_columns(view)
     n = len(cols)
     rows: list[list[tuple[int, object, str]]] = []
     merges: list[tuple[int, int, int, int]] = []
@@ -250,14 +270,11 @@ def list_sheet(view: ListView) -> ListSheet:
     data = office_rows(view)
     runs = merge_runs(view, data)
     covered = {(i, c) for c, first, last in runs for i in range(first + 1, last + 1)}
-    styles = [CENTERED if c in ("seq", "category") else BODY for c in cols]
-    col_widths = [int(WIDTHS.get(c, EXTRA_WIDTH) * 1.2) for c in cols]
+    shape = DataRowShape(cols)
     for i, cells in enumerate(data):
         r = h + 2 + i
-        rows.append([(j + 1, None if (i, j) in covered else int(text) if c == "seq" and text.isdigit() else text, styles[j])
-                     for j, (c, text) in enumerate(zip(cols, cells))])
-        needed = max(_lines_needed(t, w) for w, t in zip(col_widths, cells))
-        heights[r] = min(409, 14 * needed)  # 409 pt is Excel's row height limit
+        row, heights[r] = shape.row(cells)
+        rows.append([(j, None, s) if (i, j - 1) in covered else (j, v, s) for j, v, s in row])
     merges += [(h + 2 + first, c + 1, h + 2 + last, c + 1) for c, first, last in runs]
     return ListSheet(n, rows, merges, heights, widths, h + 2, (h, h + 1))
 

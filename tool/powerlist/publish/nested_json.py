@@ -2,7 +2,9 @@
 
 Compact JSON (no indentation: a province's documents are a third smaller and written faster). The
 document is the release's two fields followed by the list's content, so a later release holding
-the same list content (ListPass's key) writes its own two fields before the earlier file's rest."""
+the same list content (ListPass's key) writes its own two fields before the earlier file's rest.
+Each item's object is the same bytes wherever the item stands (orjson writes compact JSON member
+by member), so ListPass joins items made in earlier releases with the ones it makes."""
 
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from .release_data import ReleaseData
 CHILDREN = ["steps", "accountability", "exemptions", "bases"]
 
 
+def item_object(item: dict, kids: dict[str, list[dict]]) -> dict:
+    """An item with its children (ListView.children[item_id]) nested under each child table's name."""
+    return {**item, **{t: kids.get(t, []) for t in CHILDREN}}
+
+
 def list_document(rel: ReleaseData, view) -> dict:
-    items = []
-    for item in view.items:
-        kids = view.children[item["item_id"]]
-        items.append({**item, **{t: kids.get(t, []) for t in CHILDREN}})
+    items = [item_object(item, view.children[item["item_id"]]) for item in view.items]
     return {"release": rel.tag, "release_date": rel.date, "list": view.list, "items": items}
 
 
@@ -31,16 +35,20 @@ def _release_fields(rel: ReleaseData) -> bytes:
     return orjson.dumps({"release": rel.tag, "release_date": rel.date})[:-1] + b","
 
 
-def write_list_json(rel: ReleaseData, view, folder: Path) -> tuple[Path, int]:
-    """folder/json/<list_id>.json for one list (view: its render.ListView); returns the path and
-    where the release-independent rest of the document starts in it."""
-    path = json_path(folder, view.list["list_id"])
+def write_list_json(rel: ReleaseData, lst: dict, items: list[bytes], folder: Path) -> tuple[Path, int]:
+    """folder/json/<list_id>.json for one list (lst: its lists row; items: each item's
+    orjson.dumps(item_object(…)), in order); returns the path and where the release-independent
+    rest of the document starts in it: list_document's bytes."""
+    path = json_path(folder, lst["list_id"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = orjson.dumps(list_document(rel, view)) + b"\n"
     head = _release_fields(rel)
-    assert data.startswith(head)  # orjson keeps the keys' order
-    path.write_bytes(data)
+    path.write_bytes(b"".join([head, items_opening(lst), b",".join(items), b"]}\n"]))
     return path, len(head)
+
+
+def items_opening(lst: dict) -> bytes:
+    """What stands between the release's fields and the first item's object."""
+    return orjson.dumps({"list": lst})[1:-1] + b',"items":['
 
 
 def repeat_list_json(rel: ReleaseData, list_id: str, made: tuple[Path, int], folder: Path) -> tuple[Path, int]:

@@ -23,12 +23,13 @@ import duckdb
 import pyarrow as pa
 
 from .. import __version__
+from .reuse import recall, record
 from ..compiled import configure, cache_dir, table_sources
 from ..derived import ReadView, load_view, read_view
 from ..package import Package, open_target
 from ..render import CHILD_ORDER, ListView
 from ..schema import TableSchema
-from ..sqltext import ident
+from ..sqltext import ident, literal
 
 # The tables that grow with the number of items: never held whole as Python rows.
 ITEM_TABLES = ("items", *CHILD_ORDER)
@@ -135,9 +136,13 @@ class ReleaseData:
         """The identity of a table's rows as this release holds them, in table order: two tables
         with the same key give the same sheet, row for row. From DuckDB's per-row hash (as the
         compiled cache's row_hashes), within one publish only (its hash may change between versions)."""
-        digest = self.con.execute(f"SELECT md5(coalesce(string_agg(CAST(hash(t) AS VARCHAR), ',' ORDER BY rowid), '')) "
-                                  f"FROM {ident(name)} t").fetchone()[0]
-        return hashlib.sha256(f"{name}\0{self._shape(name)}\0{digest}".encode()).hexdigest()
+        known = recall("table_key", f"{self.content_key()}\0{name}")  # a release of the same tables: the same key
+        if known is None:
+            digest = self.con.execute(f"SELECT md5(coalesce(string_agg(CAST(hash(t) AS VARCHAR), ',' ORDER BY rowid), '')) "
+                                      f"FROM {ident(name)} t").fetchone()[0]
+            known = hashlib.sha256(f"{name}\0{self._shape(name)}\0{digest}".encode()).hexdigest()
+            record("table_key", f"{self.content_key()}\0{name}", known)
+        return known
 
     def list_keys(self) -> dict[str, str]:
         """list_id → the identity of everything a list's own files are made of (its lists row, its
@@ -145,6 +150,13 @@ class ReleaseData:
         workbook sheet, nested JSON (but for the release fields) and list page table."""
         if "lists" not in self.schemas:
             return {}
+        known = recall("list_keys", self.content_key())  # a release of the same tables: the same keys
+        if known is None:
+            known = self._list_keys()
+            record("list_keys", self.content_key(), known)
+        return dict(known)
+
+    def _list_keys(self) -> dict[str, str]:
         parts = ["SELECT list_id, 0 AS t, 0 AS o, rowid AS r, CAST(hash(l) AS VARCHAR) AS h FROM lists l"]
         if "items" in self.schemas:
             parts.append("SELECT list_id, 1, seq, rowid, CAST(hash(i) AS VARCHAR) FROM items i")
@@ -157,10 +169,44 @@ class ReleaseData:
         shape = "\0".join(self._shape(t) for t in ("lists", *ITEM_TABLES) if t in self.schemas)
         return {list_id: hashlib.sha256(f"{shape}\0{digest}".encode()).hexdigest() for list_id, digest in rows}
 
-    def list_views(self, only: set[str] | None = None) -> Iterator[ListView]:
+    def item_keys(self, only: set[str]) -> Iterator[tuple[str, list[tuple[str, str, str | None]]]]:
+        """(list_id, its items' (item_id, key, extra)) for the lists `only`, in list_id order, each
+        list's items by 序号 as list_views gives them. An item's key is the identity of its row and
+        its children's rows in their order (as list_keys, within one publish): items with the same
+        key are the same cells wherever they stand. extra: the item's extra column (or None)."""
+        if not only or "items" not in self.schemas:
+            return
+        self.con.from_arrow(pa.table({"list_id": pa.array(sorted(only), pa.string())})).create("__publish_keyed")
+        mine = "list_id IN (SELECT list_id FROM __publish_keyed)"
+        parts = [f"SELECT item_id, 1 AS t, 0 AS o, rowid AS r, CAST(hash(i) AS VARCHAR) AS h FROM items i WHERE {mine}"]
+        for n, (t, k) in enumerate(CHILD_ORDER.items(), start=2):
+            if t in self.schemas:
+                parts.append(f"SELECT c.item_id, {n}, c.{ident(k)}, c.rowid, CAST(hash(c) AS VARCHAR) FROM {ident(t)} c "
+                             f"WHERE c.item_id IN (SELECT item_id FROM items WHERE {mine})")
+        shape = "\0".join(self._shape(t) for t in ITEM_TABLES if t in self.schemas)
+        extra = "i.extra" if any(f["name"] == "extra" for f in self.schemas["items"].fields) else "NULL"
+        sql = (f"SELECT i.list_id, i.item_id, md5({literal(shape)} || k.h), {extra} FROM items i JOIN "
+               f"(SELECT item_id, string_agg(h, ',' ORDER BY t, o, r) AS h FROM ({' UNION ALL '.join(parts)}) GROUP BY item_id) k "
+               f"USING (item_id) WHERE {mine} ORDER BY i.list_id, i.seq, i.rowid")
+        try:
+            current, rows = None, []
+            for _, batch in self.tuples(sql):
+                for list_id, item_id, key, ext in batch:
+                    if list_id != current:
+                        if rows:
+                            yield current, rows
+                        current, rows = list_id, []
+                    rows.append((item_id, key, ext))
+            if rows:
+                yield current, rows
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS __publish_keyed")
+
+    def list_views(self, only: set[str] | None = None, items: set[str] | None = None) -> Iterator[ListView]:
         """Every list with its items (by 序号) and their children (by their own order), in list_id
         order, one list at a time: the same views as render.list_views over the whole tables.
-        only: just these lists (the others' files are copied from an earlier release's).
+        only: just these lists (the others' files are copied from an earlier release's); items:
+        just these items of them (a view then holds only those: the rest are made already).
 
         Each item table is first copied in list order (DuckDB sorts within its memory limit and
         spills), so reading the copies is a stream; rowid breaks ties as render's stable sorts do."""
@@ -170,7 +216,10 @@ class ReleaseData:
         where = ""
         if only is not None:
             self.con.from_arrow(pa.table({"list_id": pa.array(sorted(only), pa.string())})).create("__publish_only")
-            where = "WHERE {}list_id IN (SELECT list_id FROM __publish_only) "
+            where = "WHERE {0}list_id IN (SELECT list_id FROM __publish_only) "
+        if items is not None:
+            self.con.from_arrow(pa.table({"item_id": pa.array(sorted(items), pa.string())})).create("__publish_items")
+            where += ("AND " if where else "WHERE ") + "{0}item_id IN (SELECT item_id FROM __publish_items) "
         sorted_sql = {"items": f"SELECT {self.columns('items')} FROM items {where.format('')}ORDER BY list_id, seq, rowid"}
         for t, k in CHILD_ORDER.items():
             if t in self.schemas:
@@ -201,7 +250,7 @@ class ReleaseData:
                             children[r["item_id"]].setdefault(t, []).append(r)
                 yield ListView.of(lst, rows, children)
         finally:
-            for name in [*copies.values(), "__publish_only"]:
+            for name in [*copies.values(), "__publish_only", "__publish_items"]:
                 self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
 

@@ -102,6 +102,10 @@ class ReleaseWorkbook:
         frame = list_sheet_frame(view.list["list_id"][:31], sheet)
         return frame, self.book.add_sheet(frame, list_sheet_rows(sheet))
 
+    def add_rows(self, frame: Sheet, body: bytes) -> tuple[Sheet, Entry]:
+        """A list sheet given as its frame and its rows' UTF-8 bytes, checked (ListPass makes them item by item)."""
+        return frame, self.book.add_checked_sheet(frame, body)
+
     def copy(self, made: tuple[Sheet, Entry]) -> tuple[Sheet, Entry]:
         """A list sheet an earlier workbook holds (made: what add() returned there)."""
         frame, entry = made

@@ -263,7 +263,7 @@ class WorkbookWriter:
         def pieces():
             pending: deque = deque()
             first = None
-            for data in _coalesced(chain([_head(sheet).encode("utf-8")], _pieces(body, sheet.name),
+            for data in _coalesced(chain([_head(sheet).encode("utf-8")], body,
                                          [_tail(sheet).encode("utf-8")])):
                 state[0] = zlib.crc32(data, state[0])
                 state[1] += len(data)
@@ -288,11 +288,15 @@ class WorkbookWriter:
 
     def add_sheet(self, sheet: Sheet, rows: Iterable[str]) -> Entry:
         """rows: each row's <row> element (row_xml), as text."""
-        return self._sheet_entry(sheet, _encoded(rows))
+        return self._sheet_entry(sheet, _pieces(_encoded(rows), sheet.name))
 
     def add_sheet_bytes(self, sheet: Sheet, body: Iterable[bytes]) -> Entry:
         """body: the sheetData's rows as UTF-8 pieces (made by SQL: table_rows_sql)."""
-        return self._sheet_entry(sheet, body)
+        return self._sheet_entry(sheet, _pieces(body, sheet.name))
+
+    def add_checked_sheet(self, sheet: Sheet, body: bytes) -> Entry:
+        """body: the sheetData's rows as UTF-8, already checked (checked())."""
+        return self._sheet_entry(sheet, [body])
 
     def copy_sheet(self, sheet: Sheet, entry: Entry) -> Entry:
         """The sheet whose deflated bytes an earlier (finished) workbook holds at entry."""
@@ -371,7 +375,8 @@ class WorkbookWriter:
 _ALLOWED_C0 = np.array([9, 10, 13], dtype=np.uint8)
 
 
-def _checked(data: bytes, sheet: str) -> bytes:
+def checked(data: bytes, sheet: str) -> bytes:
+    """data, once it is known to hold no character XML cannot hold (else one clear error)."""
     codes = np.frombuffer(data, dtype=np.uint8)
     low = codes[codes < 32]
     if (low.size and not np.isin(low, _ALLOWED_C0).all()) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
@@ -415,7 +420,7 @@ def _pieces(body: Iterable[bytes], sheet: str) -> Iterator[bytes]:
     """Each piece checked for characters XML cannot hold."""
     for data in body:
         if data:
-            yield _checked(data, sheet)
+            yield checked(data, sheet)
 
 
 def row_xml(n: int, cells: str, height: float | None = None) -> str:
@@ -434,3 +439,34 @@ def list_sheet_rows(sheet: ListSheet) -> Iterator[str]:
 def list_sheet_frame(name: str, sheet: ListSheet) -> Sheet:
     return Sheet(name, sheet.width, len(sheet.rows), sheet.widths, sheet.freeze_row, sheet.print_rows,
                  merges=sheet.merges, landscape_fit=True)
+
+
+# A list sheet's data row made once and placed at any row number (publish.list_pass): its XML
+# with ROW where the row number goes. NUL cannot be in a sheet (checked() refuses it), so it can
+# stand for the number without meeting a value's own text.
+ROW = "\x00"
+
+
+def row_template(row: list[tuple[int, object, str]], height: float, sheet: str) -> bytes:
+    """One data row of a list sheet (render_office.DataRowShape.row) as UTF-8 with ROW for its number."""
+    letters = _LETTERS
+    if any(isinstance(v, str) and ROW in v for _, v, _ in row):
+        raise PowerlistError(f"workbook sheet {sheet}: the character U+0000 cannot be written to xlsx "
+                             "(XML holds no control characters); remove it from the data")
+    return row_xml(ROW, "".join(cell_xml(f"{letters[c]}{ROW}", v, STYLE_ID[s]) for c, v, s in row), height).encode("utf-8")
+
+
+_LETTERS = [""] + [column_letter(c) for c in range(1, 16_385)]  # Excel's columns A…XFD
+
+
+def placed_row(template: bytes, n: int, covered: list[tuple[int, str]] = ()) -> bytes:
+    """The row at number n; covered: (column, style) of the cells a merge above covers, which are
+    written empty (list_sheet gives them no value)."""
+    for c, style in covered:
+        opening = f'<c r="{_LETTERS[c]}{ROW}"'.encode()
+        start = template.index(opening)
+        end = template.find(b'<c r="', start + 1)
+        if end < 0:
+            end = template.rindex(b"</row>")
+        template = template[:start] + cell_xml(f"{_LETTERS[c]}{ROW}", None, STYLE_ID[style]).encode() + template[end:]
+    return template.replace(ROW.encode(), str(n).encode())

@@ -32,7 +32,7 @@ from ..release_data import ReleaseData
 from ..reuse import link_or_copy
 from .assets import SEARCH, STYLE
 from .pages import (LATEST, Citations, ItemVersion, citation_rows, column_labels, index_page, item_page, item_url,
-                    latest_index, law_page, law_url, list_page_parts, list_table, list_url, redline_page, redline_url)
+                    latest_index, law_page, law_url, list_page_parts, list_url, redline_page, redline_url)
 from .search_index import search_text, write_search_script
 
 DCAT = "dcat.json"
@@ -125,6 +125,21 @@ def _write(path: str, data: bytes) -> None:
     remember_state(st, hashlib.sha256(data).hexdigest())
 
 
+@dataclass(slots=True)
+class ItemHistory:
+    """Where Site.item_history put an item's texts, and what its history rows say of it."""
+    item_id: str
+    seq: int
+    name: str
+    sub_name: str | None
+    page_at: int
+    page_len: int
+    search_len: int
+    search_key: bytes
+    slots: list            # its citations' places (Citations.add)
+    made: int              # the release (Site.ord) whose list pass made it
+
+
 STALE = re.compile(r"publish-(?:items|history)-(\d+)\.(?:duckdb|duckdb\.wal|bin)")
 
 
@@ -184,6 +199,7 @@ class Site:
         self.store.execute("CREATE TABLE placements (content INTEGER, ord INTEGER, tag VARCHAR, date VARCHAR)")
         self.buffer: list[tuple] = []
         self.placed: list[tuple] = []
+        self.texts: list[bytes] = []  # history texts not yet written
         self.contents = 0
         self.releases = 0
 
@@ -238,28 +254,43 @@ class Site:
             link_or_copy(path, self.root / list_url(LATEST, list_id))
         return path, len(head), len(head) + len(table)
 
-    def add_list(self, view) -> ListPage:
+    def item_history(self, view, item: dict, cells: list[str]) -> "ItemHistory":
+        """An item's texts in the history (its page's cells and citations, its search text) and its
+        citations in the law pages: made once per item content (ListPass's item key), then placed
+        by add_list in every list and release that holds it."""
+        bases = view.children[item["item_id"]].get("bases", [])
+        slots = self.citations.add(self.rel.tag, item, bases)
+        page = orjson.dumps([cells, citation_rows(bases)])
+        search = search_text(view, item).encode("utf-8")
+        self.texts += (page, search)
+        made = ItemHistory(item["item_id"], item["seq"], item["name"], item.get("sub_name"), self.history_end,
+                           len(page), len(search), hashlib.blake2b(search, digest_size=16).digest(), slots, self.ord)
+        self.history_end += len(page) + len(search)
+        return made
+
+    def add_list(self, view, table: bytes, items: list["ItemHistory"]) -> ListPage:
+        """The list's page around its table (list_table's bytes) and its items' places in the
+        history; items: each item's item_history, in list order, made in this release or earlier."""
         rel = self.rel
         before, after = list_page_parts(rel, view.list)
-        path, start, end = self._page(view.list["list_id"], before, list_table(view).encode("utf-8"), after)
+        path, start, end = self._page(view.list["list_id"], before, table, after)
         kind = view.list["kind"]
         if kind not in self.labels:
             self.labels[kind], self.columns[kind] = column_labels(view), list(view.layout.columns)
         content = self.contents
         self.contents += 1
-        slots = []
-        texts = []
-        for pos, (item, cells) in enumerate(zip(view.items, view.data_rows())):
-            bases = view.children[item["item_id"]].get("bases", [])
-            slots += self.citations.add(rel.tag, item, bases)
-            page = orjson.dumps([cells, citation_rows(bases)])
-            search = search_text(view, item).encode("utf-8")
-            texts += (page, search)
-            self.buffer.append((content, item["item_id"], view.list["list_id"], view.list["title"], kind, pos,
-                                item["seq"], item["name"], item.get("sub_name"), self.history_end, len(page),
-                                len(search), hashlib.blake2b(search, digest_size=16).digest()))
-            self.history_end += len(page) + len(search)
-        self.history.write(b"".join(texts))
+        slots, again = [], []  # again: the citations of the items made in an earlier release
+        list_id, title = view.list["list_id"], view.list["title"]
+        for pos, h in enumerate(items):
+            if h.made != self.ord:
+                again += h.slots
+            slots += h.slots
+            self.buffer.append((content, h.item_id, list_id, title, kind, pos, h.seq, h.name, h.sub_name, h.page_at,
+                                h.page_len, h.search_len, h.search_key))
+        self.citations.replay(rel.tag, again)
+        if self.texts:
+            self.history.write(b"".join(self.texts))
+            self.texts = []
         self.placed.append((content, self.ord, rel.tag, rel.date))
         if len(self.buffer) >= 5_000:
             self._flush()

@@ -180,6 +180,13 @@ def list_page_parts(rel: ReleaseData, l: dict) -> tuple[str, str]:
 
 def list_table(v) -> str:
     """The list's table in the official layout: two header rows, a row per item linked to its page."""
+    opening, closing = list_table_ends(v)
+    row = ListTableRow(v)
+    return opening + "".join(row(item, cells) for item, cells in zip(v.items, v.data_rows())) + closing
+
+
+def list_table_ends(v) -> tuple[str, str]:
+    """What list_table writes before and after its item rows."""
     head = header_cells(v)
     rows = []
     for r in (0, 1):
@@ -187,17 +194,22 @@ def list_table(v) -> str:
             f'<th{f" rowspan={h.rowspan}" if h.rowspan > 1 else ""}{f" colspan={h.colspan}" if h.colspan > 1 else ""}>{esc(h.text)}</th>'
             for h in head if h.row == r)
         rows.append(f"<tr>{cells}</tr>")
-    body_rows = []
-    opening = [f'<td class="c-{esc(col)}">' for col in v.layout.columns]  # the same for every row
-    at_name = v.layout.columns.index("name") if "name" in v.layout.columns else -1
-    for item, cells in zip(v.items, v.data_rows()):
-        tds = [f"{o}{paragraphs(text)}</td>" for o, text in zip(opening, cells)]
-        if at_name >= 0:
+    return f'<div class="scroll"><table class="official"><thead>{"".join(rows)}</thead><tbody>', "</tbody></table></div>"
+
+
+class ListTableRow:
+    """One item's row of list_table (its cells: ListView.row_cells), the same wherever it stands."""
+
+    def __init__(self, v):
+        self.opening = [f'<td class="c-{esc(col)}">' for col in v.layout.columns]  # the same for every row
+        self.at_name = v.layout.columns.index("name") if "name" in v.layout.columns else -1
+
+    def __call__(self, item: dict, cells: list[str]) -> str:
+        tds = [f"{o}{paragraphs(text)}</td>" for o, text in zip(self.opening, cells)]
+        if self.at_name >= 0:
             link = f'<p><a class="item-link" href="../{esc(item_url(item["item_id"]))}">详情与历次版本</a></p>'
-            tds[at_name] = tds[at_name][:-5] + link + "</td>"
-        body_rows.append(f'<tr id="{esc(item["item_id"])}">{"".join(tds)}</tr>')
-    return ('<div class="scroll"><table class="official">'
-            f"<thead>{''.join(rows)}</thead><tbody>{''.join(body_rows)}</tbody></table></div>")
+            tds[self.at_name] = tds[self.at_name][:-5] + link + "</td>"
+        return f'<tr id="{esc(item["item_id"])}">{"".join(tds)}</tr>'
 
 
 def column_labels(view) -> dict[str, str]:
