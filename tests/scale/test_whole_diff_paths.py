@@ -39,7 +39,7 @@ def pair(tmp_path_factory) -> Path:
 def report_bytes(root: Path, a: str, b: str) -> bytes:
     with diff_report.open_diff(root, a, b) as r:
         buf = io.BytesIO()
-        write_json(r.fields(), buf, r.change_texts())
+        write_json(r.fields(), buf, r.change_blocks())
     return buf.getvalue()
 
 
@@ -88,8 +88,8 @@ def test_the_second_run_reads_the_saved_report_and_gives_the_same_bytes(pair, tm
     first = report_bytes(root, str(root), nxt)
     (saved_file,) = cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}")
     from powerlist.diff import load
-    monkeypatch.setattr(load, "load_compared", None)  # a second run that compared again would fail here
-    monkeypatch.setattr(diff_report, "load_compared", None)
+    monkeypatch.setattr(load, "Plan", None)  # a second run that compared again would fail here
+    monkeypatch.setattr(diff_report, "Plan", None)
     assert report_bytes(root, str(root), nxt) == first
     with diff_report.open_diff(root, str(root), nxt) as r:  # the whole dict too (text, html … read it)
         assert json.loads(first)["changes"] == r.to_dict()["changes"]

@@ -41,6 +41,15 @@ _SMALL_BATCH = 5_000  # changes per INSERT with list parameters
 _ARROW_AFTER = 100_000
 
 
+def joined_lines(texts: list[str]) -> bytes:
+    """Texts joined by line breaks, UTF-8; none of them may hold one (compact JSON never does),
+    else the block could not be split into its texts again."""
+    block = "\n".join(texts).encode("utf-8")
+    if block.count(b"\n") != len(texts) - 1:
+        raise ValueError("diff: a change's JSON text holds a line break")
+    return block
+
+
 def register_strings(con: duckdb.DuckDBPyConnection, name: str, column: str, values: list[str]) -> None:
     """A one-column relation `name` of the given strings (dropped with drop_strings)."""
     if len(values) < _SMALL_BATCH:  # as the spool's list parameters: no pyarrow, so no pandas import
@@ -109,6 +118,13 @@ class ChangeSpool:
         while chunk := result.fetchmany(_READ_CHUNK):
             for (body,) in chunk:
                 yield body
+
+    def blocks(self) -> Iterator[bytes]:
+        """The changes' JSON texts in report order, UTF-8, a chunk of them at a time joined by line
+        breaks (json_format.write_json writes a block whole)."""
+        result = self.con.execute(f"SELECT body FROM _spool ORDER BY {_ORDER}")
+        while chunk := result.fetchmany(_READ_CHUNK):
+            yield joined_lines([body for (body,) in chunk])
 
     def changes(self) -> Iterator[dict]:
         for text in self.texts():
