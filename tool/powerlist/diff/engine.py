@@ -9,6 +9,7 @@ whole table, and changes leave in batches (report.py spools them back into DuckD
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -207,14 +208,21 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     # 2. The rest are aligned by folded content within (item, part); duplicates pair in order:
     # by number, then by place in the table (_rid), so rows repeating a key (a package breaking
     # its key) pair the same way on every run and on every path that loads the rows in file order.
+    # A row whose item has no such rows on the other side can match nothing: its text is not
+    # folded (most rows here are those of items added or removed whole).
     folded = fold_all_sql([f"x.{_q(c)}" for c in content]) if content else None
-    for side, db, rid in (("_do", "f", "orid"), ("_dn", "t", "nrid")):
+
+    def kept(db: str, rid: str, alias: str) -> str:
         # By rowid: the scan skips the untouched rows before reading their text.
+        return f"{db}.main.{_q(t)} {alias}" + ("" if reduced else f" SEMI JOIN _dk ON {alias}.rowid = _dk.{rid}")
+
+    for side, db, rid, other, orid in (("_do", "f", "orid", "t", "nrid"), ("_dn", "t", "nrid", "f", "orid")):
+        nh = (f"CASE WHEN x.item_id IN (SELECT y.item_id FROM {kept(other, orid, 'y')}) THEN hash({folded}) ELSE 0 END"
+              if folded else "0")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {side} AS
             SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}, _rid) AS _occ FROM (
-              SELECT x.*, x.rowid AS _rid, {f'hash({folded})' if folded else '0'} AS _nh
-              FROM {db}.main.{_q(t)} x {'' if reduced else f'SEMI JOIN _dk ON x.rowid = _dk.{rid}'})""")
+              SELECT x.*, x.rowid AS _rid, {nh} AS _nh FROM {kept(db, rid, 'x')})""")
 
     # 3. Matched rows that still differ (style, layout) and unmatched rows. An (item, part) whose
     # unmatched rows are all on one side (an added or removed item's rows, mostly) needs no
@@ -454,26 +462,27 @@ def compare_attached(con: duckdb.DuckDBPyConnection, tables: list[str], keys: di
                      recorded_update=None, progress=None, ready=None, reduced: frozenset[str] = frozenset()) -> None:
     """Put every change between databases attached as f and t into the spool (spool.ChangeSpool).
     progress(table, tables done), when given, is called before each table and at the end.
-    ready(table), when given, is called before each table and returns once both databases hold
-    it (they are still being read: diff/load.Loading). reduced: the child tables that hold only
-    rows of pairs whose rows differ, or of no pair (diff/load.Plan.reduced)."""
+    ready(table), when given, is entered before each table and returns once both databases hold
+    it (they are still being read: diff/load.Loading), as a context the table is compared in.
+    reduced: the child tables that hold only rows of pairs whose rows differ, or of no pair
+    (diff/load.Plan.reduced)."""
     s = _Session(con, spool, item_ids, recorded_update, reduced)
     for done, table in enumerate(tables):
         if progress:
             progress(table, done)
-        if ready:
-            ready(table)
-            s.refresh()
-        if table == "items":
-            batch = _diff_items(s)
-        elif table in CHILDREN:
-            batch = _diff_children(s, CHILDREN[table])
-        else:
-            batch = _diff_keyed(s, table, keys[table])
-        _add_context(s, batch)
-        for c in batch:
-            c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
-        spool.add(batch)
+        with ready(table) if ready else contextlib.nullcontext():
+            if ready:
+                s.refresh()
+            if table == "items":
+                batch = _diff_items(s)
+            elif table in CHILDREN:
+                batch = _diff_children(s, CHILDREN[table])
+            else:
+                batch = _diff_keyed(s, table, keys[table])
+            _add_context(s, batch)
+            for c in batch:
+                c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
+            spool.add(batch)
     if progress:
         progress("done", len(tables))
 

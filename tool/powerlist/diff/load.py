@@ -26,10 +26,11 @@ so reading by key, in parallel, comes first.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -204,6 +205,23 @@ def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path, tw
     con.execute("DROP TABLE IF EXISTS _pairs")
 
 
+# DuckDB's optimizer settings are the database's, not a connection's: while the loading thread has
+# the build-side choice off, the comparison's joins (built on whole item tables) would go without
+# it too. Holding this lock, either runs alone (report.open_diff holds it while comparing a table).
+SETTINGS = threading.Lock()
+
+
+@contextlib.contextmanager
+def built_on_the_right(con) -> Iterator[None]:
+    """DuckDB's build-side choice off: each join builds its hash table on the side written on its right."""
+    with SETTINGS:
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        try:
+            yield
+        finally:
+            con.execute("RESET disabled_optimizers")
+
+
 def _parts(name: str, fields: list[dict]) -> tuple[list[str], list[str], str, str, str, str]:
     cols = [f["name"] for f in fields]
     key = _pair_key(name)
@@ -229,8 +247,7 @@ def _by_key(con, name: str, fields: list[dict], old: Path, new: Path, two_passes
         kept = ", ".join(f"o.{ident(k)} AS {ident('o_' + k)}" for k in key)
         same = " AND ".join(f"x.{ident(k)} IS NOT DISTINCT FROM p.{ident('o_' + k)}" for k in key)
         picked = ", ".join(f"x.{ident(c)} AS {ident(c)}" for c in cols)
-        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-        try:
+        with built_on_the_right(con):
             con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
                 SELECT {kept}, o.h AS oh, n.r AS n
                 FROM {whole(new)} n FULL JOIN (SELECT {keys}, {row_hash} AS h FROM {csv_relation_sql(old, fields)} AS x) o
@@ -240,8 +257,6 @@ def _by_key(con, name: str, fields: list[dict], old: Path, new: Path, two_passes
                 SELECT {picked} FROM {csv_relation_sql(old, fields)} AS x
                 SEMI JOIN (SELECT DISTINCT {okeys} FROM _pairs WHERE oh IS NOT NULL) p ON {same}
                 ORDER BY {', '.join(f'x.{ident(k)}' for k in key)}""")
-        finally:
-            con.execute("RESET disabled_optimizers")
         sides = (("t", "n"),)
     for db, r in sides:
         picked = ", ".join(f"{r}.{ident(c)} AS {ident(c)}" for c in cols)
@@ -268,8 +283,7 @@ def _by_place(con, name: str, fields: list[dict], old: Path, new: Path, two_pass
             WHERE o.h IS DISTINCT FROM n.h""")
         sides = (("f", "opos", "o"), ("t", "npos", "n"))
     else:
-        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-        try:
+        with built_on_the_right(con):
             con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
                 SELECT o.pos AS opos, n.pos AS npos, n.r AS n
                 FROM {side(new)} n FULL JOIN (SELECT {keys}, {row_hash} AS h, ordinality AS pos
@@ -280,8 +294,6 @@ def _by_place(con, name: str, fields: list[dict], old: Path, new: Path, two_pass
                 SELECT {picked} FROM {csv_relation_sql(old, fields)} WITH ORDINALITY AS x
                 SEMI JOIN (SELECT DISTINCT opos FROM _pairs WHERE opos IS NOT NULL) p ON x.ordinality = p.opos
                 ORDER BY x.ordinality""")
-        finally:
-            con.execute("RESET disabled_optimizers")
         sides = (("t", "npos", "n"),)
     for db, pos, r in sides:
         picked = ", ".join(f"{r}.{ident(c)} AS {ident(c)}" for c in cols)

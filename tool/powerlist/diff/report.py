@@ -18,7 +18,7 @@ from ..laws.reference import load_reference
 from .citations import DiffCitations
 from ..package import open_target
 from .classify import COSMETIC
-from .load import Loading, Plan
+from .load import SETTINGS, Loading, Plan
 from .saved import Recording, SavedChanges, open_saved, report_key
 from .engine import attach, compare_attached, plan_tables, provenance_changes, sort_key, summary_from_counts
 from .spool import ChangeSpool
@@ -151,11 +151,15 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         con.close()
 
 
-def _read(con: duckdb.DuckDBPyConnection, loading: Loading, table: str) -> None:
-    """Wait for the table, then go on in a new transaction: one begun earlier would not see it."""
+@contextmanager
+def _read(con: duckdb.DuckDBPyConnection, loading: Loading, table: str) -> Iterator[None]:
+    """Wait for the table, then compare it in a new transaction (one begun earlier would not see
+    it) while the loading changes no database setting (load.SETTINGS)."""
     con.commit()
     loading.wait(table)
     con.begin()
+    with SETTINGS:
+        yield
 
 
 def _compiled_whole(root: Path, src, dst) -> list[Path] | None:
