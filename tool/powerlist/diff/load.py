@@ -11,9 +11,9 @@ the same report; on these tables (Plan.reduced) it skips that step, which would 
 Items, lists and the small tables are read whole: the engine looks up any item's list, position
 and name for context.
 
-The tables are read on a second connection in a thread of their own (Loading) while the engine
-compares those already read: the small and whole tables first, then the child tables in the
-order the engine compares them.
+The child tables are read on a second connection in a thread of their own (Loading), in the
+order the engine compares them, while the calling thread reads the small and whole tables and
+then compares each table once it is read.
 
 Kept rows are told apart by their keys and stored in key order: in a package that keeps its key
 no report depends on the order of rows with different keys. Where a key repeats among one side's
@@ -57,7 +57,8 @@ class Plan:
     """What a whole diff reads: databases `f` and `t` attached on the connection (empty), the
     tables each will hold (`names`), and the steps that fill them: (table name, a function of a
     connection to the same database that creates that table in one database or, reduced, in
-    both), the small and whole tables first, then the child tables in the engine's order."""
+    both) — `whole` for the small and whole tables, `children` for the reduced child tables in
+    the engine's order."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, src: Package, dst: Package, lists: set[str] | None = None):
         pkgs = dict(zip(SIDES, (src, dst)))
@@ -71,11 +72,11 @@ class Plan:
         limit = memory_limit_bytes(con)
         self.names = {db: set(with_files[db]) for db in SIDES}
         self.reduced = frozenset(reduced)
-        self.steps: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = []
+        self.whole: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = []
         for db, pkg in pkgs.items():
             for name, files in with_files[db].items():
                 if name not in reduced:
-                    self.steps.append((name, functools.partial(_load_whole, db=db, name=name, fields=pkg.schemas[name].fields,
+                    self.whole.append((name, functools.partial(_load_whole, db=db, name=name, fields=pkg.schemas[name].fields,
                                                                files=files, scratch=scratch)))
 
         def differing(c, name):
@@ -83,14 +84,15 @@ class Plan:
                 _load_differing(c, name, dst.schemas[name].fields, old, new,
                                 two_passes=old.stat().st_size > TWO_PASSES * limit)
 
-        for name in sorted(reduced, key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER), t)):
-            self.steps.append((name, functools.partial(differing, name=name)))
+        self.children = [(name, functools.partial(differing, name=name)) for name in
+                         sorted(reduced, key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER), t))]
 
 
 class Loading:
-    """A Plan's steps run on a second connection to the same database, in a thread of their own,
-    while the comparison reads what is ready: DuckDB's CSV reading and joining leave a core
-    partly idle, which the comparison of the tables already read (much of it Python) fills.
+    """A Plan's child tables read on a second connection to the same database, in a thread of
+    their own, while the calling thread reads the whole tables and then compares what is ready:
+    DuckDB's CSV reading and joining leave a core partly idle, which the comparison of the tables
+    already read (much of it Python) fills.
 
     wait(name) returns once the table is in both databases (committed, so a transaction begun
     after it sees the table) and raises what the loading raised; finish() waits for every table.
@@ -100,13 +102,19 @@ class Loading:
     def __init__(self, con: duckdb.DuckDBPyConnection, plan: Plan):
         self.names = plan.names
         self._cursor = con.cursor()
-        self._steps = plan.steps
-        self._pending = collections.Counter(name for name, _ in plan.steps)  # steps left per table
+        self._steps = plan.children
+        self._pending = collections.Counter(name for name, _ in plan.children)  # steps left per table
         self._error: BaseException | None = None
         self._stop = False
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="powerlist-diff-load", daemon=True)
         self._thread.start()
+        try:
+            for _, step in plan.whole:
+                step(con)
+        except BaseException:
+            self.close()
+            raise
 
     def _run(self) -> None:
         try:

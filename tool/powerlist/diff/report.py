@@ -119,8 +119,9 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
         compared, skipped = plan_tables(con, keys, item_ids, names)
-        # One transaction for the whole comparison: its scratch tables and the spool are never
-        # committed (committing each large insert into them cost ~20% of a 1M-item diff).
+        # One transaction for the whole comparison (one per table while the tables are being
+        # read: _read): its scratch tables and the spool are not committed statement by statement
+        # (committing each large insert into them cost ~20% of a 1M-item diff).
         con.begin()
         spool = ChangeSpool(con, sort_key)
         # Many acyclic change dicts per table: the cyclic collector would rescan them again and
