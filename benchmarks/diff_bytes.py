@@ -25,7 +25,7 @@ def digest(root: Path, a: str, b: str, share: float) -> str:
     try:
         with report.open_diff(root, a, b) as r:
             buf = io.BytesIO()
-            write_json(r.fields(), buf, r.change_texts())
+            write_json(r.fields(), buf, r.change_blocks())
     finally:
         report.SUBSET_SHARE = old
     return hashlib.sha256(buf.getvalue()).hexdigest()

@@ -81,7 +81,7 @@ def diff_bytes(root: Path, a: str, b: str, share: float, monkeypatch) -> bytes:
     monkeypatch.setattr(diff_report, "SUBSET_SHARE", share)
     with diff_report.open_diff(root, a, b) as r:
         buf = io.BytesIO()
-        write_json(r.fields(), buf, r.change_texts())
+        write_json(r.fields(), buf, r.change_blocks())
     return buf.getvalue()
 
 

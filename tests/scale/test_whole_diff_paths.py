@@ -39,7 +39,7 @@ def pair(tmp_path_factory) -> Path:
 def report_bytes(root: Path, a: str, b: str) -> bytes:
     with diff_report.open_diff(root, a, b) as r:
         buf = io.BytesIO()
-        write_json(r.fields(), buf, r.change_texts())
+        write_json(r.fields(), buf, r.change_blocks())
     return buf.getvalue()
 
 
@@ -88,8 +88,8 @@ def test_the_second_run_reads_the_saved_report_and_gives_the_same_bytes(pair, tm
     first = report_bytes(root, str(root), nxt)
     (saved_file,) = cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}")
     from powerlist.diff import load
-    monkeypatch.setattr(load, "load_compared", None)  # a second run that compared again would fail here
-    monkeypatch.setattr(diff_report, "load_compared", None)
+    monkeypatch.setattr(load, "Plan", None)  # a second run that compared again would fail here
+    monkeypatch.setattr(diff_report, "Plan", None)
     assert report_bytes(root, str(root), nxt) == first
     with diff_report.open_diff(root, str(root), nxt) as r:  # the whole dict too (text, html … read it)
         assert json.loads(first)["changes"] == r.to_dict()["changes"]
@@ -233,3 +233,23 @@ def test_changes_spooled_through_arrow_give_the_bytes_of_list_parameters(pair, t
     monkeypatch.setattr(spool, "_ARROW_AFTER", -1)
     assert report_bytes(root, str(root), nxt) == by_lists
     assert json.loads(by_lists)["changes"]
+
+
+def test_a_table_that_cannot_be_read_fails_the_diff_and_leaves_no_reading_thread(pair, tmp_path):
+    # The tables are read in a thread of their own (diff/load.Loading) while the comparison goes
+    # on: what that thread meets must reach the caller, not be lost with the thread.
+    import threading
+    import duckdb
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    path = Path(nxt) / "tables" / "accountability.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[-1]["case_no"] = "第一"  # SYNTHETIC breakage: not an integer, which the schema declares
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(duckdb.ConversionException, match="第一"):
+        report_bytes(root, str(root), nxt)
+    assert not [t for t in threading.enumerate() if t.name == "powerlist-diff-load"]
+    assert not list(cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}"))  # no report saved

@@ -53,7 +53,7 @@ def diff(ctx: typer.Context, from_target: str = typer.Argument(..., metavar="FRO
             from ..diff.formats.json_format import write_json
 
             def write(fh):
-                write_json(report.fields(), fh, report.change_texts())
+                write_json(report.fields(), fh, report.change_blocks())
             if output is None:
                 write_stdout(write)
             else:

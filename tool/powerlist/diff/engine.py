@@ -9,6 +9,7 @@ whole table, and changes leave in batches (report.py spools them back into DuckD
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -40,8 +41,10 @@ def _row(struct: dict | None) -> dict:
 
 
 class _Session:
-    def __init__(self, con: duckdb.DuckDBPyConnection, spool, item_ids: list[str] | None, recorded_update=None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, spool, item_ids: list[str] | None, recorded_update=None,
+                 reduced: frozenset[str] = frozenset()):
         self.con = con
+        self.reduced = reduced  # tables holding only rows of pairs that differ, or of no pair (diff/load.py)
         self.spool = spool  # where the changes go (spool.ChangeSpool)
         self.recorded_update = recorded_update  # citation → correspondence it followed (依据更新), or None
         self.filtered = item_ids is not None
@@ -49,6 +52,10 @@ class _Session:
         self.list_titles: dict[str, str] | None = None  # looked up with the first changes
         if self.filtered:
             register_strings(con, "_wanted", "item_id", list(item_ids))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Look the attached tables' columns up again (tables that were still being read are there now)."""
         self.typed: dict[str, dict[str, list[tuple[str, str]]]] = {db: self._columns(db) for db in ("f", "t")}
         self.columns = {db: {t: [c for c, _ in cols] for t, cols in tables.items()} for db, tables in self.typed.items()}
         self.hashed = {db: self._hashed(db) for db in ("f", "t")}
@@ -184,27 +191,38 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     con = s.con
     t = spec.table
 
-    # 1. Same key, same row: untouched (the bulk of the data) and dropped here.
-    raw = [f"{{a}}.{_q(c)}" for c in others]
-    keys = {"item_id": "x.item_id", "part": f"x.{part}" if spec.part else "NULL", "num": f"x.{num}"}
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _dk AS
-        SELECT o.rid AS orid, n.rid AS nrid
-        FROM {s.keyed_hashes('f', t, keys, raw)} o FULL JOIN {s.keyed_hashes('t', t, keys, raw)} n
-          ON o.item_id = n.item_id AND o.num = n.num {'AND o.part = n.part' if spec.part else ''}
-        WHERE o.h IS DISTINCT FROM n.h""")
+    # 1. Same key, same row: untouched (the bulk of the data) and dropped here — unless the
+    # tables hold only rows of differing pairs already (diff/load.py kept no other), where this
+    # step would keep every row.
+    reduced = t in s.reduced
+    if not reduced:
+        raw = [f"{{a}}.{_q(c)}" for c in others]
+        keys = {"item_id": "x.item_id", "part": f"x.{part}" if spec.part else "NULL", "num": f"x.{num}"}
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _dk AS
+            SELECT o.rid AS orid, n.rid AS nrid
+            FROM {s.keyed_hashes('f', t, keys, raw)} o FULL JOIN {s.keyed_hashes('t', t, keys, raw)} n
+              ON o.item_id = n.item_id AND o.num = n.num {'AND o.part = n.part' if spec.part else ''}
+            WHERE o.h IS DISTINCT FROM n.h""")
 
     # 2. The rest are aligned by folded content within (item, part); duplicates pair in order:
     # by number, then by place in the table (_rid), so rows repeating a key (a package breaking
     # its key) pair the same way on every run and on every path that loads the rows in file order.
+    # A row whose item has no such rows on the other side can match nothing: its text is not
+    # folded (most rows here are those of items added or removed whole).
     folded = fold_all_sql([f"x.{_q(c)}" for c in content]) if content else None
-    for side, db, rid in (("_do", "f", "orid"), ("_dn", "t", "nrid")):
+
+    def kept(db: str, rid: str, alias: str) -> str:
         # By rowid: the scan skips the untouched rows before reading their text.
+        return f"{db}.main.{_q(t)} {alias}" + ("" if reduced else f" SEMI JOIN _dk ON {alias}.rowid = _dk.{rid}")
+
+    for side, db, rid, other, orid in (("_do", "f", "orid", "t", "nrid"), ("_dn", "t", "nrid", "f", "orid")):
+        nh = (f"CASE WHEN x.item_id IN (SELECT y.item_id FROM {kept(other, orid, 'y')}) THEN hash({folded}) ELSE 0 END"
+              if folded else "0")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {side} AS
             SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}, _rid) AS _occ FROM (
-              SELECT x.*, x.rowid AS _rid, {f'hash({folded})' if folded else '0'} AS _nh
-              FROM {db}.main.{_q(t)} x SEMI JOIN _dk ON x.rowid = _dk.{rid})""")
+              SELECT x.*, x.rowid AS _rid, {nh} AS _nh FROM {kept(db, rid, 'x')})""")
 
     # 3. Matched rows that still differ (style, layout) and unmatched rows. An (item, part) whose
     # unmatched rows are all on one side (an added or removed item's rows, mostly) needs no
@@ -425,11 +443,13 @@ def attach(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
 
 
 def plan_tables(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]],
-                item_ids: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """(tables to compare, in report order; tables in only one package) for databases attached as f and t."""
-    names = {db: {r[0] for r in con.execute(
-        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main'",
-        [db]).fetchall()} for db in ("f", "t")}
+                item_ids: list[str] | None = None, names: dict[str, set[str]] | None = None) -> tuple[list[str], list[str]]:
+    """(tables to compare, in report order; tables in only one package) for databases attached as
+    f and t, or as they will be once `names` ({db: its tables}) are all read."""
+    if names is None:
+        names = {db: {r[0] for r in con.execute(
+            "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main'",
+            [db]).fetchall()} for db in ("f", "t")}
     in_both = names["f"] & names["t"]
     compared = [t for t in in_both
                 if t == "items" or t in CHILDREN or (item_ids is None and keys.get(t))]
@@ -439,23 +459,30 @@ def plan_tables(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]],
 
 def compare_attached(con: duckdb.DuckDBPyConnection, tables: list[str], keys: dict[str, list[str]],
                      titles: dict[str, dict], spool, item_ids: list[str] | None = None,
-                     recorded_update=None, progress=None) -> None:
+                     recorded_update=None, progress=None, ready=None, reduced: frozenset[str] = frozenset()) -> None:
     """Put every change between databases attached as f and t into the spool (spool.ChangeSpool).
-    progress(table, tables done), when given, is called before each table and at the end."""
-    s = _Session(con, spool, item_ids, recorded_update)
+    progress(table, tables done), when given, is called before each table and at the end.
+    ready(table), when given, is entered before each table and returns once both databases hold
+    it (they are still being read: diff/load.Loading), as a context the table is compared in.
+    reduced: the child tables that hold only rows of pairs whose rows differ, or of no pair
+    (diff/load.Plan.reduced)."""
+    s = _Session(con, spool, item_ids, recorded_update, reduced)
     for done, table in enumerate(tables):
         if progress:
             progress(table, done)
-        if table == "items":
-            batch = _diff_items(s)
-        elif table in CHILDREN:
-            batch = _diff_children(s, CHILDREN[table])
-        else:
-            batch = _diff_keyed(s, table, keys[table])
-        _add_context(s, batch)
-        for c in batch:
-            c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
-        spool.add(batch)
+        with ready(table) if ready else contextlib.nullcontext():
+            if ready:
+                s.refresh()
+            if table == "items":
+                batch = _diff_items(s)
+            elif table in CHILDREN:
+                batch = _diff_children(s, CHILDREN[table])
+            else:
+                batch = _diff_keyed(s, table, keys[table])
+            _add_context(s, batch)
+            for c in batch:
+                c["field_title"] = (titles.get(c["table"], {}).get(c["field"]) or c["field"]) if c["field"] else None
+            spool.add(batch)
     if progress:
         progress("done", len(tables))
 

@@ -7,8 +7,13 @@ read once per side inside one full outer join on the key the engine pairs rows b
 the rows of pairs whose row hashes differ — the work of the bare DuckDB floor
 (benchmarks/floor.py). A pair of equal rows is exactly what the engine's first step drops
 (engine._diff_children, `_dk`), so the engine finds the same pairs among the kept rows and makes
-the same report. Items, lists and the small tables are read whole: the engine looks up any
-item's list, position and name for context.
+the same report; on these tables (Plan.reduced) it skips that step, which would keep every row.
+Items, lists and the small tables are read whole: the engine looks up any item's list, position
+and name for context.
+
+The child tables are read on a second connection in a thread of their own (Loading), in the
+order the engine compares them, while the calling thread reads the small and whole tables and
+then compares each table once it is read.
 
 Kept rows are told apart by their keys and stored in key order: in a package that keeps its key
 no report depends on the order of rows with different keys. Where a key repeats among one side's
@@ -20,7 +25,12 @@ so reading by key, in parallel, comes first.
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import functools
 import re
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -28,7 +38,7 @@ import duckdb
 from ..compiled import _scratch, csv_relation_sql, duck_type
 from ..package import Package, joined_parts
 from ..sqltext import ident
-from .spec import CHILDREN
+from .spec import CHILDREN, TABLE_ORDER
 
 SIDES = ("f", "t")
 
@@ -43,26 +53,101 @@ def table_files(pkg: Package, name: str, lists: set[str] | None) -> list[Path]:
     return pkg.table_files(name)
 
 
-def load_compared(con: duckdb.DuckDBPyConnection, src: Package, dst: Package, lists: set[str] | None = None) -> None:
-    """Create databases `f` (src) and `t` (dst) on the connection holding every table of each
-    package, the child tables reduced to the rows of differing pairs (see the module's text)."""
-    pkgs = dict(zip(SIDES, (src, dst)))
-    for db in SIDES:
-        con.execute(f"ATTACH ':memory:' AS {ident(db)}")
-    scratch = _scratch(con)
-    with_files = {db: {name: table_files(pkg, name, lists) for name in pkg.schemas if pkg.has_table(name)}
-                  for db, pkg in pkgs.items()}
-    reduced = {name for name in with_files["f"].keys() & with_files["t"].keys()
-               if with_files["f"][name] and with_files["t"][name] and _reducible(src, dst, name)}
-    limit = memory_limit_bytes(con)
-    for name in sorted(reduced):
-        fields = dst.schemas[name].fields
-        with joined_parts(with_files["f"][name], scratch) as old, joined_parts(with_files["t"][name], scratch) as new:
-            _load_differing(con, name, fields, old, new, two_passes=old.stat().st_size > TWO_PASSES * limit)
-    for db, pkg in pkgs.items():
-        for name, files in with_files[db].items():
-            if name not in reduced:
-                _load_whole(con, db, name, pkg.schemas[name].fields, files, scratch)
+class Plan:
+    """What a whole diff reads: databases `f` and `t` attached on the connection (empty), the
+    tables each will hold (`names`), and the steps that fill them: (table name, a function of a
+    connection to the same database that creates that table in one database or, reduced, in
+    both) — `whole` for the small and whole tables, `children` for the reduced child tables in
+    the engine's order."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, src: Package, dst: Package, lists: set[str] | None = None):
+        pkgs = dict(zip(SIDES, (src, dst)))
+        for db in SIDES:
+            con.execute(f"ATTACH ':memory:' AS {ident(db)}")
+        scratch = _scratch(con)
+        with_files = {db: {name: table_files(pkg, name, lists) for name in pkg.schemas if pkg.has_table(name)}
+                      for db, pkg in pkgs.items()}
+        reduced = {name for name in with_files["f"].keys() & with_files["t"].keys()
+                   if with_files["f"][name] and with_files["t"][name] and _reducible(src, dst, name)}
+        limit = memory_limit_bytes(con)
+        self.names = {db: set(with_files[db]) for db in SIDES}
+        self.reduced = frozenset(reduced)
+        self.whole: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = []
+        for db, pkg in pkgs.items():
+            for name, files in with_files[db].items():
+                if name not in reduced:
+                    self.whole.append((name, functools.partial(_load_whole, db=db, name=name, fields=pkg.schemas[name].fields,
+                                                               files=files, scratch=scratch)))
+
+        def differing(c, name):
+            with joined_parts(with_files["f"][name], scratch) as old, joined_parts(with_files["t"][name], scratch) as new:
+                _load_differing(c, name, dst.schemas[name].fields, old, new,
+                                two_passes=old.stat().st_size > TWO_PASSES * limit)
+
+        self.children = [(name, functools.partial(differing, name=name)) for name in
+                         sorted(reduced, key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER), t))]
+
+
+class Loading:
+    """A Plan's child tables read on a second connection to the same database, in a thread of
+    their own, while the calling thread reads the whole tables and then compares what is ready:
+    DuckDB's CSV reading and joining leave a core partly idle, which the comparison of the tables
+    already read (much of it Python) fills.
+
+    wait(name) returns once the table is in both databases (committed, so a transaction begun
+    after it sees the table) and raises what the loading raised; finish() waits for every table.
+    close() stops the loading if it is still going (the comparison failed) and waits for its
+    thread."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, plan: Plan):
+        self.names = plan.names
+        self._cursor = con.cursor()
+        self._steps = plan.children
+        self._pending = collections.Counter(name for name, _ in plan.children)  # steps left per table
+        self._error: BaseException | None = None
+        self._stop = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="powerlist-diff-load", daemon=True)
+        self._thread.start()
+        try:
+            for _, step in plan.whole:
+                step(con)
+        except BaseException:
+            self.close()
+            raise
+
+    def _run(self) -> None:
+        try:
+            for name, step in self._steps:
+                if self._stop:
+                    return
+                step(self._cursor)
+                with self._changed:
+                    self._pending[name] -= 1
+                    self._changed.notify_all()
+        except BaseException as e:  # handed to the waiting thread
+            with self._changed:
+                self._error = e
+                self._changed.notify_all()
+
+    def wait(self, name: str) -> None:
+        with self._changed:
+            while self._pending[name] > 0 and self._error is None:
+                self._changed.wait()
+            if self._error is not None:
+                raise self._error
+
+    def finish(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        self._stop = True
+        if self._thread.is_alive():
+            self._cursor.interrupt()
+        self._thread.join()
+        self._cursor.close()
 
 
 def _reducible(src: Package, dst: Package, name: str) -> bool:
@@ -128,6 +213,23 @@ def _load_differing(con, name: str, fields: list[dict], old: Path, new: Path, tw
     con.execute("DROP TABLE IF EXISTS _pairs")
 
 
+# DuckDB's optimizer settings are the database's, not a connection's: while the loading thread has
+# the build-side choice off, the comparison's joins (built on whole item tables) would go without
+# it too. Holding this lock, either runs alone (report.open_diff holds it while comparing a table).
+SETTINGS = threading.Lock()
+
+
+@contextlib.contextmanager
+def built_on_the_right(con) -> Iterator[None]:
+    """DuckDB's build-side choice off: each join builds its hash table on the side written on its right."""
+    with SETTINGS:
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        try:
+            yield
+        finally:
+            con.execute("RESET disabled_optimizers")
+
+
 def _parts(name: str, fields: list[dict]) -> tuple[list[str], list[str], str, str, str, str]:
     cols = [f["name"] for f in fields]
     key = _pair_key(name)
@@ -153,8 +255,7 @@ def _by_key(con, name: str, fields: list[dict], old: Path, new: Path, two_passes
         kept = ", ".join(f"o.{ident(k)} AS {ident('o_' + k)}" for k in key)
         same = " AND ".join(f"x.{ident(k)} IS NOT DISTINCT FROM p.{ident('o_' + k)}" for k in key)
         picked = ", ".join(f"x.{ident(c)} AS {ident(c)}" for c in cols)
-        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-        try:
+        with built_on_the_right(con):
             con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
                 SELECT {kept}, o.h AS oh, n.r AS n
                 FROM {whole(new)} n FULL JOIN (SELECT {keys}, {row_hash} AS h FROM {csv_relation_sql(old, fields)} AS x) o
@@ -164,8 +265,6 @@ def _by_key(con, name: str, fields: list[dict], old: Path, new: Path, two_passes
                 SELECT {picked} FROM {csv_relation_sql(old, fields)} AS x
                 SEMI JOIN (SELECT DISTINCT {okeys} FROM _pairs WHERE oh IS NOT NULL) p ON {same}
                 ORDER BY {', '.join(f'x.{ident(k)}' for k in key)}""")
-        finally:
-            con.execute("RESET disabled_optimizers")
         sides = (("t", "n"),)
     for db, r in sides:
         picked = ", ".join(f"{r}.{ident(c)} AS {ident(c)}" for c in cols)
@@ -192,8 +291,7 @@ def _by_place(con, name: str, fields: list[dict], old: Path, new: Path, two_pass
             WHERE o.h IS DISTINCT FROM n.h""")
         sides = (("f", "opos", "o"), ("t", "npos", "n"))
     else:
-        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-        try:
+        with built_on_the_right(con):
             con.execute(f"""CREATE OR REPLACE TEMP TABLE _pairs AS
                 SELECT o.pos AS opos, n.pos AS npos, n.r AS n
                 FROM {side(new)} n FULL JOIN (SELECT {keys}, {row_hash} AS h, ordinality AS pos
@@ -204,8 +302,6 @@ def _by_place(con, name: str, fields: list[dict], old: Path, new: Path, two_pass
                 SELECT {picked} FROM {csv_relation_sql(old, fields)} WITH ORDINALITY AS x
                 SEMI JOIN (SELECT DISTINCT opos FROM _pairs WHERE opos IS NOT NULL) p ON x.ordinality = p.opos
                 ORDER BY x.ordinality""")
-        finally:
-            con.execute("RESET disabled_optimizers")
         sides = (("t", "npos", "n"),)
     for db, pos, r in sides:
         picked = ", ".join(f"{r}.{ident(c)} AS {ident(c)}" for c in cols)

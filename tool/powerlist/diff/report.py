@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from ..laws.reference import load_reference
 from .citations import DiffCitations
 from ..package import open_target
 from .classify import COSMETIC
-from .load import load_compared
+from .load import SETTINGS, Loading, Plan
 from .saved import Recording, SavedChanges, open_saved, report_key
 from .engine import attach, compare_attached, plan_tables, provenance_changes, sort_key, summary_from_counts
 from .spool import ChangeSpool
@@ -43,10 +44,10 @@ class DiffReport:
                 "tables_compared": self.tables_compared, "tables_not_in_both": self.tables_not_in_both,
                 "substantive": self.substantive, "provenance": self.provenance}
 
-    def change_texts(self) -> Iterator[str | bytes]:
-        """Each change's JSON text (str, or UTF-8 bytes) in report order, read a chunk at a time
+    def change_blocks(self) -> Iterator[bytes]:
+        """The changes' JSON texts in report order, UTF-8, blocks of them joined by line breaks
         (json_format.write_json)."""
-        return self.spool.texts()
+        return self.spool.blocks()
 
     def to_dict(self) -> dict:
         return self.fields(list(self.spool.changes()))
@@ -87,8 +88,10 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
                 saved.close()
             return
     con = duckdb.connect()
+    loading = None
     try:
         configure(con, cache_dir(root) / "spill")
+        names = None
         if whole:
             # Read from both sides' compiled files when both are at hand (sql or history made
             # them), else straight from their CSVs (diff/load.py; only the differing lists'
@@ -100,7 +103,8 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
                 for alias, path in zip(("f", "t"), compiled):
                     attach(con, alias, path)
             else:
-                load_compared(con, src, dst, found[0] if found else None)
+                plan = Plan(con, src, dst, found[0] if found else None)
+                names = plan.names
         else:
             protect: set[Path] = set()  # the first side's file is never evicted by compiling the second
             for alias, pkg, target in (("f", src, from_target), ("t", dst, to_target)):
@@ -113,11 +117,15 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
                     con.execute(f"ATTACH ':memory:' AS {alias}")
                     load_lists(con, pkg, alias, subset)
         lock_down(con, [root, src.path, dst.path])  # no file outside the packages (and their cache) from here
+        if names is not None:
+            # The tables are read while the comparison goes on (each compared once read).
+            loading = Loading(con, plan)
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
-        compared, skipped = plan_tables(con, keys, item_ids)
-        # One transaction for the whole comparison: its scratch tables and the spool are never
-        # committed (committing each large insert into them cost ~20% of a 1M-item diff).
+        compared, skipped = plan_tables(con, keys, item_ids, names)
+        # One transaction for the whole comparison (one per table while the tables are being
+        # read: _read): its scratch tables and the spool are not committed statement by statement
+        # (committing each large insert into them cost ~20% of a 1M-item diff).
         con.begin()
         spool = ChangeSpool(con, sort_key)
         # Many acyclic change dicts per table: the cyclic collector would rescan them again and
@@ -126,7 +134,11 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         gc.disable()
         try:
             compare_attached(con, compared, keys, titles, spool, item_ids, laws,
-                             progress=lambda table, done: report(f"comparing {table}", done, len(compared)))
+                             progress=lambda table, done: report(f"comparing {table}", done, len(compared)),
+                             ready=loading and functools.partial(_read, con, loading),
+                             reduced=plan.reduced if loading else frozenset())
+            if loading:
+                loading.finish()
         finally:
             if was_enabled:
                 gc.enable()
@@ -139,7 +151,20 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
             result.spool = Recording(spool, root, key, {k: fields[k] for k in SavedChanges.FIELDS if k != "counts"})
         yield result
     finally:
+        if loading:
+            loading.close()
         con.close()
+
+
+@contextmanager
+def _read(con: duckdb.DuckDBPyConnection, loading: Loading, table: str) -> Iterator[None]:
+    """Wait for the table, then compare it in a new transaction (one begun earlier would not see
+    it) while the loading changes no database setting (load.SETTINGS)."""
+    con.commit()
+    loading.wait(table)
+    con.begin()
+    with SETTINGS:
+        yield
 
 
 def _compiled_whole(root: Path, src, dst) -> list[Path] | None:

@@ -34,6 +34,7 @@ PREFIX = REPORTS
 SUFFIX = ".jsonl"
 _REFERENCE = ("laws", "law_versions", "law_variants", "law_articles_map", "law_articles")  # laws.reference.load_reference
 _code_digest: str | None = None
+_READ_SIZE = 4 << 20
 
 
 def code_digest() -> str:
@@ -102,6 +103,24 @@ class SavedChanges:
     def close(self) -> None:
         self.fh.close()
 
+    def blocks(self) -> Iterator[bytes]:
+        """The change texts as ChangeSpool.blocks gives them: whole lines of the file, read a few
+        MB at a time, without their last line break."""
+        fh = self.fh  # kept open since the report was opened (an eviction may unlink the path)
+        fh.seek(self.body)
+        rest = b""
+        while data := fh.read(_READ_SIZE):
+            data = rest + data
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                rest = data
+                continue
+            rest = data[cut + 1:]
+            if cut:
+                yield data[:cut]
+        if rest:
+            raise ValueError(f"{self.path}: the last change is cut short")
+
     def changes(self) -> Iterator[dict]:
         for text in self.texts():
             yield orjson.loads(text)
@@ -138,6 +157,26 @@ class Recording:
 
     def counts(self) -> dict[tuple[str, str], int]:
         return self.spool.counts()
+
+    def blocks(self) -> Iterator[bytes]:
+        """The spool's blocks (ChangeSpool.blocks), saved as they go out."""
+        target = saved_path(self.root, self.key)  # replaced if there (one that could not be read)
+        tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            fh = open(tmp, "wb")
+        except OSError:  # a read-only cache: the report is only not saved
+            yield from self.spool.blocks()
+            return
+        try:
+            with fh:
+                fh.write(orjson.dumps(self.fields) + b"\n")
+                for block in self.spool.blocks():
+                    fh.write(block + b"\n")
+                    yield block
+            os.replace(tmp, target)
+            evict(target.parent, {target})
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def texts(self) -> Iterator[str | bytes]:
         """The spool's texts; while saving them, each as the UTF-8 bytes it was saved as."""

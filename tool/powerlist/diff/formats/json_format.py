@@ -30,22 +30,26 @@ def render(result: dict, *, show_all: bool = False) -> str:
     return buf.getvalue().decode("utf-8")
 
 
-def write_json(result: dict, fh: BinaryIO, change_texts: Iterable[str | bytes] | None = None) -> None:
-    """Write the report, UTF-8, to a binary file one change at a time.
+def write_json(result: dict, fh: BinaryIO, change_blocks: Iterable[bytes] | None = None) -> None:
+    """Write the report, UTF-8, to a binary file a block of changes at a time.
 
-    change_texts, when given, are the changes already encoded, in order: they stand for
-    result["changes"], so the changes need never be in memory together."""
+    change_blocks, when given, are the changes already encoded, in order, as blocks of UTF-8
+    texts joined by line breaks (compact JSON holds none: spool.ChangeSpool.blocks): they stand
+    for result["changes"], so the changes need never be in memory together, and each block is
+    written whole, its line breaks turned into the list's separators."""
     fh.write(b"{\n")
     for i, (k, v) in enumerate(result.items()):
         fh.write((b"" if i == 0 else b",\n") + b"  " + orjson.dumps(k) + b": ")
         if k != "changes":
             fh.write(orjson.dumps(v, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  "))
             continue
-        texts = change_texts if change_texts is not None else (encode_change(c) for c in v or ())
+        blocks = change_blocks if change_blocks is not None else (orjson.dumps(c) for c in v or ())
         empty = True
-        for text in texts:
+        for block in blocks:
+            if not block:
+                continue
             fh.write(b"[\n    " if empty else b",\n    ")
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            fh.write(block.replace(b"\n", b",\n    "))
             empty = False
         fh.write(b"[]" if empty else b"\n  ]")
     fh.write(b"\n}\n")
