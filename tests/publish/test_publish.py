@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
 import zipfile
@@ -480,3 +481,29 @@ def test_item_pages_written_in_parts_are_the_pages_of_one_sort(pkg, dist, monkey
     pages = {p.name: p.read_bytes() for p in (dist / "site" / "items").iterdir()}
     assert len(pages) == COUNTS["items"]
     assert {p.name: p.read_bytes() for p in (again / "site" / "items").iterdir()} == pages
+
+
+def test_a_failing_diff_child_fails_publish_in_one_line_and_leaves_the_previous_output(pkg, dist, monkeypatch):
+    from powerlist.publish import changes
+
+    before = snapshot(dist)
+    shutil.rmtree(pkg / ".powerlist-cache")  # no saved report: the child's diff opens DuckDB …
+    monkeypatch.setattr(changes, "MEMORY", "no-such-size")  # … which refuses this memory limit
+    with pytest.raises(PowerlistError) as failed:
+        publish(pkg, dist)
+    message = str(failed.value)
+    assert message.startswith("the diffs for CHANGELOG.md failed (exit 1): ") and "\n" not in message
+    assert "Memory must have a number" in message  # DuckDB's words, quoted from the child's stderr
+    assert snapshot(dist) == before
+    assert [p.name for p in dist.parent.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_the_diff_child_s_reports_are_the_engine_s_and_leave_nothing_behind(pkg, dist):
+    from powerlist.diff import diff_packages, render_diff
+
+    result = diff_packages(pkg, "2022", "2023")
+    redline = (dist / "site" / "redline" / "2022-2023.html").read_text(encoding="utf-8")
+    assert render_diff(result, "html") in redline.replace('<p style="margin:.5rem 1rem"><a href="../index.html">← 返回首页</a></p>', "")
+    changelog = (dist / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "调查**核实**处理" in changelog
+    assert not (dist / build_module.CHANGES).exists()
