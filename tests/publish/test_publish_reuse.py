@@ -182,3 +182,32 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has died (init reaps it)
     except FileNotFoundError:
         return False
+
+
+def test_two_publishes_into_one_folder_wait_for_each_other(package_copy, tmp_path, monkeypatch):
+    # A second publish into the same --out, started while the first is writing its staging
+    # folder (here: from inside the first, just before its checksums), took that folder for a
+    # killed run's leftover and removed it, and the first failed. It waits for the first now
+    # (and, past POWERLIST_LOCK_TIMEOUT, stops with one line, touching nothing).
+    from powerlist.publish import build
+    out = tmp_path / "out"
+    monkeypatch.setenv("POWERLIST_LOCK_TIMEOUT", "0.2")
+    real = build.write_sha256sums
+    second = []
+
+    def meanwhile(folder):
+        if not second:   # the first publish only (the second, if it ran, would come here too)
+            second.append("started")
+            try:
+                publish(package_copy, out)
+                second.append("published")
+            except PowerlistError as exc:
+                second.append(str(exc))
+        real(folder)
+
+    monkeypatch.setattr(build, "write_sha256sums", meanwhile)
+    publish(package_copy, out)
+    assert second == ["started", f"another publish is writing in {out.parent}: waited 0.2 s (POWERLIST_LOCK_TIMEOUT); "
+                      "try again when it has finished"]
+    monkeypatch.undo()
+    assert subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=out).returncode == 0

@@ -197,3 +197,12 @@ def test_publish_refuses_a_release_whose_list_document_is_outside_it(package_cop
     assert "'../doc.txt'" in res.output and "package" in res.output
     assert len(res.output.strip().splitlines()) == 1
     assert list(out.parent.iterdir()) == []
+
+
+def test_a_release_whose_list_document_is_missing_stops_with_one_line(package_copy: Path):
+    (package_copy / "sources" / "2022" / "gx-catalog-2022.txt").unlink()   # SYNTHETIC: the document gone
+    res = cli(package_copy, "release", "2023")
+    assert res.exit_code == 2
+    assert res.output.strip() == ("error: lists.csv: list catalog-baomi: source_file "
+                                  "'sources/2022/gx-catalog-2022.txt' is not there")
+    assert sorted(p.name for p in (package_copy / "releases").iterdir()) == ["2022"]

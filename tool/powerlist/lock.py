@@ -158,3 +158,24 @@ def locked(root: Path, exclusive: bool = True) -> Iterator[list[str]]:
         elif was is False and held.exclusive:
             fcntl.flock(held.fd, fcntl.LOCK_SH)  # lowering never waits
             held.exclusive = False
+
+
+@contextmanager
+def output_locked(final: Path) -> Iterator[None]:
+    """Hold the lock of an output folder that a command replaces whole (publish --out): two
+    commands writing one folder at once would each take the other's staging folder for a killed
+    run's leftover and remove it. The lock is the folder's parent's own (flock on the directory:
+    no file is left beside the output), so outputs sharing a parent are written one at a time.
+    Waits like the package lock."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(final.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            _flock(fd, True, final.parent)
+        except BusyError:
+            raise BusyError(f"another publish is writing in {final.parent}: waited {timeout():g} s (POWERLIST_LOCK_TIMEOUT); "
+                            "try again when it has finished") from None
+        yield
+    finally:
+        os.close(fd)

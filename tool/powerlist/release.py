@@ -91,7 +91,10 @@ def _create_release(root: Path, tag: str, on: str | None) -> dict:
     # from outside it and written outside the release.
     dirs: dict = {}
     for l in lists:
-        check_inside(root, l["source_file"], f"lists.csv: list {l['list_id']}: source_file", dirs)
+        what = f"lists.csv: list {l['list_id']}: source_file"
+        check_inside(root, l["source_file"], what, dirs)
+        if not (root / l["source_file"]).is_file():
+            raise PowerlistError(f"{what} {l['source_file']!r} is not there")
     derived_from = []
     for r in working.descriptor.get("resources", []):
         for s in r.get("sources", []):

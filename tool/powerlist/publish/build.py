@@ -13,6 +13,7 @@ from typing import Callable, Optional
 from ..compiled import cache_dir
 from ..errors import PowerlistError
 from ..files import recover_staged, staged_dir
+from ..lock import output_locked
 from ..package import release_tags
 from .background import abandon as abandon_children, wait as wait_children
 from .changelog import write_changelog
@@ -80,6 +81,11 @@ def publish(root: Path, out: Path, progress: Optional[Progress] = None, *, title
     tags = release_tags(root)
     if not tags:
         raise PowerlistError(f"nothing to publish: no releases in {root / 'releases'} (create one with powerlist release TAG)")
+    with output_locked(out):  # one publish into a folder at a time
+        return _locked_publish(root, out, tags, progress, title, base_url, contact)
+
+
+def _locked_publish(root: Path, out: Path, tags: list[str], progress: Optional[Progress], title, base_url, contact):
     notes = recover_staged(out)  # a publish killed between its two renames left the old output aside
     _check_out(out, root)
     # Descriptors and manifests only: each release's tables are read when its turn comes.
