@@ -160,33 +160,10 @@ class Recording:
         finally:
             tmp.unlink(missing_ok=True)
 
-    def texts(self) -> Iterator[str | bytes]:
-        """The spool's texts; while saving them, each as the UTF-8 bytes it was saved as."""
-        target = saved_path(self.root, self.key)  # replaced if there (one that could not be read)
-        tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
-        try:
-            fh = open(tmp, "wb")
-        except OSError:  # a read-only cache: the report is only not saved
-            yield from self.spool.texts()
-            return
-        try:
-            with fh:
-                fh.write(orjson.dumps(self.fields) + b"\n")
-                whole = True
-                for text in self.spool.texts():
-                    if whole:
-                        data = text.encode("utf-8")
-                        if b"\n" in data:
-                            whole = False  # not one line: never saved (compact JSON has none)
-                        else:
-                            fh.write(data + b"\n")
-                            text = data
-                    yield text
-            if whole:
-                os.replace(tmp, target)
-                evict(target.parent, {target})
-        finally:
-            tmp.unlink(missing_ok=True)
+    def texts(self) -> Iterator[bytes]:
+        """The spool's texts, UTF-8, saved as they go out (the blocks split again)."""
+        for block in self.blocks():
+            yield from block.split(b"\n")
 
     def changes(self) -> Iterator[dict]:
         for text in self.texts():
