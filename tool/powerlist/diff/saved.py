@@ -167,39 +167,13 @@ class Recording:
         except OSError:  # a read-only cache: the report is only not saved
             yield from self.spool.blocks()
             return
-        try:
-            with fh:
-                fh.write(orjson.dumps(self.fields) + b"\n")
-                for block in self.spool.blocks():
-                    fh.write(block + b"\n")
-                    yield block
-            os.replace(tmp, target)
-            evict(target.parent, {target})
-        finally:
-            tmp.unlink(missing_ok=True)
-
-    def texts(self) -> Iterator[str | bytes]:
-        """The spool's texts; while saving them, each as the UTF-8 bytes it was saved as."""
-        target = saved_path(self.root, self.key)  # replaced if there (one that could not be read)
-        tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
-        try:
-            fh = open(tmp, "wb")
-        except OSError:  # a read-only cache: the report is only not saved
-            yield from self.spool.texts()
-            return
         # A cache that cannot take the report (full, or gone) only does not save it: the
         # report handed out is the same, whole.
         saving = _write(fh, orjson.dumps(self.fields) + b"\n")
         try:
-            for text in self.spool.texts():
-                if saving:
-                    data = text.encode("utf-8")
-                    if b"\n" in data:
-                        saving = False  # not one line: never saved (compact JSON has none)
-                    else:
-                        saving = _write(fh, data + b"\n")
-                        text = data
-                yield text
+            for block in self.spool.blocks():
+                saving = saving and _write(fh, block + b"\n")
+                yield block
             with suppress(OSError):
                 fh.close()  # flushes: it may fail too
                 if saving:
@@ -210,6 +184,11 @@ class Recording:
                 fh.close()
             with suppress(OSError):
                 tmp.unlink(missing_ok=True)
+
+    def texts(self) -> Iterator[bytes]:
+        """The spool's texts, UTF-8, saved as they go out (the blocks split again)."""
+        for block in self.blocks():
+            yield from block.split(b"\n")
 
     def changes(self) -> Iterator[dict]:
         for text in self.texts():
