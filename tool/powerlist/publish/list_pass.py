@@ -29,6 +29,7 @@ from pathlib import Path
 
 import orjson
 
+from ..compiled import cache_dir, configure
 from ..render import ListView, extra_labels_of
 from ..render_office import MERGE_DOWN, DataRowShape, list_sheet, sheet_columns
 from .nested_json import item_object, items_opening, repeat_list_json, write_list_json
@@ -37,6 +38,9 @@ from .site import ItemHistory, ListPage, Site
 from .site.pages import ListTableRow, list_table_ends
 from .workbook import ReleaseWorkbook
 from .xlsx import ROW, Sheet, checked, list_sheet_rows, placed_row, row_template
+
+
+MEMORY = "512MB"  # the release connection's DuckDB memory during the list pass
 
 
 @dataclass
@@ -107,6 +111,16 @@ class ListPass:
 
     def write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         """The release's workbook, nested JSON and list pages; returns the workbook's path."""
+        spill = cache_dir(rel.root) / "spill"
+        # The pass's sorts and keys spill early, beside the Python side's rows and the item history
+        # (unless the limit is the user's own: POWERLIST_MEMORY_LIMIT, compiled.duckdb_settings).
+        configure(rel.con, spill, **({} if os.environ.get("POWERLIST_MEMORY_LIMIT") else {"memory_limit": MEMORY}))
+        try:
+            return self._write(rel, folder, latest)
+        finally:
+            configure(rel.con, spill)
+
+    def _write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         book = ReleaseWorkbook(rel, folder, self.tables)
         self.site.add_release(rel, latest=latest)
         keys = rel.list_keys()
