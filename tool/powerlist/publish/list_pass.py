@@ -29,8 +29,9 @@ from pathlib import Path
 
 import orjson
 
-from ..compiled import cache_dir, configure
+from ..compiled import duckdb_settings
 from ..render import ListView, extra_labels_of
+from ..sqltext import literal
 from ..render_office import MERGE_DOWN, DataRowShape, list_sheet, sheet_columns
 from .nested_json import item_object, items_opening, repeat_list_json, write_list_json
 from .release_data import ReleaseData
@@ -111,14 +112,15 @@ class ListPass:
 
     def write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         """The release's workbook, nested JSON and list pages; returns the workbook's path."""
-        spill = cache_dir(rel.root) / "spill"
         # The pass's sorts and keys spill early, beside the Python side's rows and the item history
         # (unless the limit is the user's own: POWERLIST_MEMORY_LIMIT, compiled.duckdb_settings).
-        configure(rel.con, spill, **({} if os.environ.get("POWERLIST_MEMORY_LIMIT") else {"memory_limit": MEMORY}))
+        # Only the limit changes: DuckDB refuses a new spill folder once one is in use (configure sets it).
+        limit = duckdb_settings()["memory_limit"]
+        rel.con.execute(f"SET memory_limit = {literal(limit if os.environ.get('POWERLIST_MEMORY_LIMIT') else MEMORY)}")
         try:
             return self._write(rel, folder, latest)
         finally:
-            configure(rel.con, spill)
+            rel.con.execute(f"SET memory_limit = {literal(limit)}")
 
     def _write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         book = ReleaseWorkbook(rel, folder, self.tables)
