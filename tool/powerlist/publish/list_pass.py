@@ -46,7 +46,7 @@ MEMORY = "512MB"  # the release connection's DuckDB memory during the list pass
 
 @dataclass
 class MadeList:
-    sheet: tuple        # ReleaseWorkbook.add's (frame, Entry)
+    sheet: tuple        # ReleaseWorkbook.add_rows's (frame, Entry)
     json: tuple         # write_list_json's (path, start)
     page: ListPage
 
@@ -128,7 +128,8 @@ class ListPass:
         keys = rel.list_keys()
         lists = rel.lists
         new = {list_id for list_id in lists if (list_id, keys[list_id]) not in self.made}
-        plans: dict[str, tuple] = {}  # list_id → (extra labels, its items' (item_id, key), what is made of them)
+        # list_id → (extra labels, reuse context, its items' (item_id, key, extra), their pieces or None)
+        plans: dict[str, tuple] = {}
         need: set[str] = set()
         for list_id, rows in rel.item_keys(new):
             lst = lists[list_id]
