@@ -196,3 +196,25 @@ def test_a_killed_publishs_item_history_is_removed_by_the_next(tmp_path):
         assert not any(p.exists() for p in stale) and kept.exists()
     finally:
         site.close()
+
+
+def test_the_list_pass_works_on_a_connection_that_has_spilled(pkg, tmp_path):
+    """A province's release has spilled to the cache before its lists are made (DuckDB then
+    refuses a new spill folder); the pass lowers the memory limit for itself and gives it back."""
+    from powerlist.publish.list_pass import ListPass
+    from powerlist.publish.release_data import open_release
+    rel = open_release(pkg, "2022").load()
+    con = rel.con
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute("SET memory_limit = '100MB'")
+    con.execute("CREATE TABLE synthetic_big AS SELECT i, md5(CAST(i AS VARCHAR)) AS m FROM range(3000000) t(i)")
+    con.execute(f"SET memory_limit = '{before}'")
+    site = Site(tmp_path / "out", tmp_path / "spill")
+    try:
+        (tmp_path / "out" / "2022").mkdir()
+        ListPass(site).write(rel, tmp_path / "out" / "2022", latest=True)
+    finally:
+        site.close()
+    assert (tmp_path / "out" / "2022" / f"{rel.stem}.xlsx").is_file()
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
+    rel.close()

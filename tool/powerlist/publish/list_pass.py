@@ -29,7 +29,9 @@ from pathlib import Path
 
 import orjson
 
+from ..compiled import duckdb_settings
 from ..render import ListView, extra_labels_of
+from ..sqltext import literal
 from ..render_office import MERGE_DOWN, DataRowShape, list_sheet, sheet_columns
 from .nested_json import item_object, items_opening, repeat_list_json, write_list_json
 from .release_data import ReleaseData
@@ -39,9 +41,12 @@ from .workbook import ReleaseWorkbook
 from .xlsx import ROW, Sheet, checked, list_sheet_rows, placed_row, row_template
 
 
+MEMORY = "512MB"  # the release connection's DuckDB memory during the list pass
+
+
 @dataclass
 class MadeList:
-    sheet: tuple        # ReleaseWorkbook.add's (frame, Entry)
+    sheet: tuple        # ReleaseWorkbook.add_rows's (frame, Entry)
     json: tuple         # write_list_json's (path, start)
     page: ListPage
 
@@ -107,12 +112,24 @@ class ListPass:
 
     def write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         """The release's workbook, nested JSON and list pages; returns the workbook's path."""
+        # The pass's sorts and keys spill early, beside the Python side's rows and the item history
+        # (unless the limit is the user's own: POWERLIST_MEMORY_LIMIT, compiled.duckdb_settings).
+        # Only the limit changes: DuckDB refuses a new spill folder once one is in use (configure sets it).
+        limit = duckdb_settings()["memory_limit"]
+        rel.con.execute(f"SET memory_limit = {literal(limit if os.environ.get('POWERLIST_MEMORY_LIMIT') else MEMORY)}")
+        try:
+            return self._write(rel, folder, latest)
+        finally:
+            rel.con.execute(f"SET memory_limit = {literal(limit)}")
+
+    def _write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         book = ReleaseWorkbook(rel, folder, self.tables)
         self.site.add_release(rel, latest=latest)
         keys = rel.list_keys()
         lists = rel.lists
         new = {list_id for list_id in lists if (list_id, keys[list_id]) not in self.made}
-        plans: dict[str, tuple] = {}  # list_id → (extra labels, its items' (item_id, key), what is made of them)
+        # list_id → (extra labels, reuse context, its items' (item_id, key, extra), their pieces or None)
+        plans: dict[str, tuple] = {}
         need: set[str] = set()
         for list_id, rows in rel.item_keys(new):
             lst = lists[list_id]
