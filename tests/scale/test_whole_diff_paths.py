@@ -253,3 +253,23 @@ def test_a_table_that_cannot_be_read_fails_the_diff_and_leaves_no_reading_thread
         report_bytes(root, str(root), nxt)
     assert not [t for t in threading.enumerate() if t.name == "powerlist-diff-load"]
     assert not list(cache_dir(root).glob(f"{saved.PREFIX}*{saved.SUFFIX}"))  # no report saved
+
+
+def test_a_diff_on_one_duckdb_thread_reads_its_tables_before_comparing_and_gives_the_same_bytes(pair, tmp_path, monkeypatch):
+    # publish's diff child runs the engine on one DuckDB thread within 384MB: there the child
+    # tables are read on the calling thread before any comparison (the overlap had it run out of
+    # memory at 100,000 items), and the report is the same bytes as with two threads.
+    import threading
+    from powerlist.diff import load
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    two = report_bytes(root, str(root), nxt)
+    forget_reports(root)
+    started = []
+    real = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self.name), real(self))[1])
+    monkeypatch.setenv("POWERLIST_THREADS", "1")
+    waits = []
+    monkeypatch.setattr(load.Loading, "wait", lambda self, name: (waits.append(self._pending[name]), None)[1])
+    assert report_bytes(root, str(root), nxt) == two
+    assert "powerlist-diff-load" not in started
+    assert waits and set(waits) == {0}  # every table was read whole before it was compared

@@ -99,7 +99,11 @@ class Loading:
     close() stops the loading if it is still going (the comparison failed) and waits for its
     thread."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, plan: Plan):
+    def __init__(self, con: duckdb.DuckDBPyConnection, plan: Plan, background: bool = True):
+        """background=False reads the child tables on the calling thread after the whole ones,
+        before any comparison: a connection of one DuckDB thread (publish's diff child, beside
+        its parent's work, within a small memory limit) gains nothing from the overlap, and the
+        reading and the comparison at once could take more than that limit."""
         self.names = plan.names
         self._cursor = con.cursor()
         self._steps = plan.children
@@ -107,11 +111,15 @@ class Loading:
         self._error: BaseException | None = None
         self._stop = False
         self._changed = threading.Condition()
-        self._thread = threading.Thread(target=self._run, name="powerlist-diff-load", daemon=True)
-        self._thread.start()
+        self._thread = threading.Thread(target=self._run, name="powerlist-diff-load", daemon=True) if background else None
+        if self._thread is not None:
+            self._thread.start()
         try:
             for _, step in plan.whole:
                 step(con)
+            if self._thread is None:
+                self._run()
+                self.finish()
         except BaseException:
             self.close()
             raise
@@ -138,15 +146,17 @@ class Loading:
                 raise self._error
 
     def finish(self) -> None:
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         if self._error is not None:
             raise self._error
 
     def close(self) -> None:
         self._stop = True
-        if self._thread.is_alive():
-            self._cursor.interrupt()
-        self._thread.join()
+        if self._thread is not None:
+            if self._thread.is_alive():
+                self._cursor.interrupt()
+            self._thread.join()
         self._cursor.close()
 
 

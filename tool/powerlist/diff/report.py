@@ -119,7 +119,7 @@ def open_diff(root: Path, from_target: str, to_target: str, *, item_ids: list[st
         lock_down(con, [root, src.path, dst.path])  # no file outside the packages (and their cache) from here
         if names is not None:
             # The tables are read while the comparison goes on (each compared once read).
-            loading = Loading(con, plan)
+            loading = Loading(con, plan, background=int(con.execute("SELECT current_setting('threads')").fetchone()[0]) > 1)
         # The law reference tables live in the working state and apply to every release.
         laws = DiffCitations(load_reference(root), con)
         compared, skipped = plan_tables(con, keys, item_ids, names)
