@@ -507,3 +507,19 @@ def test_the_diff_child_s_reports_are_the_engine_s_and_leave_nothing_behind(pkg,
     changelog = (dist / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "调查**核实**处理" in changelog
     assert not (dist / build_module.CHANGES).exists()
+
+
+def test_a_child_failing_with_a_message_of_many_lines_is_quoted_by_its_first_line(pkg, dist, monkeypatch):
+    # DuckDB's out-of-memory error ends with advice and "See also https://…": the line quoted
+    # must be the one that says what happened.
+    from powerlist.publish import changes
+
+    before = snapshot(dist)
+    shutil.rmtree(pkg / ".powerlist-cache")
+    monkeypatch.setattr(changes, "MEMORY", "1MB")
+    with pytest.raises(PowerlistError) as failed:
+        publish(pkg, dist)
+    message = str(failed.value)
+    assert message.startswith("the diffs for CHANGELOG.md failed (exit 1): ") and "\n" not in message
+    assert "Out of Memory" in message and "See also" not in message
+    assert snapshot(dist) == before

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -179,6 +180,13 @@ def main() -> int:
             said = {"sha256": sha256_file(path)}
     except PowerlistError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # Its traceback, then the error's first line last: DuckDB's messages end with advice and
+        # a link ("See also https://…"), which the parent would otherwise quote as the cause.
+        traceback.print_exc()
+        lines = str(exc).strip().splitlines()
+        print(f"{type(exc).__name__}: {lines[0] if lines else ''}", file=sys.stderr)
         return 1
     sys.stdout.write(json.dumps(said) + "\n")
     return 0
