@@ -203,7 +203,7 @@ def test_two_publishes_into_one_folder_wait_for_each_other(package_copy, tmp_pat
                 second.append("published")
             except PowerlistError as exc:
                 second.append(str(exc))
-        real(folder)
+        return real(folder)
 
     monkeypatch.setattr(build, "write_sha256sums", meanwhile)
     publish(package_copy, out)
