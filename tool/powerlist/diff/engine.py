@@ -219,10 +219,13 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     for side, db, rid, other, orid in (("_do", "f", "orid", "t", "nrid"), ("_dn", "t", "nrid", "f", "orid")):
         nh = (f"CASE WHEN x.item_id IN (SELECT y.item_id FROM {kept(other, orid, 'y')}) THEN hash({folded}) ELSE 0 END"
               if folded else "0")
+        # Only what pairs the rows (the window would carry whole rows along); step 3 joins the
+        # rows back by rowid.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {side} AS
             SELECT *, row_number() OVER (PARTITION BY item_id, {part}, _nh ORDER BY {num}, _rid) AS _occ FROM (
-              SELECT x.*, x.rowid AS _rid, {nh} AS _nh FROM {kept(db, rid, 'x')})""")
+              SELECT x.item_id, {f'x.{part}' if spec.part else 'NULL'} AS {part if spec.part else '_part'}, x.{num},
+                     x.rowid AS _rid, {nh} AS _nh FROM {kept(db, rid, 'x')})""")
 
     # 3. Matched rows that still differ (style, layout) and unmatched rows. An (item, part) whose
     # unmatched rows are all on one side (an added or removed item's rows, mostly) needs no
@@ -233,12 +236,8 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
     only_n = "o.item_id IS NULL AND n.item_id IS NOT NULL"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _dr AS
-        SELECT o, n, oi, ni, orid, nrid, (oi IS NULL OR ni IS NULL)
-                 AND (sum(CASE WHEN ni IS NULL THEN 1 ELSE 0 END) OVER w = 0
-                      OR sum(CASE WHEN oi IS NULL THEN 1 ELSE 0 END) OVER w = 0) AS solo,
-               od, nd, opl, npl, okey, nkey, obid, nbid
-        FROM (SELECT {s.row_sql('o', 'f', t)} AS o, {s.row_sql('n', 't', t)} AS n,
-                     o.item_id AS oi, n.item_id AS ni, o._rid AS orid, n._rid AS nrid,
+        WITH j AS (SELECT {s.row_sql('o', 'f', t)} AS o, {s.row_sql('n', 't', t)} AS n,
+                     o.item_id AS oi, n.item_id AS ni, ko._rid AS orid, kn._rid AS nrid,
                      coalesce(o.item_id, n.item_id) AS gi,
                      {f'coalesce(o.{part}, n.{part})' if spec.part else 'NULL'} AS gp,
                      CASE WHEN {only_o} THEN {describe_sql(s, 'o', 'f', t)} END AS od,
@@ -248,14 +247,20 @@ def _diff_children(s: _Session, spec: ChildSpec) -> list[dict]:
                      CASE WHEN {only_o} THEN {key_sql(spec, 'o')} END AS okey,
                      CASE WHEN {only_n} THEN {key_sql(spec, 'n')} END AS nkey,
                      {column_sql(s, 'o', 'f', t, 'basis_id')} AS obid, {column_sql(s, 'n', 't', t, 'basis_id')} AS nbid
-              FROM _do o FULL JOIN _dn n
-                ON o.item_id = n.item_id AND o._nh = n._nh AND o._occ = n._occ {f'AND o.{part} = n.{part}' if spec.part else ''}
-              WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)})
-        WINDOW w AS (PARTITION BY gi, gp)""")
+              FROM _do ko FULL JOIN _dn kn
+                ON ko.item_id = kn.item_id AND ko._nh = kn._nh AND ko._occ = kn._occ {f'AND ko.{part} = kn.{part}' if spec.part else ''}
+              LEFT JOIN f.main.{_q(t)} o ON o.rowid = ko._rid LEFT JOIN t.main.{_q(t)} n ON n.rowid = kn._rid
+              WHERE o.item_id IS NULL OR n.item_id IS NULL OR {_hash('o', shown)} <> {_hash('n', shown)}),
+        -- per (item, part): whether it has rows only on the old side, only on the new side (grouped
+        -- apart from the wide rows: a window over them would carry every row's texts along)
+        g AS (SELECT gi, gp, bool_or(ni IS NULL) AS o_only, bool_or(oi IS NULL) AS n_only FROM j GROUP BY gi, gp)
+        SELECT o, n, oi, ni, orid, nrid, (oi IS NULL OR ni IS NULL) AND (NOT g.o_only OR NOT g.n_only) AS solo,
+               od, nd, opl, npl, okey, nkey, obid, nbid
+        FROM j JOIN g ON j.gi IS NOT DISTINCT FROM g.gi AND j.gp IS NOT DISTINCT FROM g.gp""")
     for tmp in ("_dk", "_do", "_dn"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
     # Rows added or removed whole are the bulk of a large diff: DuckDB builds and encodes them.
-    s.spool.add_query(solo_sql(s, spec), order="orid NULLS LAST, nrid")
+    s.spool.add_query(solo_sql(s, spec))
     # In table order, so that leftovers sharing a number keep their places (sorted stably below).
     rows = con.execute("SELECT o, n FROM _dr WHERE NOT solo ORDER BY orid NULLS LAST, nrid").fetchall()
     con.execute("DROP TABLE IF EXISTS _dr")
@@ -414,12 +419,19 @@ def _add_context(s: _Session, changes: list[dict]) -> None:
         c["list_title"] = s.list_titles.get(c["list_id"]) if c["list_id"] else None
 
 
+_TABLE_RANK = {t: i for i, t in enumerate(TABLE_ORDER)}
+
+
 def sort_key(c: dict) -> tuple:
     """The report order: by list, item position, table, step/case number, field."""
-    table_rank = TABLE_ORDER.index(c["table"]) if c["table"] in TABLE_ORDER else len(TABLE_ORDER)
+    table_rank = _TABLE_RANK.get(c["table"], len(TABLE_ORDER))
     key = c["key"]
     part = ROLE_ORDER.get(key.get("role"), 9) if "role" in key else 0
-    number = next((v for k, v in key.items() if k != "role" and isinstance(v, int)), 0)
+    number = 0
+    for k, v in key.items():  # the first number of the key that is not the part
+        if k != "role" and isinstance(v, int):
+            number = v
+            break
     return (c["list_id"] is not None, c["list_id"] or "", c.get("seq") or 0, c["item_id"] or "",
             table_rank, part, number, str(key), c["field"] or "")
 
@@ -467,6 +479,11 @@ def compare_attached(con: duckdb.DuckDBPyConnection, tables: list[str], keys: di
     reduced: the child tables that hold only rows of pairs whose rows differ, or of no pair
     (diff/load.Plan.reduced)."""
     s = _Session(con, spool, item_ids, recorded_update, reduced)
+    # The child tables last: while they are still being read, the tables read whole are compared,
+    # so the comparison left after the reading is theirs alone. The report's order does not
+    # depend on this one: changes of different tables never tie in it (sort_key's table rank;
+    # the other tables keep their order among themselves).
+    tables = [t for t in tables if t not in CHILDREN] + [t for t in tables if t in CHILDREN]
     for done, table in enumerate(tables):
         if progress:
             progress(table, done)

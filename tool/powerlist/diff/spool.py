@@ -99,14 +99,13 @@ class ChangeSpool:
         finally:
             self.con.unregister("_spool_batch")
 
-    def add_query(self, select_sql: str, order: str = "") -> None:
-        """Append the rows of a query giving every column but arrival. order: the query's columns
-        that number their arrival (rows whose sort keys tie keep that order on every run)."""
-        over = f"ORDER BY {order}" if order else ""
-        cols = ", ".join(c if c != "arrival" else f"{self.arrived} + row_number() OVER ({over}) AS arrival"
-                         for c in COLUMNS)
-        self.con.execute(f"INSERT INTO _spool SELECT {cols} FROM ({select_sql})")
-        self.arrived = self.con.execute("SELECT coalesce(max(arrival), -1) + 1 FROM _spool").fetchall()[0][0]
+    def add_query(self, select_sql: str) -> None:
+        """Append the rows of a query giving every column but arrival, and `nth`: 1, 2, … n
+        in the order they arrive (rows whose sort keys tie keep that order on every run). The
+        query numbers its rows itself: a window here would carry every row's text along."""
+        cols = ", ".join(c if c != "arrival" else f"{self.arrived} + nth - 1 AS arrival" for c in COLUMNS)
+        (added,), = self.con.execute(f"INSERT INTO _spool SELECT {cols} FROM ({select_sql})").fetchall()
+        self.arrived += added
 
     def counts(self) -> dict[tuple[str, str], int]:
         """{(table, change): rows}."""

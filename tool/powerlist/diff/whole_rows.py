@@ -81,9 +81,9 @@ QUOTE = literal("'")
 
 
 def solo_sql(s, spec: ChildSpec) -> str:
-    """The spool rows (spool.COLUMNS but arrival, plus orid/nrid: their places in the tables, which
-    number their arrival) of the child rows in _dr added or removed whole: the entries
-    _child_change and _add_context would make, encoded by DuckDB (to_json)."""
+    """The spool rows (spool.COLUMNS but arrival, plus `nth`: their arrival, numbered by their
+    places in the tables, orid then nrid) of the child rows in _dr added or removed whole: the
+    entries _child_change and _add_context would make, encoded by DuckDB (to_json)."""
     t = spec.table
     rank = TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER)
     if spec.part:
@@ -99,7 +99,7 @@ def solo_sql(s, spec: ChildSpec) -> str:
     basis = "basis_id := bid, " if t == "bases" else ""
     return f"""
         SELECT c.list_id IS NOT NULL AS has_list, coalesce(c.list_id, '') AS list_id, coalesce(c.seq, 0) AS seq,
-               c.orid AS orid, c.nrid AS nrid, c.item_id AS item_id, {rank} AS table_rank, {part_rank} AS part,
+               c.place_no AS nth, c.item_id AS item_id, {rank} AS table_rank, {part_rank} AS part,
                coalesce(key.{_q(spec.number)}, 0) AS number, {key_text} AS key_text, '' AS field,
                {literal(t)} AS tbl, change,
                to_json(struct_pack("table" := {literal(t)}, change := change,
@@ -112,7 +112,7 @@ def solo_sql(s, spec: ChildSpec) -> str:
                    list_title := CASE WHEN tl.list_id IS NOT NULL THEN tl.title ELSE fl.title END,
                    field_title := NULL)) AS body
         FROM (
-          SELECT d.*, CASE WHEN ti.item_id IS NOT NULL THEN ti.list_id ELSE fi.list_id END AS list_id,
+          SELECT d.*, r.place_no, CASE WHEN ti.item_id IS NOT NULL THEN ti.list_id ELSE fi.list_id END AS list_id,
                  CASE WHEN ti.item_id IS NOT NULL THEN ti.name ELSE fi.name END AS item_name,
                  CASE WHEN ti.item_id IS NOT NULL THEN ti.seq ELSE fi.seq END AS seq,
                  fi.seq AS old_seq, ti.seq AS new_seq
@@ -121,6 +121,10 @@ def solo_sql(s, spec: ChildSpec) -> str:
                        coalesce(opl, npl) AS place, CASE WHEN ni IS NULL THEN o ELSE n END AS "row",
                        CASE WHEN ni IS NULL THEN obid ELSE nbid END AS bid, orid, nrid
                 FROM _dr WHERE solo) d
+          -- numbered apart from the rows (a window over them would carry their texts along); a
+          -- row added or removed whole has its place on one side only, unique there
+          JOIN (SELECT orid, nrid, row_number() OVER (ORDER BY orid NULLS LAST, nrid) AS place_no FROM _dr WHERE solo) r
+            ON r.orid IS NOT DISTINCT FROM d.orid AND r.nrid IS NOT DISTINCT FROM d.nrid
           {_context_sql(s, 'f', 'fi', 'd.item_id')} {_context_sql(s, 't', 'ti', 'd.item_id')}
         ) c
         {_title_sql(s, 'f', 'fl', 'c.list_id')} {_title_sql(s, 't', 'tl', 'c.list_id')}"""
