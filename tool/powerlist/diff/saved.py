@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -126,13 +128,36 @@ class SavedChanges:
             yield orjson.loads(text)
 
 
-def _write(fh, data: bytes) -> bool:
-    """Write data to the report being saved; False when the cache could not take it."""
-    try:
-        fh.write(data)
-        return True
-    except OSError:
-        return False
+class _Saver:
+    """Writes the report being saved on a thread of its own, while the calling thread writes the
+    same blocks out (the two files' writes overlap: the report's last step, after all the
+    comparing, is mostly writing). ok turns False, for good, when the cache cannot take a write;
+    the blocks handed to it are taken (and dropped) all the same, so the writer never waits."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.ok = True
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._run, name="powerlist-diff-save", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self.ok:
+                try:
+                    self.fh.write(data)
+                except Exception:  # the cache could not take it (full, gone): not saved, still drained
+                    self.ok = False
+
+    def write(self, data: bytes) -> None:
+        self._queue.put(data)
+
+    def finish(self) -> bool:
+        """Wait for every write; whether all of them went in."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        return self.ok
 
 
 def open_saved(root: Path, key: str) -> SavedChanges | None:
@@ -169,17 +194,21 @@ class Recording:
             return
         # A cache that cannot take the report (full, or gone) only does not save it: the
         # report handed out is the same, whole.
-        saving = _write(fh, orjson.dumps(self.fields) + b"\n")
+        saver = _Saver(fh)
         try:
+            saver.write(orjson.dumps(self.fields) + b"\n")
             for block in self.spool.blocks():
-                saving = saving and _write(fh, block + b"\n")
+                saver.write(block)
+                saver.write(b"\n")
                 yield block
+            saving = saver.finish()
             with suppress(OSError):
                 fh.close()  # flushes: it may fail too
                 if saving:
                     os.replace(tmp, target)
                     evict(target.parent, {target})
         finally:
+            saver.finish()
             with suppress(OSError):
                 fh.close()
             with suppress(OSError):
