@@ -137,7 +137,7 @@ class _Saver:
     def __init__(self, fh):
         self.fh = fh
         self.ok = True
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
         self._thread = threading.Thread(target=self._run, name="powerlist-diff-save", daemon=True)
         self._thread.start()
 
