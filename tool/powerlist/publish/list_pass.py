@@ -21,6 +21,8 @@ The bytes are those a fresh pass would write (tests/publish/test_list_pass.py).
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -30,7 +32,6 @@ import orjson
 
 from ..render import ListView, extra_labels_of
 from ..render_office import MERGE_DOWN, DataRowShape, list_sheet, sheet_columns
-from . import item_sql
 from .nested_json import item_object, items_opening, repeat_list_json, write_list_json
 from .release_data import ReleaseData
 from .site import ItemHistory, ListPage, Site
@@ -57,6 +58,10 @@ class MadeItem:
     sheet: tuple[None, int, int]
     merge: tuple
     history: ItemHistory
+
+
+def _digest(text: str) -> bytes | None:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() if text else None
 
 
 def _read_all(wanted: list[tuple], spill: int) -> list[bytes]:
@@ -105,7 +110,22 @@ class ListPass:
     def write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         """The release's workbook, nested JSON and list pages; returns the workbook's path.
         The release's connection keeps its memory limit: at 512MB the item keys of a release
-        of 100,000 new items ran out of memory (string_agg per item does not spill)."""
+        of 100,000 new items ran out of memory (string_agg per item does not spill).
+
+        Python's cyclic garbage collector is off during the pass: what the pass keeps (a
+        MadeItem, an ItemHistory and citation places per item) grows by millions of objects, and
+        each of the collector's full passes walks all of them (~10 s of CPU in a release of
+        100,000 new items). The pass makes its garbage without cycles (reference counting frees
+        it; tests/publish/test_list_pass.py counts what a collection finds after it)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._write(rel, folder, latest)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         book = ReleaseWorkbook(rel, folder, self.tables)
         self.site.add_release(rel, latest=latest)
         keys = rel.list_keys()
@@ -113,67 +133,52 @@ class ListPass:
         new = {list_id for list_id in lists if (list_id, keys[list_id]) not in self.made}
         # list_id → (extra labels, reuse context, its items' (item_id, key, extra), their pieces or None)
         plans: dict[str, tuple] = {}
-        need: dict[str, list[str]] = {}  # list_id → its items to render, in list order
+        need: set[str] = set()
         for list_id, rows in rel.item_keys(new):
             lst = lists[list_id]
             labels = extra_labels_of(extra for _, _, extra in rows)
             context = (lst["kind"], tuple(labels))
             made = [self.items.get((key, context)) for _, key, _ in rows]
-            wanted = [item_id for (item_id, _, _), m in zip(rows, made) if m is None]
-            if wanted:
-                need[list_id] = wanted
+            need.update(item_id for (item_id, _, _), m in zip(rows, made) if m is None)
             plans[list_id] = (labels, context, rows, made)
-        # Rendered by SQL (item_sql), but lists with extra columns: by the Python renderers.
-        by_sql = item_sql.supported(rel)
-        sql_lists = [(list_id, lists[list_id]["kind"] == "catalog", wanted) for list_id, wanted in sorted(need.items())
-                     if by_sql and not plans[list_id][0]]
-        in_python = {list_id for list_id in need} - {list_id for list_id, _, _ in sql_lists}
-        views = rel.list_views(only=in_python, items={i for list_id in in_python for i in need[list_id]}) \
-            if in_python else iter(())
-        pieces = item_sql.item_pieces(rel, sql_lists)
+        views = rel.list_views(only=new, items=need)
         for list_id, lst in lists.items():
             key = (list_id, keys[list_id])
             made = self.made.get(key)
             if made is None:
-                labels, context, rows, items = plans.get(list_id, ([], None, [], []))
-                blank = ListView.of(lst, [], {}, extra_labels=labels)  # the list without its items
-                if list_id not in need:
-                    fresh = _Python(self.site, blank)
-                elif list_id in in_python:
-                    fresh = _Python(self.site, _next_view(views, list_id), labels)
-                else:
-                    got, chunk = next(pieces)
-                    if got != list_id:
-                        raise RuntimeError(f"publish: list {list_id} was not rendered in list order (rendered {got})")
-                    # A character XML cannot hold: the Python renderers say where, as they always did.
-                    fresh = _Python(self.site, _next_view(rel.list_views(only={list_id}, items=set(need[list_id])), list_id),
-                                    labels) if chunk.bad else _Sql(self.site, chunk)
-                self.made[key] = self._make(rel, book, folder, blank, context, rows, items, fresh)
+                view = next(views, None)
+                if view is None or view.list["list_id"] != list_id:  # not an assert: -O must not skip it
+                    raise RuntimeError(f"publish: list {list_id} was not read in list order (read "
+                                       f"{view.list['list_id'] if view else 'none'})")
+                self.made[key] = self._make(rel, book, folder, view, *plans.get(list_id, ([], None, [], [])))
                 self.fresh += 1
             else:
                 self.made[key] = MadeList(book.copy(made.sheet),
                                           repeat_list_json(rel, list_id, made.json, folder, self.site.writes),
                                           self.site.repeat_list(lst, made.page))
                 self.repeated += 1
-        if next(views, None) is not None or next(pieces, None) is not None:
+        if next(views, None) is not None:
             raise RuntimeError("publish: a list was read that the releases' lists do not hold")
         path = book.close()
         self.site.writes.wait()  # the next release reads these pages and documents back
         return path
 
-    def _make(self, rel: ReleaseData, book: ReleaseWorkbook, folder: Path, view: ListView, context: tuple | None,
-              rows: list[tuple], made: list[MadeItem | None], fresh: "_Python | _Sql") -> MadeList:
-        """A list with a new key: its items without pieces rendered (fresh), the others' pieces
-        placed. view: the list without its items (its layout and extra columns)."""
-        lst = view.list
-        if fresh.count != sum(m is None for m in made) or len(rows) != len(made):
-            raise RuntimeError(f"publish: list {lst['list_id']}: {fresh.count} items read, "
+    def _make(self, rel: ReleaseData, book: ReleaseWorkbook, folder: Path, read: ListView, labels: list[str],
+              context: tuple | None, rows: list[tuple], made: list[MadeItem | None]) -> MadeList:
+        """A list with a new key: its items read now (read.items, those without pieces) rendered,
+        the others' pieces placed."""
+        lst = read.list
+        view = ListView.of(lst, read.items, read.children, extra_labels=labels)
+        fresh = {item["item_id"]: (item, cells) for item, cells in zip(view.items, view.data_rows())}
+        if len(fresh) != sum(m is None for m in made) or len(rows) != len(made):
+            raise RuntimeError(f"publish: list {lst['list_id']}: {len(fresh)} items read, "
                                f"{sum(m is None for m in made)} wanted")
         cols = sheet_columns(view)
         merge_at = [cols.index(c) for c in MERGE_DOWN if c in cols]
         shape = DataRowShape(cols)
-        head = list_sheet(view)  # the title block and header
+        head = list_sheet(ListView.of(lst, [], {}, extra_labels=labels))  # the title block and header
         sheet_name = lst["list_id"][:31]
+        table_row = ListTableRow(view)
         opening, closing = (t.encode("utf-8") for t in list_table_ends(view))
 
         trs, objects, sheet_rows, histories, merges = [], [], [], [], []
@@ -182,8 +187,13 @@ class ListPass:
         placed: list[int] = []  # where the reused items stand
         for (item_id, key, _), m in zip(rows, made):
             if m is None:
-                tr, obj, template, merge, history = fresh.item(item_id, shape, sheet_name, merge_at)
-                m = MadeItem(None, None, (None, self.spill_end, len(template)), merge, history)
+                item, cells = fresh[item_id]
+                office = cells + view.extra_cells(item)
+                tr = table_row(item, cells).encode("utf-8")
+                obj = orjson.dumps(item_object(item, view.children[item_id]))
+                template = row_template(*shape.row(office), sheet_name)
+                m = MadeItem(None, None, (None, self.spill_end, len(template)), tuple(_digest(office[c]) for c in merge_at),
+                             self.site.item_history(view, item, cells))
                 self.items[(key, context)] = m
                 made_here.append((m, len(trs)))
                 self.spill_end += len(template)
@@ -205,8 +215,7 @@ class ListPass:
         self.items_placed += len(placed)
         if spill:
             fresh_rows = b"".join(spill)
-            if fresh.check:
-                checked(fresh_rows.replace(ROW.encode(), b"1"), sheet_name)  # ROW stands for a number
+            checked(fresh_rows.replace(ROW.encode(), b"1"), sheet_name)  # ROW stands for a number
             self.spill.write(fresh_rows)
 
         # The sheet: rows numbered from below the header, equal MERGE_DOWN cells merged down.
@@ -240,50 +249,3 @@ class ListPass:
             m.page = (page.path, table_at, len(trs[i]))
             m.json = (json[0], json_at, len(objects[i]))
         return MadeList(sheet, json, page)
-
-
-def _next_view(views, list_id: str) -> ListView:
-    view = next(views, None)
-    if view is None or view.list["list_id"] != list_id:  # not an assert: -O must not skip it
-        raise RuntimeError(f"publish: list {list_id} was not read in list order (read "
-                           f"{view.list['list_id'] if view else 'none'})")
-    return view
-
-
-class _Python:
-    """A list's items rendered by the Python renderers (the reference): read is its view holding
-    the items to render (ReleaseData.list_views(items=…)); labels: the whole list's extra columns."""
-    check = True  # its sheet rows are checked for characters XML cannot hold
-
-    def __init__(self, site: Site, read: ListView, labels: list[str] | None = None):
-        self.site = site
-        self.view = view = ListView.of(read.list, read.items, read.children,
-                                       extra_labels=read.extra_labels if labels is None else labels)
-        self.fresh = {item["item_id"]: (item, cells) for item, cells in zip(view.items, view.data_rows())}
-        self.count = len(self.fresh)
-        self.table_row = ListTableRow(view)
-
-    def item(self, item_id: str, shape: DataRowShape, sheet_name: str, merge_at: list[int]) -> tuple:
-        """(page table row, JSON object, sheet row template, merge digests, history) of one item."""
-        view = self.view
-        item, cells = self.fresh[item_id]
-        office = cells + view.extra_cells(item)
-        return (self.table_row(item, cells).encode("utf-8"), orjson.dumps(item_object(item, view.children[item_id])),
-                row_template(*shape.row(office), sheet_name), tuple(item_sql.digest(office[c]) for c in merge_at),
-                self.site.item_history(view, item, cells))
-
-
-class _Sql:
-    """A list's items rendered by item_sql (no extra columns, no character XML cannot hold)."""
-    check = False  # item_sql found no character XML cannot hold in their cells
-
-    def __init__(self, site: Site, pieces: item_sql.Pieces):
-        self.site, self.pieces = site, pieces
-        self.at = {item_id: i for i, item_id in enumerate(pieces.item_ids)}
-        self.count = len(self.at)
-
-    def item(self, item_id: str, shape: DataRowShape, sheet_name: str, merge_at: list[int]) -> tuple:
-        p, i = self.pieces, self.at[item_id]
-        history = self.site.made_history(item_id, p.seqs[i], p.names[i], p.sub_names[i], p.cites.get(item_id, []),
-                                         p.hist[i], p.search[i])
-        return p.tr[i], p.obj[i], p.sheet[i], p.merges[i], history

@@ -299,17 +299,11 @@ class Site:
         citations in the law pages: made once per item content (ListPass's item key), then placed
         by add_list in every list and release that holds it."""
         bases = view.children[item["item_id"]].get("bases", [])
-        return self.made_history(item["item_id"], item["seq"], item["name"], item.get("sub_name"), bases,
-                                 orjson.dumps([cells, citation_rows(bases)]), search_text(view, item).encode("utf-8"))
-
-    def made_history(self, item_id: str, seq: int, name: str, sub_name: str | None, bases: list[dict],
-                     page: bytes, search: bytes) -> "ItemHistory":
-        """item_history of texts made already (publish.item_sql makes them in SQL): page is
-        orjson.dumps([cells, citation_rows(bases)]), search search_text's UTF-8; bases: the
-        item's bases in order (those without a law_id may be left out)."""
-        slots = self.citations.add(self.rel.tag, {"item_id": item_id, "name": name}, bases)
+        slots = self.citations.add(self.rel.tag, item, bases)
+        page = orjson.dumps([cells, citation_rows(bases)])
+        search = search_text(view, item).encode("utf-8")
         self.texts += (page, search)
-        made = ItemHistory(item_id, seq, name, sub_name, self.history_end,
+        made = ItemHistory(item["item_id"], item["seq"], item["name"], item.get("sub_name"), self.history_end,
                            len(page), len(search), hashlib.blake2b(search, digest_size=16).digest(), slots, self.ord)
         self.history_end += len(page) + len(search)
         return made
