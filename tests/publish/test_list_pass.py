@@ -217,3 +217,52 @@ def test_the_list_pass_works_on_a_connection_that_has_spilled(pkg, tmp_path):
         site.close()
     assert (tmp_path / "out" / "2022" / f"{rel.stem}.xlsx").is_file()
     rel.close()
+
+
+def test_the_pass_leaves_no_cyclic_garbage_for_the_collector_it_turns_off(pkg, tmp_path):
+    """ListPass.write runs with Python's cyclic collector off (its kept objects would make each
+    full collection walk millions): so the pass must free its garbage by reference counting.
+    Two passes run first (imports and caches made once), then a collection is cleared; what a
+    collection finds after a third pass is what that pass left unfreed. The collector is on
+    again afterwards."""
+    import gc
+    from powerlist.publish.list_pass import ListPass
+    from powerlist.publish.release_data import open_release
+    site = Site(tmp_path / "out", tmp_path / "spill")
+    try:
+        passes = ListPass(site)
+        for tag in ("2022", "2023", "2024"):
+            rel = open_release(pkg, tag).load()
+            (tmp_path / "out" / tag).mkdir(parents=True)
+            gc.collect()
+            passes.write(rel, tmp_path / "out" / tag, latest=tag == "2024")
+            assert gc.isenabled()
+            left = gc.collect()
+            rel.close()
+        assert left == 0
+    finally:
+        site.close()
+
+
+def test_a_list_file_that_cannot_be_written_fails_the_pass(pkg, tmp_path, monkeypatch):
+    """The list pages and JSON documents are written by a thread (site.Writes): a write that
+    fails there fails the release's pass, not later and not in silence."""
+    from powerlist.publish import site as site_module
+    from powerlist.publish.list_pass import ListPass
+    from powerlist.publish.release_data import open_release
+    original = site_module._write
+
+    def failing(path, data):
+        if path.endswith("/json/catalog-baomi.json"):
+            raise OSError(28, "No space left on device (synthetic)")
+        original(path, data)
+    monkeypatch.setattr(site_module, "_write", failing)
+    site = Site(tmp_path / "out", tmp_path / "spill")
+    rel = open_release(pkg, "2022").load()
+    try:
+        (tmp_path / "out" / "2022").mkdir(parents=True)
+        with pytest.raises(OSError, match="synthetic"):
+            ListPass(site).write(rel, tmp_path / "out" / "2022", latest=True)
+    finally:
+        rel.close()
+        site.close()

@@ -78,12 +78,29 @@ def test_a_sheet_deflated_in_pieces_and_a_copied_sheet_read_back_whole(tmp_path,
         assert a.read("xl/worksheets/sheet1.xml") == b.read("xl/worksheets/sheet1.xml")
 
 
-@pytest.mark.parametrize("text,code", [("bell\x07", "0007"), ("tab\tand\nline\x1f", "001F"), ("non-character\ufffe", "FFFE")])
+@pytest.mark.parametrize("text,code", [("bell\x07", "0007"), ("tab\tand\nline\x1f", "001F"), ("non-character\ufffe", "FFFE"),
+                                       ("\uffff", "FFFF"), ("合成，（）\ufffe末", "FFFE"), ("\x00", "0000")])
 def test_a_control_character_is_refused_with_its_sheet_named(tmp_path, text, code):
     book = WorkbookWriter(tmp_path / "c.xlsx", (2024, 7, 1, 0, 0, 0), "synthetic")
     book.add_sheet(Sheet("fine", 1, 1, [10.0]), [row_xml(1, cell_xml("A1", "tab\tline\nreturn\r", 0))])
     with pytest.raises(PowerlistError, match=rf"sheet bad: the character U\+{code}"):
         book.add_sheet(Sheet("bad", 1, 1, [10.0]), [row_xml(1, cell_xml("A1", text, 0))])
+
+
+@pytest.mark.parametrize("data", ["合成，全角（）：；标点".encode(), "\ufffd\uffe5\uffef\uffbe".encode(), b"\t\n\r",
+                                  "末尾\uffe5".encode(), b"", "\U0001f600𠀀".encode()])
+def test_characters_beside_the_refused_ones_pass_the_check(data):
+    """SYNTHETIC bytes: CJK punctuation (EF BC …), U+FFFD, U+FFE5 and U+FFEF (EF BF BD / A5 / AF,
+    the neighbours of U+FFFE and U+FFFF), tab, line feed and return, astral characters: allowed."""
+    from powerlist.publish.xlsx import checked
+    assert checked(data, "s") is data
+
+
+@pytest.mark.parametrize("text,code", [("\ufffe", "FFFE"), ("x\uffff", "FFFF"), ("\x0b", "000B"), ("y\x1f", "001F")])
+def test_a_refused_character_at_the_very_end_is_found(text, code):
+    from powerlist.publish.xlsx import checked
+    with pytest.raises(PowerlistError, match=rf"U\+{code}"):
+        checked(("合成" + text).encode(), "s")
 
 
 def test_a_sheets_bytes_depend_on_its_content_not_on_how_its_rows_were_batched(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ The bytes are those a fresh pass would write (tests/publish/test_list_pass.py).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import tempfile
@@ -109,7 +110,22 @@ class ListPass:
     def write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         """The release's workbook, nested JSON and list pages; returns the workbook's path.
         The release's connection keeps its memory limit: at 512MB the item keys of a release
-        of 100,000 new items ran out of memory (string_agg per item does not spill)."""
+        of 100,000 new items ran out of memory (string_agg per item does not spill).
+
+        Python's cyclic garbage collector is off during the pass: what the pass keeps (a
+        MadeItem, an ItemHistory and citation places per item) grows by millions of objects, and
+        each of the collector's full passes walks all of them (~10 s of CPU in a release of
+        100,000 new items). The pass makes its garbage without cycles (reference counting frees
+        it; tests/publish/test_list_pass.py counts what a collection finds after it)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._write(rel, folder, latest)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _write(self, rel: ReleaseData, folder: Path, latest: bool) -> Path:
         book = ReleaseWorkbook(rel, folder, self.tables)
         self.site.add_release(rel, latest=latest)
         keys = rel.list_keys()
@@ -137,12 +153,15 @@ class ListPass:
                 self.made[key] = self._make(rel, book, folder, view, *plans.get(list_id, ([], None, [], [])))
                 self.fresh += 1
             else:
-                self.made[key] = MadeList(book.copy(made.sheet), repeat_list_json(rel, list_id, made.json, folder),
+                self.made[key] = MadeList(book.copy(made.sheet),
+                                          repeat_list_json(rel, list_id, made.json, folder, self.site.writes),
                                           self.site.repeat_list(lst, made.page))
                 self.repeated += 1
         if next(views, None) is not None:
             raise RuntimeError("publish: a list was read that the releases' lists do not hold")
-        return book.close()
+        path = book.close()
+        self.site.writes.wait()  # the next release reads these pages and documents back
+        return path
 
     def _make(self, rel: ReleaseData, book: ReleaseWorkbook, folder: Path, read: ListView, labels: list[str],
               context: tuple | None, rows: list[tuple], made: list[MadeItem | None]) -> MadeList:
@@ -219,7 +238,7 @@ class ListPass:
         frame = Sheet(sheet_name, head.width, len(head.rows) + len(rows), head.widths, head.freeze_row,
                       head.print_rows, merges=head.merges + runs, landscape_fit=True)
         sheet = book.add_rows(frame, body)
-        json = write_list_json(rel, lst, objects, folder)
+        json = write_list_json(rel, lst, objects, folder, self.site.writes)
         page = self.site.add_list(view, opening + b"".join(trs) + closing, histories)
         table_at, json_at = page.start + len(opening), json[1] + len(items_opening(lst))
         at = 0

@@ -370,8 +370,10 @@ class WorkbookWriter:
 
 
 # Control characters XML cannot hold: every C0 byte but tab, line feed and carriage return (as
-# UTF-8 bytes), and U+FFFE / U+FFFF. Looked for with numpy over the bytes (a sheet is hundreds
-# of megabytes at province scale); the regex only names the first one found.
+# UTF-8 bytes), and U+FFFE / U+FFFF (EF BF BE, EF BF BF). Looked for with numpy over the bytes (a
+# sheet is hundreds of megabytes at province scale): the two by the bytes after each EF, which
+# is ~4× faster than searching for them (CJK punctuation starts with EF); the regex only names
+# the first one found.
 _ALLOWED_C0 = np.array([9, 10, 13], dtype=np.uint8)
 
 
@@ -379,7 +381,8 @@ def checked(data: bytes, sheet: str) -> bytes:
     """data, once it is known to hold no character XML cannot hold (else one clear error)."""
     codes = np.frombuffer(data, dtype=np.uint8)
     low = codes[codes < 32]
-    if (low.size and not np.isin(low, _ALLOWED_C0).all()) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+    lead = np.flatnonzero(codes[:-2] == 0xEF)
+    if (low.size and not np.isin(low, _ALLOWED_C0).all()) or ((codes[lead + 1] == 0xBF) & (codes[lead + 2] >= 0xBE)).any():
         bad = ILLEGAL.search(data.decode("utf-8"))
         raise PowerlistError(f"workbook sheet {sheet}: the character U+{ord(bad.group()):04X} cannot be written to "
                              "xlsx (XML holds no control characters); remove it from the data")

@@ -125,6 +125,44 @@ def _write(path: str, data: bytes) -> None:
     remember_state(st, hashlib.sha256(data).hexdigest())
 
 
+class Writes:
+    """Files written by a thread while the list pass goes on (a list's page and JSON document):
+    creating a file waits on the file system's journal, 1–2 ms a file at province scale, which
+    the pass need not wait for. put() hands over one file (and the links to make to it once
+    written); wait() returns once every file handed over is written (a failed write raises
+    there); a release's files are all written before the next release reads any of them."""
+    AT_ONCE = 64  # files handed over and not yet written, at most
+
+    def __init__(self) -> None:
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: deque[Future] = deque()
+
+    def put(self, path: str, data: bytes, links: tuple[Path, ...] = ()) -> None:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerlist-lists")
+        self.pending.append(self.pool.submit(_write_linked, path, data, links))
+        while len(self.pending) > self.AT_ONCE:
+            self.pending.popleft().result()
+
+    def wait(self) -> None:
+        while self.pending:
+            self.pending.popleft().result()
+
+    def close(self) -> None:
+        """No file is written after this (a failed publish)."""
+        if self.pool is not None:
+            for future in self.pending:
+                future.cancel()
+            self.pool.shutdown(wait=True)
+            self.pool, self.pending = None, deque()
+
+
+def _write_linked(path: str, data: bytes, links: tuple[Path, ...]) -> None:
+    _write(path, data)
+    for link in links:
+        link_or_copy(Path(path), link)
+
+
 @dataclass(slots=True)
 class ItemHistory:
     """Where Site.item_history put an item's texts, and what its history rows say of it."""
@@ -175,6 +213,7 @@ class Site:
         self.root.mkdir(parents=True, exist_ok=True)
         self.root_str = str(self.root)
         self.folders: set[str] = set()  # the folders put() has made
+        self.writes = Writes()  # the list pages (and ListPass's JSON documents), written by a thread
         self.writer: ThreadPoolExecutor | None = None
         self.writing: deque[Future] = deque()  # batches handed to the writer threads
         self.batch: list[tuple[str, bytes]] = []  # put_soon's pages not handed over yet
@@ -247,12 +286,13 @@ class Site:
         self.releases += 1
 
     def _page(self, list_id: str, before: str, table: bytes, after: str) -> tuple[Path, int, int]:
+        """The page, written by self.writes (whoever reads it back waits for them first)."""
         head = before.encode("utf-8")
-        path = self.put(list_url(self.rel.tag, list_id), head + table + after.encode("utf-8"))
-        if self.latest:
-            # latest/ holds the newest release's list pages at the same depth: the same file.
-            link_or_copy(path, self.root / list_url(LATEST, list_id))
-        return path, len(head), len(head) + len(table)
+        path = self._path(list_url(self.rel.tag, list_id))
+        # latest/ holds the newest release's list pages at the same depth: the same file.
+        links = (self.root / list_url(LATEST, list_id),) if self.latest else ()
+        self.writes.put(path, head + table + after.encode("utf-8"), links)
+        return Path(path), len(head), len(head) + len(table)
 
     def item_history(self, view, item: dict, cells: list[str]) -> "ItemHistory":
         """An item's texts in the history (its page's cells and citations, its search text) and its
@@ -323,6 +363,7 @@ class Site:
             self.placed = []
 
     def close(self) -> None:
+        self.writes.close()
         if self.writer is not None:
             for future in self.writing:
                 future.cancel()
@@ -388,6 +429,7 @@ class Site:
 
     def finish(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
                missing: str | None = None) -> None:
+        self.writes.wait()  # every list page is written (ListPass waits for them after each release)
         put = self.put
         # Every release's connection is closed by now: the history's sorts may use what they had.
         self.store.execute(f"SET memory_limit = {literal(duckdb_settings()['memory_limit'])}")
