@@ -107,7 +107,7 @@ def _list_pass(pkg: Path, out: Path, check=None):
     placed = site.store.execute("SELECT tag, list_id, pos, item_id, seq, name, page_at, page_len, search_len FROM contents "
                                 "JOIN placements USING (content) ORDER BY ord, list_id, pos").fetchall()
     kept = [(*r[:6], site._text(r[6], r[7] + r[8])) for r in placed]
-    laws = {law: {a: (e["label"], {t: {i: (w[0], {tag: sorted(roles) for tag, roles in w[1].items()})
+    laws = {law: {a: (e["label"], {t: {i: (w[0], site.citations.roles(w[1]))
                                        for i, w in who.items()} for t, who in e["texts"].items()})
                   for a, e in arts.items()} for law, arts in site.citations.laws.items()}
     site.close()

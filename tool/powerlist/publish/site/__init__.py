@@ -140,7 +140,8 @@ class ItemHistory:
     made: int              # the release (Site.ord) whose list pass made it
 
 
-STALE = re.compile(r"publish-(?:items|history)-(\d+)\.(?:duckdb|duckdb\.wal|bin)")
+# The spill files of one publish: its item history, its history texts, its release database (release_data.release_db).
+STALE = re.compile(r"publish-(?:items|history|release)-(\d+)(?:-\d+)?\.(?:duckdb|duckdb\.wal|bin)")
 
 
 def _forget_stale(spill: Path) -> None:
@@ -407,8 +408,7 @@ class Site:
         laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
         versions = latest.tables.get("law_versions", [])
         for law_id, law in laws.items():
-            put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id],
-                                          self.citations.laws.get(law_id, {})))
+            put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id], self.citations))
         for d in diffs:
             put(redline_url(d), redline_page(d))
         put("index.html", index_page(meta, releases, downloads, diffs, dcat_file, missing))
