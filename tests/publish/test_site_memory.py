@@ -73,3 +73,14 @@ def test_the_release_file_of_a_killed_publish_is_removed_by_the_next(tmp_path):
         assert sorted(p.name for p in spill.glob("publish-release-*")) == [mine.name]
     finally:
         site.close()
+
+
+def test_the_item_pages_parts_go_each_to_one_process_and_all_are_taken(tmp_path):
+    # publish takes parts from the last, its child from the first; here both in one process, interleaved.
+    from powerlist.publish.site import _claimed
+    child, parent = _claimed(tmp_path, range(7)), _claimed(tmp_path, reversed(range(7)))
+    took = {"child": [next(child)], "parent": [next(parent)]}
+    took["child"] += [next(child), next(child)]
+    took["parent"] += list(parent)
+    took["child"] += list(child)
+    assert took == {"child": [0, 1, 2], "parent": [6, 5, 4, 3]}
