@@ -188,7 +188,6 @@ class ItemHistory:
     made: int              # the release (Site.ord) whose list pass made it
 
 
-# The spill files of one publish: its item history, its history texts, its release database (release_data.release_db).
 def _stream(con: duckdb.DuckDBPyConnection, sql: str):
     """A query's rows a batch at a time (a DB-API result would be held whole, outside the memory limit)."""
     cur = con.cursor()
@@ -259,6 +258,7 @@ def write_item_pages(job: dict) -> dict:
     return {"digests": job["digests"], "pages": len(written)}
 
 
+# The spill files of one publish: its item history, its history texts, its release database (release_data.release_db).
 STALE = re.compile(r"publish-(?:items|history|release)-(\d+)(?:-\d+)?\.(?:duckdb|duckdb\.wal|bin)")
 
 
@@ -469,10 +469,10 @@ class Site:
         (self.root / "items").mkdir(exist_ok=True)
         self.folders.add(f"{self.root_str}/items")
         background.queue_in({"kind": "item_pages", "store": str(self.store_path), "history": str(self.history_path),
-                          "root": self.root_str, "latest": latest.tag, "labels": self.labels, "columns": self.columns,
-                          "parts": parts, "claims": str(claims), "digests": str(digests)},
-                         self.store_path.parent, "writing the item pages",
-                         lambda said: remember_states(orjson.loads(Path(said["digests"]).read_bytes())))
+                             "root": self.root_str, "latest": latest.tag, "labels": self.labels, "columns": self.columns,
+                             "parts": parts, "claims": str(claims), "digests": str(digests)},
+                            self.store_path.parent, "writing the item pages",
+                            lambda said: remember_states(orjson.loads(Path(said["digests"]).read_bytes())))
         try:
             # The downloads are hashed by a thread while the pages are written (checksums.py).
             hash_later([path for _tag, _folder, path in _published(self.out, releases)])
