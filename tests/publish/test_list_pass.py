@@ -107,7 +107,7 @@ def _list_pass(pkg: Path, out: Path, check=None):
     placed = site.store.execute("SELECT tag, list_id, pos, item_id, seq, name, page_at, page_len, search_len FROM contents "
                                 "JOIN placements USING (content) ORDER BY ord, list_id, pos").fetchall()
     kept = [(*r[:6], site._text(r[6], r[7] + r[8])) for r in placed]
-    laws = {law: {a: (e["label"], {t: {i: (w[0], {tag: sorted(roles) for tag, roles in w[1].items()})
+    laws = {law: {a: (e["label"], {t: {i: (w[0], site.citations.roles(w[1]))
                                        for i, w in who.items()} for t, who in e["texts"].items()})
                   for a, e in arts.items()} for law, arts in site.citations.laws.items()}
     site.close()
@@ -245,17 +245,17 @@ def test_the_pass_leaves_no_cyclic_garbage_for_the_collector_it_turns_off(pkg, t
 
 
 def test_a_list_file_that_cannot_be_written_fails_the_pass(pkg, tmp_path, monkeypatch):
-    """The list pages and JSON documents are written by a thread (site.Writes): a write that
+    """The list pages and JSON documents are written by the site's writer threads (site.PageWriter): a write that
     fails there fails the release's pass, not later and not in silence."""
     from powerlist.publish import site as site_module
     from powerlist.publish.list_pass import ListPass
     from powerlist.publish.release_data import open_release
     original = site_module._write
 
-    def failing(path, data):
+    def failing(path, data, *record):
         if path.endswith("/json/catalog-baomi.json"):
             raise OSError(28, "No space left on device (synthetic)")
-        original(path, data)
+        original(path, data, *record)
     monkeypatch.setattr(site_module, "_write", failing)
     site = Site(tmp_path / "out", tmp_path / "spill")
     rel = open_release(pkg, "2022").load()

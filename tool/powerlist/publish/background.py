@@ -64,9 +64,13 @@ def start(kind: str, rel: ReleaseData, folder: Path, path: Path) -> None:
 def queue(job: dict, root: Path, what: str, done: Callable[[dict], None] = lambda said: None) -> None:
     """Queue a child running `job` (its "kind" names the function, see main); `what` it does
     names it if it fails; done(what the child printed, as JSON) once it has succeeded."""
+    queue_in(job, cache_dir(root) / "spill", what, done)
+
+
+def queue_in(job: dict, spill_root: Path, what: str, done: Callable[[dict], None] = lambda said: None) -> None:
+    """queue(), the child's spill folder made in spill_root (the package cache's spill folder)."""
     global _runner
     # Its own spill folder: two DuckDB instances must not share temporary files.
-    spill_root = cache_dir(root) / "spill"
     spill_root.mkdir(parents=True, exist_ok=True)
     job = {**job, "spill": tempfile.mkdtemp(prefix=f"{job['kind']}-", dir=spill_root)}
     if _runner is None:
@@ -171,6 +175,9 @@ def main() -> int:
         if job["kind"] == "diffs":
             from .changes import write_diffs
             said = write_diffs(job)
+        elif job["kind"] == "item_pages":
+            from .site import write_item_pages
+            said = write_item_pages(job)
         else:
             from .duckdb_db import build as duckdb_build
             from .sqlite_db import build as sqlite_build

@@ -48,6 +48,18 @@ def remember_state(st: os.stat_result, digest: str) -> None:
         _seen[_stat_key(st)] = digest
 
 
+def state(st: os.stat_result) -> list:
+    """A file's state as the memo keys it, for a child process handing its digests to publish."""
+    return list(_stat_key(st))
+
+
+def remember_states(digests: list) -> None:
+    """remember_state() for each ([state], digest) a child process wrote (state() of its fstat)."""
+    with _lock:
+        for key, digest in digests:
+            _seen[tuple(key)] = digest
+
+
 def file_sha256(path: Path) -> str:
     return _digest(path, _key(path))
 

@@ -154,13 +154,13 @@ class ListPass:
                 self.fresh += 1
             else:
                 self.made[key] = MadeList(book.copy(made.sheet),
-                                          repeat_list_json(rel, list_id, made.json, folder, self.site.writes),
+                                          repeat_list_json(rel, list_id, made.json, folder, self.site.writer),
                                           self.site.repeat_list(lst, made.page))
                 self.repeated += 1
         if next(views, None) is not None:
             raise RuntimeError("publish: a list was read that the releases' lists do not hold")
         path = book.close()
-        self.site.writes.wait()  # the next release reads these pages and documents back
+        self.site.writer.written()  # the next release reads these pages and documents back
         return path
 
     def _make(self, rel: ReleaseData, book: ReleaseWorkbook, folder: Path, read: ListView, labels: list[str],
@@ -238,7 +238,7 @@ class ListPass:
         frame = Sheet(sheet_name, head.width, len(head.rows) + len(rows), head.widths, head.freeze_row,
                       head.print_rows, merges=head.merges + runs, landscape_fit=True)
         sheet = book.add_rows(frame, body)
-        json = write_list_json(rel, lst, objects, folder, self.site.writes)
+        json = write_list_json(rel, lst, objects, folder, self.site.writer)
         page = self.site.add_list(view, opening + b"".join(trs) + closing, histories)
         table_at, json_at = page.start + len(opening), json[1] + len(items_opening(lst))
         at = 0

@@ -38,7 +38,7 @@ def _release_fields(rel: ReleaseData) -> bytes:
 def write_list_json(rel: ReleaseData, lst: dict, items: list[bytes], folder: Path, writes=None) -> tuple[Path, int]:
     """folder/json/<list_id>.json for one list (lst: its lists row; items: each item's
     orjson.dumps(item_object(…)), in order); returns the path and where the release-independent
-    rest of the document starts in it: list_document's bytes. writes: a site.Writes that writes
+    rest of the document starts in it: list_document's bytes. writes: a site.PageWriter that writes
     it by a thread (the caller waits for it before the file is read), else written here."""
     path = json_path(folder, lst["list_id"])
     path.parent.mkdir(parents=True, exist_ok=True)

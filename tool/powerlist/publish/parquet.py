@@ -35,7 +35,11 @@ ROWS = 100_000  # rows per Parquet row group, read from DuckDB a batch at a time
 
 def write_parquet(fields: list[dict], rel: ReleaseData, name: str, path: Path) -> None:
     """The release's table with exactly these columns (NULL for one the release lacks), typed by
-    the schema, streamed from DuckDB a row group at a time (never the whole table in memory)."""
+    the schema, streamed from DuckDB a row group at a time (never the whole table in memory).
+
+    Row groups hold ROWS rows each (the last one the rest): DuckDB's Arrow reader ends a batch
+    where its parallel scan happens to (at 100,000 items, batches of 100,000 then 12,000–23,000
+    rows, varying from run to run), and a row group per batch made the file's bytes vary with it."""
     have = set(rel.schemas[name].columns)
     columns = ", ".join(ident(f["name"]) if f["name"] in have else f"NULL::{reader_type(f)} AS {ident(f['name'])}"
                         for f in fields)
@@ -45,8 +49,20 @@ def write_parquet(fields: list[dict], rel: ReleaseData, name: str, path: Path) -
     try:
         # No statistics on page level or timestamps exist in Parquet metadata; the bytes are reproducible.
         with pq.ParquetWriter(path, schema, compression="zstd") as out:
+            held: list[pa.RecordBatch] = []
+            rows = 0
+            wrote = False
             for batch in cur.sql(f"SELECT {columns} FROM {ident(name)}").to_arrow_reader(ROWS):
-                out.write_table(pa.Table.from_batches([batch]).cast(schema))
+                held.append(batch)
+                rows += batch.num_rows
+                while rows >= ROWS:
+                    table = pa.Table.from_batches(held)
+                    out.write_table(table.slice(0, ROWS).cast(schema), row_group_size=ROWS)
+                    wrote = True
+                    rest = table.slice(ROWS)
+                    held, rows = [b for b in rest.to_batches() if b.num_rows], rest.num_rows
+            if held and (rows or not wrote):  # the rest (an empty table: its one empty batch, if any)
+                out.write_table(pa.Table.from_batches(held).cast(schema))
     finally:
         cur.close()
 

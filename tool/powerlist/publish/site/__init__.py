@@ -14,19 +14,22 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import duckdb
 import orjson
 import pyarrow as pa
 
-from ...compiled import configure, duckdb_settings
-from ...sqltext import literal
+from ...compiled import configure
+from ...files import make_temp_dir, write_file
+from .. import background
 from ..changes import PairDiff
-from ..checksums import file_sha256, hash_later, remember_state
+from ..checksums import file_sha256, hash_later, remember_state, remember_states, state
 from ..portal import Download, Portal, dcat
 from ..release_data import ReleaseData
 from ..reuse import link_or_copy
@@ -87,7 +90,12 @@ def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: 
 
 
 VERSIONS_PER_SORT = 250_000  # item versions sorted at once when the item pages are written
+SHARES = 16  # at least this many parts of the item pages, for publish and its child to share
 STORE_MEMORY = "256MB"  # the item history's DuckDB while a release is open beside it; more spills to the cache
+# The history's DuckDB in finish, in this process and in the item pages' child beside it (a part of
+# VERSIONS_PER_SORT versions sorts in a few tens of MB; the search index groups every version).
+FINISH_MEMORY = "512MB"
+ITEM_PAGES_MEMORY = "256MB"
 
 
 @dataclass
@@ -105,15 +113,60 @@ class ListPage:
 WRITES_AT_ONCE = 64  # item pages handed to a writer thread in one task
 
 
-def _write_all(pages: list[tuple[str, bytes]]) -> None:
-    for path, data in pages:
-        _write(path, data)
+def _write_all(pages: list[tuple[str, bytes, tuple[Path, ...]]], record) -> None:
+    for path, data, links in pages:
+        _write(path, data, record)
+        for link in links:
+            link_or_copy(Path(path), link)
 
 
-def _write(path: str, data: bytes) -> None:
+class PageWriter:
+    """Pages written by two threads: creating a file waits on the file system (its journal), not
+    on Python, and a province has a hundred thousand item pages. Pages go to the threads
+    WRITES_AT_ONCE at a time (a task per page cost more than its write); written() waits for
+    every page. record: as _write's. The list pass hands it its list pages and JSON documents
+    too (creating a file costs 1–2 ms at province scale, which the pass need not wait for) and
+    waits for them after each release, since the next release reads them back."""
+
+    def __init__(self, record=None):
+        self.record = record or remember_state
+        self.pool: ThreadPoolExecutor | None = None
+        self.writing: deque[Future] = deque()  # batches handed to the threads
+        self.batch: list[tuple[str, bytes, tuple[Path, ...]]] = []  # pages not handed over yet
+
+    def put(self, path: str, data: bytes, links: tuple[Path, ...] = ()) -> None:
+        """links: paths to make the same file once it is written (link_or_copy)."""
+        self.batch.append((path, data, links))
+        if len(self.batch) >= WRITES_AT_ONCE:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="powerlist-pages")
+        self.writing.append(self.pool.submit(_write_all, self.batch, self.record))
+        self.batch = []
+        while len(self.writing) > 8:  # at most this many batches in memory
+            self.writing.popleft().result()
+
+    def written(self) -> None:
+        """Wait for every page (a failed write raises here)."""
+        if self.batch:
+            self._hand_over()
+        while self.writing:
+            self.writing.popleft().result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for future in self.writing:
+                future.cancel()
+            self.pool.shutdown(wait=True)  # a failed finish: no page is written after this
+            self.pool, self.writing, self.batch = None, deque(), []
+
+
+def _write(path: str, data: bytes, record=remember_state) -> None:
     """One open and one write per page, by os.open and a plain string (a file object and Path
     operations were a third of it), and its digest taken from the bytes in hand: SHA256SUMS
-    need not read it back."""
+    need not read it back. record(its fstat, its digest): checksums.remember_state in publish."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
         view = memoryview(data)
@@ -122,45 +175,7 @@ def _write(path: str, data: bytes) -> None:
         st = os.fstat(fd)
     finally:
         os.close(fd)
-    remember_state(st, hashlib.sha256(data).hexdigest())
-
-
-class Writes:
-    """Files written by a thread while the list pass goes on (a list's page and JSON document):
-    creating a file waits on the file system's journal, 1–2 ms a file at province scale, which
-    the pass need not wait for. put() hands over one file (and the links to make to it once
-    written); wait() returns once every file handed over is written (a failed write raises
-    there); a release's files are all written before the next release reads any of them."""
-    AT_ONCE = 64  # files handed over and not yet written, at most
-
-    def __init__(self) -> None:
-        self.pool: ThreadPoolExecutor | None = None
-        self.pending: deque[Future] = deque()
-
-    def put(self, path: str, data: bytes, links: tuple[Path, ...] = ()) -> None:
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerlist-lists")
-        self.pending.append(self.pool.submit(_write_linked, path, data, links))
-        while len(self.pending) > self.AT_ONCE:
-            self.pending.popleft().result()
-
-    def wait(self) -> None:
-        while self.pending:
-            self.pending.popleft().result()
-
-    def close(self) -> None:
-        """No file is written after this (a failed publish)."""
-        if self.pool is not None:
-            for future in self.pending:
-                future.cancel()
-            self.pool.shutdown(wait=True)
-            self.pool, self.pending = None, deque()
-
-
-def _write_linked(path: str, data: bytes, links: tuple[Path, ...]) -> None:
-    _write(path, data)
-    for link in links:
-        link_or_copy(Path(path), link)
+    record(st, hashlib.sha256(data).hexdigest())
 
 
 @dataclass(slots=True)
@@ -178,7 +193,78 @@ class ItemHistory:
     made: int              # the release (Site.ord) whose list pass made it
 
 
-STALE = re.compile(r"publish-(?:items|history)-(\d+)\.(?:duckdb|duckdb\.wal|bin)")
+def _stream(con: duckdb.DuckDBPyConnection, sql: str):
+    """A query's rows a batch at a time (a DB-API result would be held whole, outside the memory limit)."""
+    cur = con.cursor()
+    try:
+        for batch in cur.sql(sql).to_arrow_reader(5_000):
+            yield list(zip(*(c.to_pylist() for c in batch.columns)))
+    finally:
+        cur.close()
+
+
+def part_versions(con: duckdb.DuckDBPyConnection, text, labels: dict, columns: dict, parts: int, part: int):
+    """The versions of the items of one part of the history (a hash of the item id modulo
+    `parts`, each part sorted on its own within DuckDB's memory limit), oldest release first,
+    one item at a time, with the newest version's layout's labels. text(at, size): the bytes
+    of the history file there."""
+    history: list[ItemVersion] = []
+    kind = ""
+    read: dict[int, list] = {}  # the item's records by place: releases holding one list content share one
+    for batch in _stream(con, "SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
+                              "page_at, page_len FROM contents JOIN placements USING (content) "
+                              f"WHERE hash(item_id) % {parts} = {part} ORDER BY item_id, ord"):
+        for r in batch:
+            if history and history[-1].item_id != r[0]:
+                yield history, labels[kind]
+                history, read = [], {}
+            if r[9] not in read:
+                read[r[9]] = orjson.loads(text(r[9], r[10]))
+            history.append(ItemVersion(*r[:8], columns[r[8]], *read[r[9]]))
+            kind = r[8]
+    if history:
+        yield history, labels[kind]
+
+
+def _claimed(claims: Path, parts: Iterable[int]) -> Iterator[int]:
+    """The parts (in the order given) this process takes: each goes to the first process to
+    create its file in `claims`, so the item pages' child and publish never write the same page."""
+    for part in parts:
+        try:
+            os.close(os.open(claims / f"part-{part}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        yield part
+
+
+def write_item_pages(job: dict) -> dict:
+    """The item pages' child (background.main): the parts it claims first, from the first, each
+    page's digest kept for SHA256SUMS (written to job["digests"], read by publish)."""
+    con = duckdb.connect(job["store"], read_only=True)
+    configure(con, Path(job["spill"]), memory_limit=ITEM_PAGES_MEMORY, threads="1")
+    fd = os.open(job["history"], os.O_RDONLY)
+    written: list = []
+
+    def record(st: os.stat_result, digest: str) -> None:
+        written.append((state(st), digest))  # list.append is atomic: the two threads share it
+    writer = PageWriter(record)
+    try:
+        for part in _claimed(Path(job["claims"]), range(job["parts"])):
+            for history, labels in part_versions(con, lambda at, size: os.pread(fd, size, at), job["labels"],
+                                                 job["columns"], job["parts"], part):
+                writer.put(f"{job['root']}/{item_url(history[0].item_id)}",
+                           item_page(history, job["latest"], labels).encode("utf-8"))
+        writer.written()
+    finally:
+        writer.close()
+        os.close(fd)
+        con.close()
+    write_file(Path(job["digests"]), orjson.dumps(written))
+    return {"digests": job["digests"], "pages": len(written)}
+
+
+# The spill files of one publish: its item history, its history texts, its release database (release_data.release_db).
+STALE = re.compile(r"publish-(?:items|history|release)-(\d+)(?:-\d+)?\.(?:duckdb|duckdb\.wal|bin)")
 
 
 def _forget_stale(spill: Path) -> None:
@@ -213,10 +299,7 @@ class Site:
         self.root.mkdir(parents=True, exist_ok=True)
         self.root_str = str(self.root)
         self.folders: set[str] = set()  # the folders put() has made
-        self.writes = Writes()  # the list pages (and ListPass's JSON documents), written by a thread
-        self.writer: ThreadPoolExecutor | None = None
-        self.writing: deque[Future] = deque()  # batches handed to the writer threads
-        self.batch: list[tuple[str, bytes]] = []  # put_soon's pages not handed over yet
+        self.writer = PageWriter()
         self.citations = Citations()
         self.labels: dict[str, dict[str, str]] = {}    # layout kind → column → printed label
         self.columns: dict[str, list[str]] = {}        # layout kind → its columns
@@ -250,28 +333,8 @@ class Site:
         return Path(path)
 
     def put_soon(self, rel_path: str, text: str) -> None:
-        """put(), by a writer thread: creating a file waits on the file system (its journal),
-        not on Python, and a province has a hundred thousand item pages. Pages go to the
-        threads WRITES_AT_ONCE at a time (a task per page cost more than its write); finish()
-        waits for every page before it returns."""
-        self.batch.append((self._path(rel_path), text.encode("utf-8")))
-        if len(self.batch) >= WRITES_AT_ONCE:
-            self._hand_over()
-
-    def _hand_over(self) -> None:
-        if self.writer is None:
-            self.writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="powerlist-pages")
-        self.writing.append(self.writer.submit(_write_all, self.batch))
-        self.batch = []
-        while len(self.writing) > 8:  # at most this many batches in memory
-            self.writing.popleft().result()
-
-    def _written(self) -> None:
-        """Wait for put_soon's pages (a failed write raises here)."""
-        if self.batch:
-            self._hand_over()
-        while self.writing:
-            self.writing.popleft().result()
+        """put(), by a writer thread (PageWriter); finish() waits for every page before it returns."""
+        self.writer.put(self._path(rel_path), text.encode("utf-8"))
 
     def _path(self, rel_path: str) -> str:
         path = f"{self.root_str}/{rel_path}"
@@ -286,12 +349,12 @@ class Site:
         self.releases += 1
 
     def _page(self, list_id: str, before: str, table: bytes, after: str) -> tuple[Path, int, int]:
-        """The page, written by self.writes (whoever reads it back waits for them first)."""
+        """The page, written by self.writer (whoever reads it back waits for it first)."""
         head = before.encode("utf-8")
         path = self._path(list_url(self.rel.tag, list_id))
         # latest/ holds the newest release's list pages at the same depth: the same file.
         links = (self.root / list_url(LATEST, list_id),) if self.latest else ()
-        self.writes.put(path, head + table + after.encode("utf-8"), links)
+        self.writer.put(path, head + table + after.encode("utf-8"), links)
         return Path(path), len(head), len(head) + len(table)
 
     def item_history(self, view, item: dict, cells: list[str]) -> "ItemHistory":
@@ -363,12 +426,7 @@ class Site:
             self.placed = []
 
     def close(self) -> None:
-        self.writes.close()
-        if self.writer is not None:
-            for future in self.writing:
-                future.cancel()
-            self.writer.shutdown(wait=True)  # a failed finish: no page is written after this
-            self.writer, self.writing, self.batch = None, deque(), []
+        self.writer.close()
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -380,39 +438,8 @@ class Site:
     def _text(self, at: int, size: int) -> bytes:
         return os.pread(self.history.fileno(), size, at)
 
-    def _versions(self):
-        """Every item's versions, oldest release first, one item at a time. The history is read in
-        parts by a hash of the item id, each part sorted on its own within DuckDB's memory limit."""
-        self._flush()
-        rows = self.store.execute("SELECT count(*) FROM contents JOIN placements USING (content)").fetchone()[0]
-        parts = max(1, -(-rows // VERSIONS_PER_SORT))
-        for part in range(parts):
-            history: list[ItemVersion] = []
-            kind = ""
-            read: dict[int, list] = {}  # the item's records by place: releases holding one list content share one
-            for batch in self._stream("SELECT item_id, tag, date, list_id, list_title, seq, name, sub_name, kind, "
-                                      "page_at, page_len FROM contents JOIN placements USING (content) "
-                                      f"WHERE hash(item_id) % {parts} = {part} ORDER BY item_id, ord"):
-                for r in batch:
-                    if history and history[-1].item_id != r[0]:
-                        yield history, self.labels[kind]
-                        history, read = [], {}
-                    if r[9] not in read:
-                        read[r[9]] = orjson.loads(self._text(r[9], r[10]))
-                    v = ItemVersion(*r[:8], self.columns[r[8]], *read[r[9]])
-                    history.append(v)
-                    kind = r[8]
-            if history:
-                yield history, self.labels[kind]
-
     def _stream(self, sql: str):
-        """A query's rows a batch at a time (a DB-API result would be held whole, outside the memory limit)."""
-        cur = self.store.cursor()
-        try:
-            for batch in cur.sql(sql).to_arrow_reader(5_000):
-                yield list(zip(*(c.to_pylist() for c in batch.columns)))
-        finally:
-            cur.close()
+        return _stream(self.store, sql)
 
     def _search_entries(self):
         """The search index's entries: an item once per distinct wording, newest release first,
@@ -429,28 +456,58 @@ class Site:
 
     def finish(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff],
                missing: str | None = None) -> None:
-        self.writes.wait()  # every list page is written (ListPass waits for them after each release)
+        """The item pages are written by a child process (background.py) and by this one, each
+        taking parts of the items (`_claimed`): a hundred thousand pages are a few seconds of
+        Python each and as many file creations, which threads of this process would make wait
+        for its GIL; the child starts on them while this process writes the other pages."""
         put = self.put
-        # Every release's connection is closed by now: the history's sorts may use what they had.
-        self.store.execute(f"SET memory_limit = {literal(duckdb_settings()['memory_limit'])}")
-        # The downloads are hashed by a thread while the item pages are written (checksums.py).
-        hash_later([path for _tag, _folder, path in _published(self.out, releases)])
-        put("style.css", STYLE)
-        put("search.js", SEARCH)
-        write_search_script(self.root / "search-index.js", self._search_entries())
         latest = releases[-1]
-        for history, labels in self._versions():  # labels: the newest version's layout's
-            self.put_soon(item_url(history[0].item_id), item_page(history, latest.tag, labels))
-        self._written()
+        self._flush()
+        rows = self.store.execute("SELECT count(*) FROM contents JOIN placements USING (content)").fetchone()[0]
+        parts = max(SHARES, -(-rows // VERSIONS_PER_SORT))
+        # The child reads the history database too: DuckDB lets two processes open a file only read-only.
+        self.store.close()
+        self.store = duckdb.connect(str(self.store_path), read_only=True)
+        # Every release's connection is closed by now: the history's sorts may use what they had, less the child's.
+        configure(self.store, self.store_path.parent, memory_limit=FINISH_MEMORY)
+        claims = make_temp_dir(self.store_path.parent, "publish-claims-")
+        digests = claims / "digests.json"
+        (self.root / "items").mkdir(exist_ok=True)
+        self.folders.add(f"{self.root_str}/items")
+        background.queue_in({"kind": "item_pages", "store": str(self.store_path), "history": str(self.history_path),
+                             "root": self.root_str, "latest": latest.tag, "labels": self.labels, "columns": self.columns,
+                             "parts": parts, "claims": str(claims), "digests": str(digests)},
+                            self.store_path.parent, "writing the item pages",
+                            lambda said: remember_states(orjson.loads(Path(said["digests"]).read_bytes())))
+        try:
+            # The downloads are hashed by a thread while the pages are written (checksums.py).
+            hash_later([path for _tag, _folder, path in _published(self.out, releases)])
+            put("style.css", STYLE)
+            put("search.js", SEARCH)
+            write_search_script(self.root / "search-index.js", self._search_entries())
+            self._others(meta, releases, diffs, missing)
+            # Then the parts the child has not taken, from the last (it takes them from the first).
+            text = self._text
+            for part in _claimed(claims, reversed(range(parts))):
+                for history, labels in part_versions(self.store, text, self.labels, self.columns, parts, part):
+                    self.put_soon(item_url(history[0].item_id), item_page(history, latest.tag, labels))
+            self.writer.written()
+            background.wait()
+        finally:
+            shutil.rmtree(claims, ignore_errors=True)
         self.close()
+
+    def _others(self, meta: Portal, releases: list[ReleaseData], diffs: list[PairDiff], missing: str | None) -> None:
+        """Every page but the item pages, and the downloads' links."""
+        put = self.put
+        latest = releases[-1]
         downloads = collect_downloads(self.out, releases)
         dcat_file = write_dcat(self.out, meta, releases, downloads)
         put(f"{LATEST}/index.html", latest_index(releases, downloads))
         laws = {r["law_id"]: r for r in latest.tables.get("laws", [])}
         versions = latest.tables.get("law_versions", [])
         for law_id, law in laws.items():
-            put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id],
-                                          self.citations.laws.get(law_id, {})))
+            put(law_url(law_id), law_page(law, [v for v in versions if v["law_id"] == law_id], self.citations))
         for d in diffs:
             put(redline_url(d), redline_page(d))
         put("index.html", index_page(meta, releases, downloads, diffs, dcat_file, missing))

@@ -302,10 +302,16 @@ def item_page(history: list[ItemVersion], latest_tag: str, labels: dict[str, str
 
 class Citations:
     """What the items quote from each law, gathered release by release for the law pages:
-    law → article number → {label, texts: quoted text → item → [name, {release: roles}]}."""
+    law → article number → {label, texts: quoted text → item → [name, releases]}, where
+    `releases` is a bit set of (release, role) pairs (`where` spells it): at province scale a
+    set of roles per release and item was most of the site's memory (100,000 items: a million
+    items quoted per text)."""
 
     def __init__(self) -> None:
         self.laws: dict[str, dict] = {}
+        self.pairs: list[tuple[str, str]] = []            # bit n of a releases set: (release, role)
+        self.bits: dict[str, dict[str, int]] = {}         # release → role → its bit's value
+        self.spelt: dict[int, str] = {}                   # releases set → where() (sets recur)
 
     def add(self, tag: str, item: dict, bases: list[dict]) -> list[tuple]:
         """Returns the places it filled (slots), so replay() can add the same citations of a
@@ -316,23 +322,44 @@ class Citations:
                 continue
             article = self.laws.setdefault(b["law_id"], {}).setdefault(
                 b.get("article_no"), {"label": b.get("article"), "texts": {}})
-            who = article["texts"].setdefault(b.get("text") or "", {}).setdefault(item["item_id"], [item["name"], {}])
+            who = article["texts"].setdefault(b.get("text") or "", {}).setdefault(item["item_id"], [item["name"], 0])
             slots.append((who, item["name"], ROLE.get(b["role"], b["role"])))
         self.replay(tag, slots)
         return slots
 
-    @staticmethod
-    def replay(tag: str, slots: list[tuple]) -> None:
+    def replay(self, tag: str, slots: list[tuple]) -> None:
         """add() again for the same items and bases, in release `tag` (every place exists already)."""
+        bits = self.bits.setdefault(tag, {})
         for who, name, role in slots:
             who[0] = name
-            who[1].setdefault(tag, set()).add(role)
+            bit = bits.get(role)
+            if bit is None:
+                bit = bits[role] = 1 << len(self.pairs)
+                self.pairs.append((tag, role))
+            who[1] |= bit
+
+    def roles(self, releases: int) -> dict[str, list[str]]:
+        """A releases set as release → its roles, sorted; releases in the order they were added
+        (publish's release order)."""
+        tags: dict[str, list[str]] = {}
+        for n, (tag, role) in enumerate(self.pairs):
+            if releases >> n & 1:
+                tags.setdefault(tag, []).append(role)
+        return {tag: sorted(roles) for tag, roles in tags.items()}
+
+    def where(self, releases: int) -> str:
+        """A releases set as the law page prints it."""
+        text = self.spelt.get(releases)
+        if text is None:
+            text = self.spelt[releases] = "；".join(f"{tag} {'、'.join(roles)}" for tag, roles in self.roles(releases).items())
+        return text
 
 
-def law_page(law: dict, versions: list[dict], articles: dict) -> str:
+def law_page(law: dict, versions: list[dict], citations: Citations) -> str:
     """A cited instrument: its versions (curated reference data) and, per article, each distinct
     text the items quote from it, followed by the items that quote it (with the releases they
-    do so in), linked to the item pages. articles: one law's entry of Citations.laws."""
+    do so in), linked to the item pages."""
+    articles = citations.laws.get(law["law_id"], {})
     parts = [f'<p class="muted"><a href="../index.html">首页</a> › 法律法规</p><h1>{esc(law["title"])}</h1>',
              f'<dl class="meta"><dt>类别</dt><dd>{esc(law.get("law_type") or "")}</dd><dt>编号</dt><dd>{esc(law["law_id"])}</dd></dl>']
     if versions:
@@ -347,8 +374,8 @@ def law_page(law: dict, versions: list[dict], articles: dict) -> str:
         parts.append(f"<h2{anchor}>{esc(entry['label'] or '（未标条款）')}</h2>")
         for text, items in entry["texts"].items():
             parts.append(f'<div class="quote">{paragraphs(text)}</div><ul>')
-            for item_id, (name, tags) in items.items():
-                where = "；".join(f"{tag} {'、'.join(sorted(roles))}" for tag, roles in tags.items())
+            for item_id, (name, releases) in items.items():
+                where = citations.where(releases)
                 parts.append(f'<li><a href="../{esc(item_url(item_id))}">{esc(name)}</a> '
                              f'<span class="muted">{esc(where)}</span></li>')
             parts.append("</ul>")
