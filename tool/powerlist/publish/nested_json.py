@@ -35,19 +35,15 @@ def _release_fields(rel: ReleaseData) -> bytes:
     return orjson.dumps({"release": rel.tag, "release_date": rel.date})[:-1] + b","
 
 
-def write_list_json(rel: ReleaseData, lst: dict, items: list[bytes], folder: Path, writes=None) -> tuple[Path, int]:
+def write_list_json(rel: ReleaseData, lst: dict, items: list[bytes], folder: Path, writer) -> tuple[Path, int]:
     """folder/json/<list_id>.json for one list (lst: its lists row; items: each item's
     orjson.dumps(item_object(…)), in order); returns the path and where the release-independent
-    rest of the document starts in it: list_document's bytes. writes: a site.PageWriter that writes
-    it by a thread (the caller waits for it before the file is read), else written here."""
+    rest of the document starts in it: list_document's bytes. writer: the site's PageWriter, which
+    writes it by a thread (the caller waits for it before the file is read)."""
     path = json_path(folder, lst["list_id"])
     path.parent.mkdir(parents=True, exist_ok=True)
     head = _release_fields(rel)
-    data = b"".join([head, items_opening(lst), b",".join(items), b"]}\n"])
-    if writes is None:
-        path.write_bytes(data)
-    else:
-        writes.put(str(path), data)
+    writer.put(str(path), b"".join([head, items_opening(lst), b",".join(items), b"]}\n"]))
     return path, len(head)
 
 
@@ -57,8 +53,8 @@ def items_opening(lst: dict) -> bytes:
 
 
 def repeat_list_json(rel: ReleaseData, list_id: str, made: tuple[Path, int], folder: Path,
-                     writes=None) -> tuple[Path, int]:
-    """The document of a list whose content an earlier release's document `made` holds (writes:
+                     writer) -> tuple[Path, int]:
+    """The document of a list whose content an earlier release's document `made` holds (writer:
     as write_list_json's)."""
     earlier, start = made
     with open(earlier, "rb") as fh:
@@ -67,8 +63,5 @@ def repeat_list_json(rel: ReleaseData, list_id: str, made: tuple[Path, int], fol
     head = _release_fields(rel)
     path = json_path(folder, list_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if writes is None:
-        path.write_bytes(head + rest)
-    else:
-        writes.put(str(path), head + rest)
+    writer.put(str(path), head + rest)
     return path, len(head)
