@@ -23,7 +23,7 @@ from .classify import (ADDED, COSMETIC, LABELS, MODIFIED, MOVED, REMOVED, RENAME
                        field_difference)
 from .describe import describe_row
 from .normalize import fold_all_sql, number_style_sql
-from .spec import CHILDREN, ITEM_NAME, PROVENANCE, ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
+from .spec import CHILDREN, ITEM_NAME, PROVENANCE, ROLE_ORDER, ROLE_TITLES, ChildSpec, table_rank
 from ..sqltext import ident as _q, literal
 from .spool import drop_strings, register_strings
 from .whole_rows import describe_sql, key_sql, place_sql, solo_sql, column_sql
@@ -419,12 +419,8 @@ def _add_context(s: _Session, changes: list[dict]) -> None:
         c["list_title"] = s.list_titles.get(c["list_id"]) if c["list_id"] else None
 
 
-_TABLE_RANK = {t: i for i, t in enumerate(TABLE_ORDER)}
-
-
 def sort_key(c: dict) -> tuple:
     """The report order: by list, item position, table, step/case number, field."""
-    table_rank = _TABLE_RANK.get(c["table"], len(TABLE_ORDER))
     key = c["key"]
     part = ROLE_ORDER.get(key.get("role"), 9) if "role" in key else 0
     number = 0
@@ -433,7 +429,7 @@ def sort_key(c: dict) -> tuple:
             number = v
             break
     return (c["list_id"] is not None, c["list_id"] or "", c.get("seq") or 0, c["item_id"] or "",
-            table_rank, part, number, str(key), c["field"] or "")
+            table_rank(c["table"]), part, number, str(key), c["field"] or "")
 
 
 def summary_from_counts(counts: dict[tuple[str, str], int], tables: list[str]) -> dict:
@@ -465,7 +461,7 @@ def plan_tables(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]],
     in_both = names["f"] & names["t"]
     compared = [t for t in in_both
                 if t == "items" or t in CHILDREN or (item_ids is None and keys.get(t))]
-    compared.sort(key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER), t))
+    compared.sort(key=lambda t: (table_rank(t), t))
     return compared, sorted(names["f"] ^ names["t"])
 
 

@@ -38,7 +38,7 @@ import duckdb
 from ..compiled import _scratch, csv_relation_sql, duck_type
 from ..package import Package, joined_parts
 from ..sqltext import ident
-from .spec import CHILDREN, TABLE_ORDER
+from .spec import CHILDREN, table_rank
 
 SIDES = ("f", "t")
 
@@ -85,7 +85,7 @@ class Plan:
                                 two_passes=old.stat().st_size > TWO_PASSES * limit)
 
         self.children = [(name, functools.partial(differing, name=name)) for name in
-                         sorted(reduced, key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER), t))]
+                         sorted(reduced, key=lambda t: (table_rank(t), t))]
 
 
 class Loading:

@@ -54,6 +54,12 @@ ROLE_TITLES = {role: role_title(role, "jurisdiction") for role in ("setting", "s
 
 # The report's order: tables, and the parts of an item's citations.
 TABLE_ORDER = ["lists", "items", "bases", "steps", "accountability", "exemptions"]
+_TABLE_RANK = {t: i for i, t in enumerate(TABLE_ORDER)}
+
+
+def table_rank(table: str) -> int:
+    """A table's place in the report order (TABLE_ORDER; any other table after them)."""
+    return _TABLE_RANK.get(table, len(TABLE_ORDER))
 ROLE_ORDER = {"setting": 0, "step": 1, "accountability": 2}
 
 # Items: matched by item_id. seq and name have their own kinds (moved, renamed).

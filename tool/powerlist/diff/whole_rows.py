@@ -9,7 +9,7 @@ JSON by to_json, so these rows never become Python objects. `s` is the engine's 
 from __future__ import annotations
 
 from .classify import ADDED, LABELS, REMOVED
-from .spec import ROLE_ORDER, ROLE_TITLES, TABLE_ORDER, ChildSpec
+from .spec import ROLE_ORDER, ROLE_TITLES, ChildSpec, table_rank
 from ..sqltext import ident as _q, literal
 
 
@@ -85,7 +85,7 @@ def solo_sql(s, spec: ChildSpec) -> str:
     places in the tables, orid then nrid) of the child rows in _dr added or removed whole: the
     entries _child_change and _add_context would make, encoded by DuckDB (to_json)."""
     t = spec.table
-    rank = TABLE_ORDER.index(t) if t in TABLE_ORDER else len(TABLE_ORDER)
+    rank = table_rank(t)
     if spec.part:
         roles = " ".join(f"WHEN {literal(k)} THEN {v}" for k, v in ROLE_ORDER.items())
         part_rank = f"CASE key.{_q(spec.part)} {roles} ELSE 9 END"
