@@ -134,6 +134,35 @@ def test_verify_explains_what_the_readers_refuse(package_copy: Path):
                                        "  extra.txt: not in release.json"]
 
 
+def _link_to_same_bytes(root: Path) -> Path:
+    """releases/2022/tables/items.csv replaced by a symbolic link to a file holding the very same
+    bytes, inside the package: its SHA-256 still matches release.json."""
+    frozen = root / "releases" / "2022" / "tables" / "items.csv"
+    twin = root / "items-twin.csv"
+    twin.write_bytes(frozen.read_bytes())
+    frozen.unlink()
+    frozen.symlink_to(twin)
+    return twin
+
+
+def test_a_release_file_that_is_a_link_is_refused_even_with_the_same_bytes(package_copy: Path):
+    # The link's target can change later without the release folder changing: a frozen release
+    # holds its own files, so verify and every reader refuse a link (after a cached good check, too).
+    assert cli(package_copy, "lists", "--release", "2022").exit_code == 0
+    twin = _link_to_same_bytes(package_copy)
+    res = cli(package_copy, "verify", "2022")
+    assert res.exit_code == 1
+    assert res.stdout.splitlines() == ["2022: MODIFIED",
+                                       "  tables/items.csv: a symbolic link (a release holds its own files)"]
+    res = cli(package_copy, "lists", "--release", "2022")
+    assert res.exit_code == 2
+    assert res.stderr.strip() == ("error: release 2022 does not match its release.json: tables/items.csv: a symbolic "
+                                  "link (a release holds its own files); refusing to read it "
+                                  "(`powerlist verify 2022` lists every difference)")
+    twin.write_text("item_id\n", encoding="utf-8")  # what the link would have let through
+    assert cli(package_copy, "diff", "2022", "working").exit_code == 2
+
+
 def test_the_check_is_cached_outside_releases(package_copy: Path):
     assert cli(package_copy, "lists", "--release", "2022").exit_code == 0
     (record,) = (package_copy / ".powerlist-cache" / "verified").iterdir()

@@ -90,12 +90,12 @@ def _problems(folder: Path, files: dict[str, str], known: dict[str, list] | None
     for rel, digest in sorted(files.items()):
         path = os.path.join(base, rel)
         try:
-            st = os.stat(path)
+            st = os.lstat(path)  # a link is not followed: see _not_own
         except OSError:
             problems.append(f"{rel}: missing")
             continue
         if not stat.S_ISREG(st.st_mode):
-            problems.append(f"{rel}: not a file")
+            problems.append(_not_own(rel, st))
             continue
         record = [*_stamp(st), digest]
         if known is not None and known.get(rel) == record:
@@ -114,6 +114,14 @@ def _problems(folder: Path, files: dict[str, str], known: dict[str, list] | None
         extra.extend(prefix + n for n in names if prefix + n not in listed)
     problems.extend(f"{rel}: not in {MANIFEST}" for rel in sorted(extra, key=lambda r: r.split("/")))
     return problems, matched
+
+
+def _not_own(rel: str, st: os.stat_result) -> str:
+    """Why a release's entry that is not a regular file is refused. A symbolic link is refused even
+    when its target holds the listed bytes: a frozen release holds its own files (copies or hard
+    links, which `release` makes), and a link's target (the working state's file, say) can change
+    after this check without the release's folder changing at all."""
+    return f"{rel}: a symbolic link (a release holds its own files)" if stat.S_ISLNK(st.st_mode) else f"{rel}: not a file"
 
 
 def verify_release(root: Path, tag: str) -> VerifyResult:
@@ -150,8 +158,12 @@ def checked_file(root: Path, folder: Path, label: str, rel: str) -> Path | None:
     if digest is None:
         return None
     path = folder / rel
-    if not path.is_file():
-        raise _damaged(label, [f"{rel}: missing"])
+    try:
+        st = os.lstat(path)
+    except OSError:
+        raise _damaged(label, [f"{rel}: missing"]) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _damaged(label, [_not_own(rel, st)])
     if sha256_file(path) != digest:
         raise _damaged(label, [f"{rel}: changed (SHA-256 differs from {MANIFEST})"])
     return path
