@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from .codeversion import code_digest
 from .storage import PARTITIONED, paths_of
 from .package import Package, joined_parts
 from .sqltext import ident, literal
@@ -129,8 +130,8 @@ def table_sources(pkg: Package, root: Path, by_content: bool = True) -> dict[str
 def content_key(sources: dict[str, Source]) -> str:
     """The compiled form's identity: the same schemas and file contents give the same key,
     wherever the package lives (DuckDB's hash() may change between versions: the row hashes
-    are stored, so its version is part of the key)."""
-    h = hashlib.sha256(f"{FORMAT_VERSION}\0{duckdb.__version__}\n".encode())
+    are stored, so its version is part of the key), compiled by this code (codeversion)."""
+    h = hashlib.sha256(f"{FORMAT_VERSION}\0{duckdb.__version__}\0{code_digest()}\n".encode())
     for name, src in sources.items():
         h.update(f"{name}\0{src.partitioned}\0{src.schema}\n".encode())
         for path, digest in src.parts:
@@ -305,15 +306,24 @@ def _remember(folder: Path, pkg: Package, key: str, base: str | None = None) -> 
         bases[key] = base
     live = set(states.values())
     index["bases"] = {k: b for k, b in bases.items() if k in live}
+    # Which code compiled each remembered state: last_compiled offers only this code's as a base.
+    made_by = {k: c for k, c in index.get("code", {}).items() if k in live}
+    made_by[key] = code_digest()
+    index["code"] = made_by
     write_file(folder / INDEX, json.dumps(index, sort_keys=True))
     return before if before != key else None
 
 
 def last_compiled(root: Path, pkgs: list[Package]) -> list[str]:
     """The content keys these packages were last compiled as (their earlier states): the base a
-    layer of an edited working state is laid over when no release holds that state."""
-    states = _index(cache_dir(root)).get("states", {})
-    return [states[w] for w in (str(p.path.resolve()) for p in pkgs) if w in states]
+    layer of an edited working state is laid over when no release holds that state. Only states
+    compiled by this code: a layer reads its base's rows as they are, and another powerlist's
+    compiled rows are not this one's (content keys hold the code's digest, so every other way to
+    a compiled file already asks for this code's)."""
+    index = _index(cache_dir(root))
+    states, made_by, mine = index.get("states", {}), index.get("code", {}), code_digest()
+    return [states[w] for w in (str(p.path.resolve()) for p in pkgs)
+            if w in states and made_by.get(states[w]) == mine]
 
 
 def evict(folder: Path, keep: set[Path], superseded: str | None = None) -> list[Path]:

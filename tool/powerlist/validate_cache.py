@@ -28,6 +28,7 @@ from typing import Iterator
 
 import duckdb
 
+from .codeversion import code_digest
 from .sqltext import ident
 
 FORMAT = "2"  # bump when what is stored per file changes
@@ -210,8 +211,8 @@ class Store:
 
 
 def context_key(parts) -> str:
-    """A short stable name for what a file's analysis depends on besides its bytes."""
-    blob = json.dumps([FORMAT, duckdb.__version__, *parts], sort_keys=True, ensure_ascii=False, default=str)
+    """A short stable name for what a file's analysis depends on besides its bytes (and the code judging it)."""
+    blob = json.dumps([FORMAT, duckdb.__version__, code_digest(), *parts], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
+from ..codeversion import code_digest
 from ..compiled import REPORTS, cache_dir, evict
 from ..package import WORKING, Package
 
@@ -35,21 +36,7 @@ FORMAT = "1"  # bump when the saved layout changes
 PREFIX = REPORTS
 SUFFIX = ".jsonl"
 _REFERENCE = ("laws", "law_versions", "law_variants", "law_articles_map", "law_articles")  # laws.reference.load_reference
-_code_digest: str | None = None
 _READ_SIZE = 4 << 20
-
-
-def code_digest() -> str:
-    """SHA-256 of every .py file of the powerlist package (the code that makes a report)."""
-    global _code_digest
-    if _code_digest is None:
-        top = Path(__file__).resolve().parent.parent
-        h = hashlib.sha256()
-        for path in sorted(top.rglob("*.py")):
-            h.update(f"{path.relative_to(top)}\0".encode())
-            h.update(path.read_bytes())
-        _code_digest = h.hexdigest()
-    return _code_digest
 
 
 def report_key(root: Path, sides: list[str]) -> str:
