@@ -35,17 +35,24 @@ def _arrow_schema():
     return pa.schema([(name, types[t]) for name, t in _FIELDS])
 _ORDER = ", ".join(COLUMNS[:COLUMNS.index("arrival") + 1])
 _READ_CHUNK = 20_000
-_SMALL_BATCH = 5_000  # changes per INSERT with list parameters
+_SMALL_BATCH = 5_000  # changes per INSERT from Python lists
 # Measured 2026-12-02 (40,000 SYNTHETIC changes): list parameters ~16 µs a change, Arrow ~4.5 µs
 # once imported, its first batch ~1.1 s more (pyarrow, then pandas): break-even near 90,000.
+# 2026-12-03 (the 10,502 changes Python describes at 100k items): the sort keys as one JSON text
+# ~12 µs a change against ~20 µs as list parameters; the break-even moves to ~150,000.
 _ARROW_AFTER = 100_000
+# The sort keys as they come back from that JSON text: JSON cast to BIGINT or BOOLEAN (as a list
+# parameter takes True for 1), strings unquoted.
+_FROM_JSON = ", ".join(f"k->>{i}" if t == "VARCHAR" else f"CAST(k->{i} AS {t})"
+                       for i, (_, t) in enumerate(_FIELDS[:-1]))
 
 
-def joined_lines(texts: list[bytes]) -> bytes:
-    """UTF-8 texts joined by line breaks; none of them may hold one (compact JSON never does),
-    else the block could not be split into its texts again."""
-    block = b"\n".join(texts)
-    if block.count(b"\n") != len(texts) - 1:
+def joined_lines(texts: list[bytes] | list[str]) -> bytes | str:
+    """Texts (UTF-8 bytes, or strings) joined by line breaks; none of them may hold one (compact
+    JSON never does), else the block could not be split into its texts again."""
+    sep = "\n" if texts and isinstance(texts[0], str) else b"\n"
+    block = sep.join(texts)
+    if block.count(sep) != len(texts) - 1:
         raise ValueError("diff: a change's JSON text holds a line break")
     return block
 
@@ -83,12 +90,18 @@ class ChangeSpool:
                 column.append(v)
             self.arrived += 1
         if self.arrived <= _ARROW_AFTER:
-            # Python lists go in as DuckDB list parameters, a few thousand at a time: pyarrow
-            # would import pandas on its first array (~1 s, more than a one-list diff takes, and
-            # about what list parameters cost beyond Arrow for _ARROW_AFTER changes).
-            unnest = ", ".join(f"unnest(?::{t}[])" for _, t in _FIELDS)
+            # A few thousand at a time, as two texts: the sort keys as one JSON array of rows
+            # (orjson, one call) and the changes' texts joined by line breaks, both split again by
+            # DuckDB (its two unnests pair up by place). As list parameters, every value would
+            # become a DuckDB value one by one, which cost more than the rest of the insert; pyarrow
+            # would import pandas on its first array (~1 s, more than a one-list diff takes).
+            *keys, bodies = columns
             for at in range(0, len(changes), _SMALL_BATCH):
-                self.con.execute(f"INSERT INTO _spool SELECT {unnest}", [c[at:at + _SMALL_BATCH] for c in columns])
+                self.con.execute(
+                    f"INSERT INTO _spool SELECT {_FROM_JSON}, body FROM (SELECT unnest(from_json(?, '[\"JSON\"]')) AS k, "
+                    f"unnest(string_split(?, chr(10))) AS body)",
+                    [orjson.dumps(list(zip(*(c[at:at + _SMALL_BATCH] for c in keys)))).decode("utf-8"),
+                     joined_lines(bodies[at:at + _SMALL_BATCH])])
             return
         import pyarrow as pa
         schema = _arrow_schema()
