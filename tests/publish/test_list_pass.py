@@ -266,3 +266,32 @@ def test_a_list_file_that_cannot_be_written_fails_the_pass(pkg, tmp_path, monkey
     finally:
         rel.close()
         site.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 10_000])
+def test_list_views_read_in_chunks_are_the_views_of_the_whole_tables(pkg, monkeypatch, chunk):
+    """ReleaseData.list_views reads the sorted item tables CHUNK_ITEMS items' lists at a time:
+    with chunks of one item (each list its own chunk), of two, or one chunk for everything, the
+    views are render.list_views_parts's over the whole tables, whole or filtered (only, items)."""
+    from powerlist.publish import release_data
+    from powerlist.publish.release_data import open_release
+    from powerlist.render import list_views_parts
+    monkeypatch.setattr(release_data, "CHUNK_ITEMS", chunk)
+    for tag in ("2022", "2023", "2024"):
+        rel = open_release(pkg, tag).load()
+        try:
+            tables = {n: list(rel.rows(n)) for n in release_data.ITEM_TABLES if n in rel.schemas}
+            tables["lists"] = rel.tables["lists"]
+            whole = {list_id: (lst, items, children)
+                     for list_id, (lst, items, children) in sorted(list_views_parts(tables).items())}
+            got = [(v.list, v.items, v.children) for v in rel.list_views()]
+            assert got == list(whole.values()) and len(got) == 2
+            # One of the lists, and only some of its items (every other one; those named of the other list stay out).
+            only = set(list(whole)[1:])
+            items = {i["item_id"] for list_id in whole for i in whole[list_id][1][::2]}
+            want = [(lst, [i for i in its if i["item_id"] in items], {k: c for k, c in kids.items() if k in items})
+                    for list_id, (lst, its, kids) in whole.items() if list_id in only]
+            assert [(v.list, v.items, v.children) for v in rel.list_views(only=only, items=items)] == want
+            assert all(v.items for v in rel.list_views(only=only, items=items))
+        finally:
+            rel.close()

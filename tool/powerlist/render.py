@@ -93,6 +93,11 @@ class ListView:
 
     def row_cells(self, item: dict) -> list[str]:
         kids = self.children[item["item_id"]]
+        # bases() of the three roles in one pass over the item's bases (publish asks per item)
+        cited: dict[str, list[dict]] = {"setting": [], "step": [], "accountability": []}
+        for b in kids.get("bases", ()):
+            if b["role"] in cited:
+                cited[b["role"]].append(b)
         cells = {
             "seq": str(item["seq"]),
             "category": item["category"],
@@ -101,11 +106,11 @@ class ListView:
             "levels": item.get("levels_printed") or "",
             "implementing_body": item.get("implementing_body") or "",
             "undertaking_unit": item.get("undertaking_unit") or "",
-            "setting_bases": render_citations(self.bases(item["item_id"], "setting")),
+            "setting_bases": render_citations(cited["setting"]),
             "steps": steps_cell(kids.get("steps", [])),
-            "step_bases": render_citations(self.bases(item["item_id"], "step")),
+            "step_bases": render_citations(cited["step"]),
             "cases": cases_cell(item.get("accountability_intro"), kids.get("accountability", [])),
-            "case_bases": render_citations(self.bases(item["item_id"], "accountability")),
+            "case_bases": render_citations(cited["accountability"]),
             "exemptions": exemptions_cell(kids.get("exemptions", [])),
             "remark": item.get("remark") or "",
         }
@@ -119,8 +124,11 @@ class ListView:
         return self._extra
 
     def extra_cells(self, item: dict) -> list[str]:
+        labels = self.extra_labels
+        if not labels:  # most lists: no item has extra columns (extra_labels_of has read them all)
+            return []
         values = json.loads(item.get("extra") or "{}")
-        return [values.get(label, "") for label in self.extra_labels]
+        return [values.get(label, "") for label in labels]
 
     def header_rows(self) -> list[list[str]]:
         return [list(HEADER_ROW1), list(self.layout.header_row2)]

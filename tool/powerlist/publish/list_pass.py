@@ -37,7 +37,7 @@ from .release_data import ReleaseData
 from .site import ItemHistory, ListPage, Site
 from .site.pages import ListTableRow, list_table_ends
 from .workbook import ReleaseWorkbook
-from .xlsx import ROW, Sheet, checked, list_sheet_rows, placed_row, row_template
+from .xlsx import ROW, RowTemplates, Sheet, checked, list_sheet_rows, placed_row
 
 
 
@@ -178,6 +178,7 @@ class ListPass:
         shape = DataRowShape(cols)
         head = list_sheet(ListView.of(lst, [], {}, extra_labels=labels))  # the title block and header
         sheet_name = lst["list_id"][:31]
+        template_of = RowTemplates(shape, sheet_name)
         table_row = ListTableRow(view)
         opening, closing = (t.encode("utf-8") for t in list_table_ends(view))
 
@@ -191,7 +192,7 @@ class ListPass:
                 office = cells + view.extra_cells(item)
                 tr = table_row(item, cells).encode("utf-8")
                 obj = orjson.dumps(item_object(item, view.children[item_id]))
-                template = row_template(*shape.row(office), sheet_name)
+                template = template_of(office)
                 m = MadeItem(None, None, (None, self.spill_end, len(template)), tuple(_digest(office[c]) for c in merge_at),
                              self.site.item_history(view, item, cells))
                 self.items[(key, context)] = m
