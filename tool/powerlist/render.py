@@ -88,16 +88,18 @@ class ListView:
     def layout(self) -> Layout:
         return CATALOG if self.list["kind"] == "catalog" else JURISDICTION
 
-    def bases(self, item_id: str, role: str) -> list[dict]:
-        return [b for b in self.children[item_id].get("bases", []) if b["role"] == role]
+    def bases_by_role(self, item_id: str) -> dict[str, list[dict]]:
+        """The item's citations of each cited role, in their order: one pass over its bases
+        (publish asks for every item of a province)."""
+        cited: dict[str, list[dict]] = {"setting": [], "step": [], "accountability": []}
+        for b in self.children[item_id].get("bases", ()):
+            if b["role"] in cited:
+                cited[b["role"]].append(b)
+        return cited
 
     def row_cells(self, item: dict) -> list[str]:
         kids = self.children[item["item_id"]]
-        # bases() of the three roles in one pass over the item's bases (publish asks per item)
-        cited: dict[str, list[dict]] = {"setting": [], "step": [], "accountability": []}
-        for b in kids.get("bases", ()):
-            if b["role"] in cited:
-                cited[b["role"]].append(b)
+        cited = self.bases_by_role(item["item_id"])
         cells = {
             "seq": str(item["seq"]),
             "category": item["category"],

@@ -450,12 +450,17 @@ def list_sheet_frame(name: str, sheet: ListSheet) -> Sheet:
 ROW = "\x00"
 
 
+def _holds_nul(sheet: str) -> PowerlistError:
+    """A value holding ROW (NUL) cannot be placed: one line naming the sheet."""
+    return PowerlistError(f"workbook sheet {sheet}: the character U+0000 cannot be written to xlsx "
+                          "(XML holds no control characters); remove it from the data")
+
+
 def row_template(row: list[tuple[int, object, str]], height: float, sheet: str) -> bytes:
     """One data row of a list sheet (render_office.DataRowShape.row) as UTF-8 with ROW for its number."""
     letters = _LETTERS
     if any(isinstance(v, str) and ROW in v for _, v, _ in row):
-        raise PowerlistError(f"workbook sheet {sheet}: the character U+0000 cannot be written to xlsx "
-                             "(XML holds no control characters); remove it from the data")
+        raise _holds_nul(sheet)
     return row_xml(ROW, "".join(cell_xml(f"{letters[c]}{ROW}", v, STYLE_ID[s]) for c, v, s in row), height).encode("utf-8")
 
 
@@ -486,8 +491,7 @@ class RowTemplates:
                 out.append(empty)
                 continue
             if ROW in text:
-                raise PowerlistError(f"workbook sheet {self.sheet}: the character U+0000 cannot be written to xlsx "
-                                     "(XML holds no control characters); remove it from the data")
+                raise _holds_nul(self.sheet)
             # render_office._lines_needed: each paragraph's lines, two width units per character
             # (the ceiling in integers: the same as math.ceil of the quotient for these sizes)
             if "\n" in text:
