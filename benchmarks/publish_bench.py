@@ -123,14 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     done = subprocess.CompletedProcess(cmd, proc.returncode, stdout)
     wall = time.monotonic() - start
     sampler.join()
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # publish and every process it waited for
+    peak = usage.ru_maxrss / 1024
     if done.returncode != 0:
         return 1
     print(done.stdout[-6000:])
     # The last "files size" line (anything a library prints to stdout comes before it).
     counts = [line.split() for line in done.stdout.splitlines() if re.fullmatch(r"\d+ \d+", line.strip())]
     print(json.dumps({"items": args.items, "releases": len(RELEASES), "wall_s": round(wall, 1),
-                      "peak_rss_mib": round(peak), "peak_tree_rss_mib": tree_peak[0], "files": int(counts[-1][0]) if counts else None}))
+                      "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "peak_rss_mib": round(peak), "peak_tree_rss_mib": tree_peak[0], "files": int(counts[-1][0]) if counts else None}))
     return 0
 
 
