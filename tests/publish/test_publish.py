@@ -523,3 +523,12 @@ def test_a_child_failing_with_a_message_of_many_lines_is_quoted_by_its_first_lin
     assert message.startswith("the diffs for CHANGELOG.md failed (exit 1): ") and "\n" not in message
     assert "Out of Memory" in message and "See also" not in message
     assert snapshot(dist) == before
+
+
+def test_dcat_json_is_written_as_json_dumps_would_write_it(dist):
+    # dcat.json is written by orjson for speed; its bytes must stay those of the standard
+    # library's json.dumps(ensure_ascii=False, indent=2) (what a reader diffing two publishes
+    # sees), checked on the real package's catalogue: Chinese titles, URLs, sizes, digests.
+    data = (dist / "dcat.json").read_bytes()
+    assert data == (json.dumps(json.loads(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    assert any(ord(c) > 127 for c in data.decode("utf-8"))  # non-ASCII kept as text, not \u escapes
