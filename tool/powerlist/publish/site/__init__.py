@@ -83,9 +83,10 @@ def collect_downloads(out: Path, releases: list[ReleaseData]) -> list[Download]:
 
 def write_dcat(out: Path, meta: Portal, releases: list[ReleaseData], downloads: list[Download]) -> Download:
     path = out / DCAT
-    # orjson: the same bytes as json.dumps(ensure_ascii=False, indent=2) for these values (strings,
-    # integers, lists, objects; tests/publish/test_portal_json.py), ~10x faster on a province's
-    # ~30,000 distributions (json's encoder took ~4 s of publish at 100,000 items).
+    # Not files.json_bytes (the general spelling, which falls back to json for values orjson spells
+    # otherwise): the catalogue holds only strings, integers, lists and objects, for which orjson's
+    # bytes are json.dumps(ensure_ascii=False, indent=2)'s (tests/publish/test_publish.py,
+    # test_dcat_json_…), and at 100,000 items its 33 MB take 0.05 s against json_bytes' 1.5 s.
     path.write_bytes(orjson.dumps(dcat(meta, releases, downloads), option=orjson.OPT_INDENT_2) + b"\n")
     link_or_copy(path, out / "site" / "downloads" / DCAT)
     return Download("", "DCAT-AP · dcat.json", f"downloads/{DCAT}", path.stat().st_size, file_sha256(path))
