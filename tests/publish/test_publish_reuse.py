@@ -22,7 +22,9 @@ import pytest
 
 from conftest import copy_package, snapshot
 from powerlist.errors import PowerlistError
-from powerlist.publish import background, publish, reuse
+from powerlist.compiled import cache_dir
+from powerlist.publish import background, build, publish, release_data, reuse
+from powerlist.publish.release_data import ReleaseData
 from powerlist.release import create_release
 
 STEM = "guangxi-baomi-powerlists"
@@ -55,9 +57,12 @@ def dist(pkg) -> Path:
 @pytest.fixture(scope="module")
 def rebuilt(pkg) -> Path:
     out = pkg.parent / "rebuilt"
+    close = ReleaseData.close
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(reuse, "_built", _Forgetful())
         mp.setattr(reuse, "_facts", _Forgetful())
+        # No database file kept for 2024: it reads its tables from its CSVs as 2023 did.
+        mp.setattr(ReleaseData, "close", lambda self, keep=False: close(self))
         publish(pkg, out)
     return out
 
@@ -95,6 +100,33 @@ def test_linked_and_copied_entries_give_the_bytes_of_a_publish_that_builds_every
         finally:
             x.close()
             y.close()
+
+
+def test_a_release_with_the_same_tables_opens_the_earlier_ones_database_file(pkg, tmp_path, monkeypatch):
+    """2024 holds 2023's rows: its tables are not read from its CSVs again (the bytes are
+    rebuilt's, above), and no release database is left in the spill folder after."""
+    read, load_view = [], release_data.load_view
+    monkeypatch.setattr(release_data, "load_view", lambda con, view: (read.append(view.package.path.name),
+                                                                      load_view(con, view)))
+    publish(pkg, tmp_path / "dist")
+    assert read == ["2022", "2023"]
+    assert not list((cache_dir(pkg) / "spill").glob("publish-release-*"))
+
+
+def test_a_publish_failing_before_the_release_that_would_open_a_kept_file_removes_it(pkg, tmp_path, monkeypatch):
+    load, kept = ReleaseData.load, []
+
+    def failing(self, db=None):
+        if self.tag == "2024":
+            kept.append(db)
+            raise PowerlistError("synthetic failure (test)")
+        return load(self, db)
+    monkeypatch.setattr(ReleaseData, "load", failing)
+    with pytest.raises(PowerlistError, match="synthetic failure"):
+        publish(pkg, tmp_path / "dist")
+    assert kept[0] is not None and kept[0].name.startswith("publish-release-")  # 2023's file, kept for 2024
+    assert not list((cache_dir(pkg) / "spill").glob("publish-release-*"))
+    assert not (tmp_path / "dist").exists()
 
 
 def test_the_sqlite_rowids_the_search_index_gives_are_the_rows_it_found(dist):

@@ -6,6 +6,7 @@ error leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -26,7 +27,7 @@ from .duckdb_db import write_duckdb
 from .list_pass import ListPass
 from .portal import Portal, portal
 from .parquet import HiveDataset, write_release_parquet
-from .release_data import ReleaseData, open_release
+from .release_data import ReleaseData, open_release, remove_db
 from .reuse import forget as forget_reuse
 from .site import Site
 from .sqlite_db import write_sqlite
@@ -145,17 +146,30 @@ def _publish(root: Path, out: Path, releases: list[ReleaseData], progress: Optio
 
 
 def _releases(releases: list[ReleaseData], tmp: Path, meta: Portal, site: Site, hive: HiveDataset, step) -> None:
-    """Each release's files, one release in memory at a time."""
+    """Each release's files, one release in memory at a time. A release whose tables an earlier
+    one of this publish had (the same content_key) opens the database file that one was read
+    into instead of reading its tables again: the file is kept on disk until then."""
     lists = ListPass(site)  # each distinct list content is made once, whichever releases hold it
-    for rel in releases:
-        rel.load()
-        folder = tmp / rel.tag
-        folder.mkdir()
-        for label, write in ARTIFACTS:
-            step(f"{rel.tag}: {label}")
-            write(rel, folder)
-        write_metadata(rel, folder, meta)
-        hive.add(rel)
-        step(f"{rel.tag}: {LIST_PASS}")
-        lists.write(rel, folder, latest=rel is releases[-1])
-        rel.close()  # its tables go; its small tables and counts stay for the index pages
+    to_come = Counter(rel.content_key() for rel in releases)
+    kept: dict[str, Path] = {}  # content key → the database file of the last release read with it
+    try:
+        for rel in releases:
+            key = rel.content_key()
+            rel.load(kept.get(key))
+            kept.pop(key, None)  # rel's now: its close() removes it, or keeps it again
+            folder = tmp / rel.tag
+            folder.mkdir()
+            for label, write in ARTIFACTS:
+                step(f"{rel.tag}: {label}")
+                write(rel, folder)
+            write_metadata(rel, folder, meta)
+            hive.add(rel)
+            step(f"{rel.tag}: {LIST_PASS}")
+            lists.write(rel, folder, latest=rel is releases[-1])
+            to_come[key] -= 1
+            db = rel.close(keep=to_come[key] > 0)  # its tables go; its small tables and counts stay for the index pages
+            if db is not None:
+                kept[key] = db
+    finally:
+        for db in kept.values():  # a failed step: no later release will open them
+            remove_db(db)
