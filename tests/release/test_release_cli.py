@@ -108,3 +108,31 @@ def test_verify_of_a_manifest_without_checksums_is_one_clear_line(package_copy: 
 def test_verify_of_an_unknown_release_is_one_clear_line(package_copy: Path):
     res = cli(package_copy, "verify", "2031")
     assert (res.exit_code, res.stderr.strip()) == (2, "error: unknown release '2031' (known: 2022)")
+
+
+def test_verify_lists_the_problems_in_manifest_order_when_the_files_are_hashed_in_several_tasks(package_copy: Path):
+    """SYNTHETIC: release 2022's manifest given 300 more files (so its files are hashed in two
+    tasks at least, files.sha256_files) with the first, a middle and the last edited and one
+    missing: the problems come in the manifest's order as with one task."""
+    import hashlib
+
+    folder = package_copy / "releases" / "2022"
+    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    extra = folder / "extra"
+    extra.mkdir()
+    for i in range(300):
+        (extra / f"n{i:03d}.txt").write_text(f"synthetic file {i}\n", encoding="utf-8")
+        manifest["files"][f"extra/n{i:03d}.txt"] = hashlib.sha256(f"synthetic file {i}\n".encode()).hexdigest()
+    (folder / "release.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for i in (0, 150, 299):
+        (extra / f"n{i:03d}.txt").write_text("edited\n", encoding="utf-8")
+    (extra / "n200.txt").unlink()
+    res = cli(package_copy, "verify", "2022")
+    assert res.exit_code == 1
+    assert res.stdout.splitlines() == [
+        "2022: MODIFIED",
+        "  extra/n000.txt: changed (SHA-256 differs from release.json)",
+        "  extra/n150.txt: changed (SHA-256 differs from release.json)",
+        "  extra/n200.txt: missing",
+        "  extra/n299.txt: changed (SHA-256 differs from release.json)",
+    ]

@@ -216,3 +216,21 @@ def test_json_bytes_spells_exactly_what_json_dumps_spells():
         assert json_bytes(shape) == (_json.dumps(shape, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     real = _json.loads((Path(__file__).resolve().parents[2] / "datapackage.json").read_text(encoding="utf-8"))
     assert json_bytes(real) == (_json.dumps(real, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_sha256_files_gives_each_files_digest_in_order_across_its_tasks(tmp_path):
+    """SYNTHETIC files: 600 small ones (three tasks of at most 256) and two of 17 MiB (a task each),
+    in an order that puts a large file between small ones; each digest is hashlib's of its bytes."""
+    import hashlib
+
+    from powerlist.files import sha256_files
+    paths = []
+    for i in range(602):
+        path = tmp_path / f"f{i:03d}.bin"
+        data = (b"L%d" % i) * (17 * 1024 * 1024 // 3) if i in (100, 401) else b"small file %d\n" % i
+        path.write_bytes(data)
+        paths.append(path)
+    want = [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    assert sha256_files(paths) == want
+    assert sha256_files(paths[::-1], [p.stat().st_size for p in paths[::-1]]) == want[::-1]
+    assert sha256_files(paths[:1]) == want[:1] and sha256_files([]) == []

@@ -19,7 +19,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from .errors import PowerlistError, shown_path
-from .files import sha256_file, write_file
+from .files import sha256_file, sha256_files, write_file
 
 MANIFEST = "release.json"
 CACHE = Path(".powerlist-cache") / "verified"   # one record file per release folder
@@ -85,25 +85,34 @@ def _problems(folder: Path, files: dict[str, str], known: dict[str, list] | None
     Walks with os.stat/os.walk on strings: a release stored one file per list holds tens of
     thousands of files, and pathlib's per-path objects made this walk cost seconds.
     """
-    problems, matched = [], {}
+    matched = {}
     base = str(folder)
+    found: dict[str, str | None] = {}  # rel → its problem, in manifest order; None: matched (or to hash)
+    to_hash: list[tuple[str, str, list, int]] = []  # (rel, path, record, size) of files not known unchanged
     for rel, digest in sorted(files.items()):
         path = os.path.join(base, rel)
         try:
             st = os.lstat(path)  # a link is not followed: see _not_own
         except OSError:
-            problems.append(f"{rel}: missing")
+            found[rel] = f"{rel}: missing"
             continue
         if not stat.S_ISREG(st.st_mode):
-            problems.append(_not_own(rel, st))
+            found[rel] = _not_own(rel, st)
             continue
         record = [*_stamp(st), digest]
+        found[rel] = None
         if known is not None and known.get(rel) == record:
             matched[rel] = record
-        elif sha256_file(Path(path)) == digest:
+        else:
+            to_hash.append((rel, path, record, st.st_size))
+    # On several threads: a release unseen by this cache (a new clone, a cleared cache) is hashed whole.
+    digests = sha256_files([Path(p) for _, p, _, _ in to_hash], [size for *_, size in to_hash])
+    for (rel, _, record, _), got in zip(to_hash, digests):
+        if got == record[-1]:  # the manifest's digest
             matched[rel] = record
         else:
-            problems.append(f"{rel}: changed (SHA-256 differs from {MANIFEST})")
+            found[rel] = f"{rel}: changed (SHA-256 differs from {MANIFEST})"
+    problems = [p for p in found.values() if p is not None]
     listed = set(files) | {MANIFEST}
     extra = []
     for dirpath, dirnames, filenames in os.walk(base):

@@ -20,7 +20,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from ..files import sha256_file
+from ..files import sha256_file, sha256_files
 
 NAME = "SHA256SUMS"
 _seen: dict[tuple, str] = {}  # (device, inode, size, mtime) → SHA-256, for files written in this process
@@ -96,17 +96,15 @@ def hash_later(paths: list[Path]) -> None:
 
 
 def hash_all(paths: list[Path]) -> None:
-    """Hash every file not hashed yet, each inode once, on every core (hashlib lets go of the
-    GIL while it hashes: at province scale SHA256SUMS reads gigabytes)."""
+    """Hash every file not hashed yet, each inode once, on every core (files.sha256_files: at
+    province scale SHA256SUMS reads gigabytes)."""
     todo: dict[tuple, Path] = {}
     for p in paths:
         key = _key(p)
         if key not in _seen and key not in _pending:
             todo.setdefault(key, p)
     keys, paths = list(todo), list(todo.values())
-    parts = [paths[i:i + 256] for i in range(0, len(paths), 256)]  # one task per 256 files, not per file
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        digests = [d for part in pool.map(lambda ps: [sha256_file(p) for p in ps], parts) for d in part]
+    digests = sha256_files(paths, [key[2] for key in keys])  # the key holds the size
     with _lock:
         _seen.update(zip(keys, digests))
 
