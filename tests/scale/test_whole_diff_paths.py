@@ -63,14 +63,28 @@ def copy_pair(pair: Path, dest: Path) -> tuple[Path, str]:
     return dest / "base", str(dest / "next")
 
 
+@pytest.fixture(params=["walked", "whole"])
+def walk(request, monkeypatch):
+    """The child tables' equal stretches skipped by the byte walk (diff/unchanged.py) before
+    DuckDB reads them, whatever their size; or never (the tables read whole, as small files are)."""
+    from powerlist.diff import unchanged
+    monkeypatch.setattr(unchanged, "SMALLEST", 0 if request.param == "walked" else 1 << 62)
+    walked = []
+    real = unchanged.differing_records
+    monkeypatch.setattr(unchanged, "differing_records", lambda a, b, order: walked.append(1) or real(a, b, order))
+    yield walked if request.param == "walked" else None
+
+
 @pytest.mark.parametrize("passes", [1, 2])
-def test_the_diff_read_from_the_csvs_is_the_compiled_diff_byte_for_byte(pair, tmp_path, monkeypatch, passes):
+def test_the_diff_read_from_the_csvs_is_the_compiled_diff_byte_for_byte(pair, tmp_path, monkeypatch, passes, walk):
     # two passes: the old side's rows read again for the differing pairs (what a table larger
     # than half the memory limit gets; here every child table)
     from powerlist.diff import load
     monkeypatch.setattr(load, "TWO_PASSES", 0.0 if passes == 2 else float("inf"))
     root, nxt = copy_pair(pair, tmp_path / "p")
     from_csv = report_bytes(root, str(root), nxt)
+    if walk is not None:
+        assert len(walk) == 4  # steps, accountability, exemptions, bases
     assert not list(cache_dir(root).glob("pkg-*.duckdb"))  # nothing compiled: read straight from the CSVs
     whole = compiled_bytes(root, str(root), nxt)
     assert from_csv == whole
@@ -118,7 +132,7 @@ def test_a_saved_report_is_never_read_for_other_files_or_other_law_tables(pair, 
     assert saved.report_key(root, ["a", "b"]) != before
 
 
-def test_a_whole_diff_of_per_list_packages_reads_only_the_differing_lists_and_gives_the_compiled_bytes(pair, tmp_path, monkeypatch):
+def test_a_whole_diff_of_per_list_packages_reads_only_the_differing_lists_and_gives_the_compiled_bytes(pair, tmp_path, monkeypatch, walk):
     from powerlist.descriptor import write_descriptor
     from powerlist.package import write_tables
     from powerlist.schema import TABLES
@@ -167,7 +181,7 @@ def test_a_whole_diff_of_per_list_packages_where_only_new_lists_differ(pair, tmp
 
 
 @pytest.mark.parametrize("passes", [1, 2])
-def test_a_package_breaking_its_key_is_read_by_place_and_still_gives_the_compiled_bytes(pair, tmp_path, monkeypatch, passes):
+def test_a_package_breaking_its_key_is_read_by_place_and_still_gives_the_compiled_bytes(pair, tmp_path, monkeypatch, passes, walk):
     # SYNTHETIC breakage: a step row of the new side and an accountability row of the old side
     # each repeated with its text edited (the same key twice, both copies differing from the
     # other side's row): rows can no longer be told apart by their keys.
@@ -191,7 +205,7 @@ def test_a_package_breaking_its_key_is_read_by_place_and_still_gives_the_compile
     assert from_csv == compiled_bytes(root, str(root), nxt)
 
 
-def test_rows_repeating_a_key_pair_in_file_order_on_every_run(pair, tmp_path):
+def test_rows_repeating_a_key_pair_in_file_order_on_every_run(pair, tmp_path, walk):
     # SYNTHETIC breakage as above, on the new side's steps only: step row 3 edited and repeated
     # right after it. DuckDB's parallel scans once let the pairing (and so the bytes) change from
     # run to run; the old row pairs with the first copy in file order, the second is added.
@@ -273,3 +287,34 @@ def test_a_diff_on_one_duckdb_thread_reads_its_tables_before_comparing_and_gives
     assert report_bytes(root, str(root), nxt) == two
     assert "powerlist-diff-load" not in started
     assert waits and set(waits) == {0}  # every table was read whole before it was compared
+
+
+def test_the_walk_hands_duckdb_the_differing_items_only(pair, tmp_path, monkeypatch):
+    from powerlist.diff import load, unchanged
+    monkeypatch.setattr(unchanged, "SMALLEST", 0)
+    read = {}
+    real = load._load_differing
+    monkeypatch.setattr(load, "_load_differing",
+                        lambda con, name, fields, old, new, **kw: read.setdefault(name, (old, new, old.stat().st_size, new.stat().st_size))
+                        and real(con, name, fields, old, new, **kw))
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    from_csv = report_bytes(root, str(root), nxt)
+    assert sorted(read) == ["accountability", "bases", "exemptions", "steps"]
+    for name, (old, new, old_size, new_size) in read.items():
+        whole = (root / "tables" / f"{name}.csv").stat().st_size
+        assert old != root / "tables" / f"{name}.csv" and old_size < whole / 4, name  # ~1 % of items edited
+        assert not old.exists() and not new.exists()  # the copies are gone
+    assert from_csv == compiled_bytes(root, str(root), nxt)
+
+
+def test_a_key_repeated_alike_on_both_sides_in_an_equal_stretch(pair, tmp_path, walk):
+    # SYNTHETIC breakage: step row 3 repeated right after itself, the same bytes, on both sides.
+    root, nxt = copy_pair(pair, tmp_path / "p")
+    for path in (root / "tables" / "steps.csv", Path(nxt) / "tables" / "steps.csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows[:4] + [rows[3]] + rows[4:])
+    assert report_bytes(root, str(root), nxt) == compiled_bytes(root, str(root), nxt)
