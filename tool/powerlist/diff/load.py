@@ -82,20 +82,11 @@ class Plan:
                     self.whole.append((name, functools.partial(_load_whole, db=db, name=name, fields=pkg.schemas[name].fields,
                                                                files=files, scratch=scratch)))
 
-        places: dict[str, dict[bytes, int]] = {}
-
-        def item_places(c) -> tuple[dict[bytes, int], dict[bytes, int]]:
-            # asked for by the first byte walk that meets two different items (on the loading thread)
-            for db, pkg in pkgs.items():
-                if db not in places:
-                    places[db] = _item_places(c, pkg, with_files[db].get("items", []), scratch)
-            return places["f"], places["t"]
-
         def differing(c, name):
             fields = dst.schemas[name].fields
             column = [f["name"] for f in fields].index("item_id")
             with joined_parts(with_files["f"][name], scratch) as old, joined_parts(with_files["t"][name], scratch) as new, \
-                    differing_only(old, new, column, lambda: item_places(c), scratch) as (old, new):
+                    differing_only(old, new, column, scratch) as (old, new):
                 _load_differing(c, name, fields, old, new, two_passes=old.stat().st_size > TWO_PASSES * limit)
 
         self.children = [(name, functools.partial(differing, name=name)) for name in
@@ -172,20 +163,6 @@ class Loading:
                 self._cursor.interrupt()
             self._thread.join()
         self._cursor.close()
-
-
-def _item_places(con, pkg: Package, files: list[Path], scratch: Path) -> dict[bytes, int]:
-    """Each item id of the package's items table with its place in the file (the first, if repeated)."""
-    if not files:
-        return {}
-    with joined_parts(files, scratch) as path:
-        fields = [f for f in pkg.schemas["items"].fields]
-        ids = con.execute(f"SELECT item_id FROM {csv_relation_sql(path, fields)}").fetchall()
-    places: dict[bytes, int] = {}
-    for i, (item,) in enumerate(ids):
-        if item is not None:
-            places.setdefault(item.encode("utf-8"), i)
-    return places
 
 
 def _reducible(src: Package, dst: Package, name: str) -> bool:

@@ -28,9 +28,10 @@ import csv
 import mmap
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
+LOOK_AHEAD = 1 << 20  # how far past a differing item the walk looks for the other side's next item
 KEEP_AT_MOST = 0.5     # of both files' bytes; beyond it the byte walk costs more than it saves
 SMALLEST = 1 << 20     # files smaller than this are read whole: the walk's set-up is not worth it
 _FIRST_BLOCK = 4096
@@ -50,7 +51,6 @@ class _Side:
         self.buf = buf
         self.size = len(buf)
         self.column = column
-        self.quoted = buf.find(_QUOTE) != -1
         self.released = 0
 
     def release(self, upto: int) -> None:
@@ -61,26 +61,26 @@ class _Side:
             self.buf.madvise(mmap.MADV_DONTNEED, 0, upto)
             self.released = upto
 
-    def quotes(self, s: int, e: int) -> int:
-        return self.buf[s:e].count(_QUOTE)
+    def odd(self, s: int, e: int) -> bool:
+        """Whether buf[s:e] holds an odd number of quotes (looked for by memchr: most hold none)."""
+        return _odd(self.buf[s:e])
 
     def record_end(self, p: int) -> int:
         """The end (after its line break) of the record starting at p."""
         e = self.buf.find(_NL, p)
-        while e != -1 and self.quoted and self.quotes(p, e) % 2:
+        while e != -1 and self.odd(p, e):  # that line break is inside a quoted field
             e = self.buf.find(_NL, e + 1)
         return self.size if e == -1 else e + 1
 
-    def record_start(self, floor: int, x: int) -> int:
-        """The start of the record holding position x, knowing `floor` <= x starts one."""
-        odd = self.quoted and self.quotes(floor, x) % 2  # quotes between floor and the line break looked at
+    def record_start(self, floor: int, x: int, odd: bool) -> int:
+        """The start of the record holding position x, knowing that `floor` starts one and
+        whether buf[floor:x] holds an odd number of quotes."""
         e = x
         while True:
             nl = self.buf.rfind(_NL, floor, e)
             if nl == -1:
                 return floor
-            if self.quoted:
-                odd ^= self.quotes(nl + 1, e) % 2
+            odd ^= self.odd(nl + 1, e)  # now: of buf[floor:nl + 1]
             if not odd:
                 return nl + 1
             e = nl
@@ -94,6 +94,22 @@ class _Side:
         row = next(csv.reader([head.decode("utf-8", "replace")]), [])
         return row[self.column].encode("utf-8") if len(row) > self.column else b""
 
+    def find_item(self, item: bytes, p: int, window: int) -> int | None:
+        """Where a record of `item` starts in the `window` bytes after p (a record start), or
+        None. Only which side's records to keep first depends on it, never what is left out: a
+        place it misses (an id that needs quotes, an item further on) keeps more records."""
+        needle = (b"\n" if self.column == 0 else b",") + item + b","
+        end = min(self.size, p + window)
+        i = p - 1 if self.column == 0 else p
+        while True:
+            j = self.buf.find(needle, i, end)
+            if j == -1:
+                return None
+            r = j + 1 if self.column == 0 else self.buf.rfind(_NL, p - 1, j) + 1
+            if r >= p and not self.odd(p, r) and self.item(r, self.record_end(r)) == item:
+                return r  # a record start (even quotes since p) whose item is that one
+            i = j + 1
+
     def group_end(self, p: int) -> tuple[bytes, int]:
         """The item id of the record at p and the end of that item's run of records."""
         e = self.record_end(p)
@@ -106,14 +122,21 @@ class _Side:
         return item, e
 
 
-def _common(sa: _Side, pa: int, sb: _Side, pb: int) -> int:
-    """How many bytes the two files share from pa and pb on."""
+def _odd(data: bytes) -> bool:
+    return data.find(_QUOTE) != -1 and data.count(_QUOTE) % 2 == 1
+
+
+def _common(sa: _Side, pa: int, sb: _Side, pb: int) -> tuple[int, bool]:
+    """How many bytes the two files share from pa and pb on, and whether those bytes hold an
+    odd number of quotes."""
     a, b = sa.buf, sb.buf
     n = min(sa.size - pa, sb.size - pb)
-    d, step = 0, _FIRST_BLOCK
+    d, step, odd = 0, _FIRST_BLOCK, False
     while d < n:
         s = min(step, n - d)
-        if a[pa + d:pa + d + s] == b[pb + d:pb + d + s]:
+        block = a[pa + d:pa + d + s]
+        if block == b[pb + d:pb + d + s]:
+            odd ^= _odd(block)
             d += s
             if step == _LARGEST_BLOCK:
                 sa.release(pa + d - _LARGEST_BLOCK)
@@ -128,33 +151,30 @@ def _common(sa: _Side, pa: int, sb: _Side, pb: int) -> int:
             else:
                 hi = mid
         x, y = a[pa + lo:pa + hi], b[pb + lo:pb + hi]
-        return lo + next(i for i in range(len(x)) if x[i] != y[i])
-    return n
+        end = lo + next(i for i in range(len(x)) if x[i] != y[i])
+        return end, odd ^ _odd(block[:end - d])
+    return n, odd
 
 
-def differing_records(a: _Side, b: _Side, order: Callable[[], tuple[dict, dict]]) -> tuple[list, list]:
-    """The byte ranges (start, end) of each side's records left after the equal stretches.
-
-    `order()` gives, once asked, each side's item ids in their order ({id: place}), to tell
-    which side holds an extra item where the two differ in which item comes next."""
+def differing_records(a: _Side, b: _Side) -> tuple[list, list]:
+    """The byte ranges (start, end) of each side's records left after the equal stretches."""
     ha, hb = a.record_end(0), b.record_end(0)
     if a.buf[:ha] != b.buf[:hb]:
         raise _GiveUp  # other columns or another order of them
     keep_a, keep_b = [], []
     budget = KEEP_AT_MOST * (a.size + b.size)
     kept = 0
-    places = None
     pa, pb = ha, hb  # both at the start of an item's rows
     while True:
-        d = _common(a, pa, b, pb)
+        d, odd = _common(a, pa, b, pb)
         if pa + d == a.size and pb + d == b.size:
             pa, pb = a.size, b.size
             break
         # back up to the start of the item holding the first differing record (or the end)
-        g = a.record_start(pa, pa + d)
+        g = a.record_start(pa, pa + d, odd)
         mine = {side.item(p, side.record_end(p)) for side, p in ((a, g), (b, pb + g - pa)) if p < side.size}
         while g > pa:
-            prev = a.record_start(pa, g - 1)
+            prev = a.record_start(pa, g - 1, False)  # g starts a record: even before it
             if a.item(prev, g) not in mine:
                 break
             g = prev
@@ -163,27 +183,23 @@ def differing_records(a: _Side, b: _Side, order: Callable[[], tuple[dict, dict]]
             break
         ia, ea = a.group_end(pa)
         ib, eb = b.group_end(pb)
-        take_a = take_b = ia == ib
         if ia != ib:
-            if places is None:
-                places = order()
-            in_a, in_b = places
-            if ia not in in_b:
-                take_a = True                    # an item the new side lacks
-            elif ib not in in_a or ib not in in_b:
-                take_b = True                    # an item the old side lacks
-            elif in_b[ia] < in_b[ib]:
-                take_a = True                    # the new side holds the old side's item earlier
-            else:
-                take_b = True
-        if take_a:
-            keep_a.append((pa, ea))
-            kept += ea - pa
-            pa = ea
-        if take_b:
-            keep_b.append((pb, eb))
-            kept += eb - pb
-            pb = eb
+            # One side holds items the other has not here (added, removed, rows gained or lost,
+            # moved): keep them up to where the other side's item comes, if it comes soon.
+            window = _FIRST_BLOCK
+            while window <= LOOK_AHEAD:  # the nearer of the two, in windows growing fourfold
+                later_b, later_a = b.find_item(ia, pb, window), a.find_item(ib, pa, window)
+                if later_b is not None and (later_a is None or later_b - pb <= later_a - pa):
+                    ea, eb = pa, later_b   # the new side's records before the old side's item
+                    break
+                if later_a is not None:
+                    ea, eb = later_a, pb   # the old side's records before the new side's item
+                    break
+                window *= 4
+        keep_a.append((pa, ea))
+        keep_b.append((pb, eb))
+        kept += ea - pa + eb - pb
+        pa, pb = ea, eb
         if kept > budget:
             raise _GiveUp
         a.release(pa)
@@ -197,19 +213,21 @@ def differing_records(a: _Side, b: _Side, order: Callable[[], tuple[dict, dict]]
     return [(0, ha)] + keep_a, [(0, hb)] + keep_b
 
 
-def _write(buf, ranges: list[tuple[int, int]], folder: Path) -> Path:
+def _write(side: _Side, ranges: list[tuple[int, int]], folder: Path) -> Path:
+    buf = side.buf
+    side.released = 0
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".differing-", suffix=".csv")
     with os.fdopen(fd, "wb") as out:
         for s, e in ranges:
             out.write(buf[s:e])
             if e > s and buf[e - 1:e] != _NL:
                 out.write(_NL)  # the file's last record had no line break
+            side.release(e)  # the kept records lie all over the file: let each stretch's pages go again
     return Path(tmp)
 
 
 @contextlib.contextmanager
-def differing_only(old: Path, new: Path, column: int, order: Callable[[], tuple[dict, dict]],
-                   folder: Path) -> Iterator[tuple[Path, Path]]:
+def differing_only(old: Path, new: Path, column: int, folder: Path) -> Iterator[tuple[Path, Path]]:
     """(old, new) as two CSVs holding only the records outside the files' equal stretches, with
     their header; or the files themselves where that does not pay. `column` is the item id's
     field number. The copies are removed when the block ends."""
@@ -221,14 +239,15 @@ def differing_only(old: Path, new: Path, column: int, order: Callable[[], tuple[
         with open(old, "rb") as fa, open(new, "rb") as fb, \
                 mmap.mmap(fa.fileno(), 0, access=mmap.ACCESS_READ) as ma, \
                 mmap.mmap(fb.fileno(), 0, access=mmap.ACCESS_READ) as mb:
+            sa, sb = _Side(ma, column), _Side(mb, column)
             try:
-                ra, rb = differing_records(_Side(ma, column), _Side(mb, column), order)
+                ra, rb = differing_records(sa, sb)
             except _GiveUp:
                 ra = None
             if ra is not None:
                 folder.mkdir(parents=True, exist_ok=True)
-                made.append(_write(ma, ra, folder))
-                made.append(_write(mb, rb, folder))
+                made.append(_write(sa, ra, folder))
+                made.append(_write(sb, rb, folder))
         yield (made[0], made[1]) if made else (old, new)
     finally:
         for p in made:
