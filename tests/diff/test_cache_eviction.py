@@ -60,7 +60,9 @@ def test_what_a_killed_command_left_half_written_goes_with_the_next_eviction(pac
     cache = package_copy / ".powerlist-cache"
     cache.mkdir()
     old = 1_000_000_000   # 2001: long before any command now running started
-    leftovers = [cache / f".diff-{'0' * 32}.jsonl.{gone}.tmp", cache / f".pkg-{'1' * 32}.duckdb.{gone}.tmp"]
+    (cache / "spill").mkdir()
+    leftovers = [cache / f".diff-{'0' * 32}.jsonl.{gone}.tmp", cache / f".pkg-{'1' * 32}.duckdb.{gone}.tmp",
+                 cache / "spill" / f".differing-x1y2z3.{gone}.tmp", cache / "spill" / f".joined-a1b2c3.{gone}.tmp"]
     live = cache / f".pkg-{'2' * 32}.duckdb.{os.getpid()}.tmp"   # this process's: being written
     for p in [*leftovers, live]:
         p.write_bytes(b"SYNTHETIC half-written file\n")

@@ -377,13 +377,13 @@ LEFTOVER_AGE = 3600
 
 
 def _leftovers(folder: Path) -> list[Path]:
-    """Remove the temporary files (`.NAME.PID.tmp`, build_atomically's and a saved diff report's)
-    of commands killed before they could: no eviction counts them, and each can be as large as
-    what it was writing."""
+    """Remove the temporary files (`.NAME.PID.tmp`: build_atomically's and a saved diff report's
+    in the cache, a whole diff's copies of tables in its spill folder) of commands killed before
+    they could: no eviction counts them, and each can be as large as what it was writing."""
     import time
 
     removed = []
-    for p in folder.glob(".*.tmp"):
+    for p in [*folder.glob(".*.tmp"), *(folder / "spill").glob(".*.tmp")]:
         pid = p.name.rsplit(".", 2)[-2]
         try:
             if not pid.isdigit() or _alive(int(pid)) or time.time() - p.stat().st_mtime < LEFTOVER_AGE:

@@ -388,7 +388,8 @@ def joined_parts(paths: list[Path], folder: Path, counts: list[int] | None = Non
         yield paths[0]
         return
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".joined-", suffix=".csv")
+    # .NAME.PID.tmp: what a killed command leaves is removed by the next eviction (compiled._leftovers)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".joined-", suffix=f".{os.getpid()}.tmp")
     try:
         with os.fdopen(fd, "wb") as out:
             for i, p in enumerate(paths):

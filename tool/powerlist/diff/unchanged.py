@@ -216,7 +216,8 @@ def differing_records(a: _Side, b: _Side) -> tuple[list, list]:
 def _write(side: _Side, ranges: list[tuple[int, int]], folder: Path) -> Path:
     buf = side.buf
     side.released = 0
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".differing-", suffix=".csv")
+    # .NAME.PID.tmp: what a killed diff leaves is removed by the next eviction (compiled._leftovers)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".differing-", suffix=f".{os.getpid()}.tmp")
     with os.fdopen(fd, "wb") as out:
         for s, e in ranges:
             out.write(buf[s:e])
