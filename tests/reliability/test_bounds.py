@@ -126,3 +126,16 @@ def test_sql_honours_the_memory_limit(package_copy: Path):
     line = one_error_line(run(package_copy, "sql", "select max(length(s)) from (select list(range)::varchar as s "
                               "from range(200000000))", POWERLIST_MEMORY_LIMIT="64MB"))
     assert line.startswith("error: Out of Memory Error: ") and "MiB used" in line
+
+
+def test_publish_out_of_duckdb_memory_is_one_line_and_writes_nothing(package_copy: Path, tmp_path: Path):
+    # DuckDB raising OutOfMemoryException in the command's own process (here loading a release
+    # under an 8 MB limit; at 300,000 items it was the list pass's keys under 1 GB) was a traceback.
+    out = tmp_path / "dist"
+    def package() -> dict:  # the cache (digests remembered on the way) is not the package
+        return {k: v for k, v in snapshot(package_copy).items() if not k.startswith(".powerlist-cache/")}
+    before = package()
+    line = one_error_line(run(package_copy, "publish", "--out", str(out), POWERLIST_MEMORY_LIMIT="8MB"))
+    assert line.startswith("error: Out of Memory Error: ") and "set POWERLIST_MEMORY_LIMIT higher" in line
+    assert not out.exists() and not list(tmp_path.glob(".dist.*"))
+    assert package() == before

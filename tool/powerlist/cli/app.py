@@ -77,9 +77,17 @@ def root(ctx: typer.Context) -> Path:
     return found
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """DuckDB ran out of its memory limit (in any command: a province's tables outgrow a limit
+    that a county's fit in). Its message's first line says what; the rest is generic advice.
+    duckdb is looked up, not imported: the CLI starts without it, and whatever raised it has it."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException)
+
+
 def command(name: Optional[str] = None, *, on: Optional[typer.Typer] = None, **kwargs) -> Callable:
-    """Register a command (on the app, or on a command group `on`) whose PowerlistError becomes
-    one line on stderr and exit code 2."""
+    """Register a command (on the app, or on a command group `on`) whose PowerlistError (or
+    DuckDB running out of memory) becomes one line on stderr and exit code 2."""
     def register(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args, **kw):
@@ -87,6 +95,12 @@ def command(name: Optional[str] = None, *, on: Optional[typer.Typer] = None, **k
                 return fn(*args, **kw)
             except PowerlistError as exc:
                 warn(f"error: {exc}")
+                raise typer.Exit(2)
+            except Exception as exc:
+                if not _out_of_memory(exc):
+                    raise
+                warn(f"error: {str(exc).splitlines()[0]} (DuckDB's memory limit: set POWERLIST_MEMORY_LIMIT higher, "
+                     "e.g. 2GB)")
                 raise typer.Exit(2)
         return (on or app).command(name, **kwargs)(wrapper)
     return register
