@@ -295,3 +295,22 @@ def test_list_views_read_in_chunks_are_the_views_of_the_whole_tables(pkg, monkey
             assert all(v.items for v in rel.list_views(only=only, items=items))
         finally:
             rel.close()
+
+
+def test_item_keys_a_chunk_of_lists_at_a_time_are_the_keys_of_one_query(pkg, monkeypatch):
+    """item_keys runs one query per chunk of lists (an ordered string_agg over a province's items
+    at once ran out of DuckDB's memory limit at 300,000 items): each list in its own chunk must
+    give the same lists, in the same order, with the same items and keys as one query for all."""
+    from powerlist.publish import release_data
+    rel = release_data.open_release(pkg, "2023").load()
+    try:
+        lists = set(rel.item_counts)
+        assert len(lists) == 2  # the catalog and Xing'an's list: two chunks below
+        whole = list(rel.item_keys(lists))
+        monkeypatch.setattr(release_data, "KEY_CHUNK_ITEMS", 1)
+        chunked = list(rel.item_keys(lists))
+    finally:
+        rel.close()
+    assert [list_id for list_id, _ in whole] == sorted(lists)
+    assert [len(rows) for _, rows in whole] == [rel.item_counts[i] for i in sorted(lists)]
+    assert chunked == whole

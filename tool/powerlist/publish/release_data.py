@@ -37,6 +37,7 @@ from ..sqltext import ident, literal
 ITEM_TABLES = ("items", *CHILD_ORDER)
 BATCH = 20_000  # rows fetched from DuckDB at a time
 CHUNK_ITEMS = 10_000  # list_views: the items of consecutive lists read sorted at a time
+KEY_CHUNK_ITEMS = 50_000  # item_keys: the items of consecutive lists keyed in one query
 
 
 @dataclass
@@ -203,7 +204,22 @@ class ReleaseData:
         key are the same cells wherever they stand. extra: the item's extra column (or None)."""
         if not only or "items" not in self.schemas:
             return
-        self.con.from_arrow(pa.table({"list_id": pa.array(sorted(only), pa.string())})).create("__publish_keyed")
+        # A chunk of lists at a time: an ordered string_agg holds every group's strings in memory
+        # (it does not spill), and all 300,000 items' keys in one query ran out of the 1 GB limit.
+        chunk: list[str] = []
+        held = 0
+        for list_id in sorted(only):
+            chunk.append(list_id)
+            held += self.item_counts.get(list_id, 0)
+            if held >= KEY_CHUNK_ITEMS:
+                yield from self._item_keys(chunk)
+                chunk, held = [], 0
+        if chunk:
+            yield from self._item_keys(chunk)
+
+    def _item_keys(self, only: list[str]) -> Iterator[tuple[str, list[tuple[str, str, str | None]]]]:
+        """item_keys for the lists `only` (sorted), in one query."""
+        self.con.from_arrow(pa.table({"list_id": pa.array(only, pa.string())})).create("__publish_keyed")
         mine = "list_id IN (SELECT list_id FROM __publish_keyed)"
         parts = [f"SELECT item_id, 1 AS t, 0 AS o, rowid AS r, CAST(hash(i) AS VARCHAR) AS h FROM items i WHERE {mine}"]
         for n, (t, k) in enumerate(CHILD_ORDER.items(), start=2):
