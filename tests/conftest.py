@@ -39,6 +39,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != ".powerlist.lock"}
 
 
+def package_files(root: Path) -> dict[str, bytes]:
+    """snapshot() of a package without its cache (.powerlist-cache/: digests and compiled files
+    any command may remember on the way; not package data)."""
+    return {k: v for k, v in snapshot(root).items() if not k.startswith(".powerlist-cache/")}
+
+
 CHILDREN = {"steps": ("item_id", "step_no"), "accountability": ("item_id", "case_no"),
             "exemptions": ("item_id", "seq"), "bases": ("basis_id",)}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, XINGAN_TXT, snapshot
+from conftest import ROOT, XINGAN_TXT, package_files, snapshot
 
 TOOL = ROOT / "tool"
 MEMORY = 2 << 30  # address space a bomb's ingest may use: far less than the bombs unpack to, parsed
@@ -132,10 +132,8 @@ def test_publish_out_of_duckdb_memory_is_one_line_and_writes_nothing(package_cop
     # DuckDB raising OutOfMemoryException in the command's own process (here loading a release
     # under an 8 MB limit; at 300,000 items it was the list pass's keys under 1 GB) was a traceback.
     out = tmp_path / "dist"
-    def package() -> dict:  # the cache (digests remembered on the way) is not the package
-        return {k: v for k, v in snapshot(package_copy).items() if not k.startswith(".powerlist-cache/")}
-    before = package()
+    before = package_files(package_copy)
     line = one_error_line(run(package_copy, "publish", "--out", str(out), POWERLIST_MEMORY_LIMIT="8MB"))
     assert line.startswith("error: Out of Memory Error: ") and "set POWERLIST_MEMORY_LIMIT higher" in line
     assert not out.exists() and not list(tmp_path.glob(".dist.*"))
-    assert package() == before
+    assert package_files(package_copy) == before

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import snapshot
+from conftest import package_files, snapshot
 from powerlist.cli import app
 from powerlist.errors import PowerlistError
 from powerlist.names import check_name, schema_name
@@ -196,7 +196,7 @@ def test_a_release_refuses_a_list_document_outside_the_package(package_copy: Pat
     (package_copy / "link-out.txt").symlink_to(outside)
     _lists_naming(package_copy, source_file)
     siblings = sorted(p.name for p in package_copy.parent.iterdir())
-    data = lambda: {k: v for k, v in snapshot(package_copy).items() if not k.startswith(".powerlist-cache/")}
+    data = lambda: package_files(package_copy)
     before = data()
     res = cli(package_copy, "release", "2023")
     assert res.exit_code != 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import CATALOG_TXT, XINGAN_TXT, snapshot
+from conftest import CATALOG_TXT, XINGAN_TXT, package_files
 from powerlist.cli import app
 from powerlist.conform import conform
 from powerlist.ingest.run import ingest_document
@@ -25,7 +25,7 @@ runner = CliRunner()
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {k: hashlib.sha256(v).hexdigest() for k, v in snapshot(root).items() if not k.startswith(".powerlist-cache/")}
+    return {k: hashlib.sha256(v).hexdigest() for k, v in package_files(root).items()}
 
 
 def test_every_release_option_takes_a_document_read_only(package_copy, tmp_path):

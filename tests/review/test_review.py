@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import copy_package, snapshot
+from conftest import copy_package, package_files
 from powerlist.cli import app
 from powerlist.render import ListView
 from powerlist.render_office import render_office
@@ -33,7 +33,7 @@ ITEM1 = "对非法获取、持有国家秘密载体的行政强制"
 
 def tree(root: Path) -> dict[str, str]:
     """Hashes of every file of the package; the cache (.powerlist-cache/, ignored by git) is not the package."""
-    return {k: hashlib.sha256(v).hexdigest() for k, v in snapshot(root).items() if not k.startswith(".powerlist-cache/")}
+    return {k: hashlib.sha256(v).hexdigest() for k, v in package_files(root).items()}
 
 
 @pytest.fixture(scope="module")

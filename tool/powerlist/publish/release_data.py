@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -206,16 +206,21 @@ class ReleaseData:
             return
         # A chunk of lists at a time: an ordered string_agg holds every group's strings in memory
         # (it does not spill), and all 300,000 items' keys in one query ran out of the 1 GB limit.
+        for chunk in self._chunks(sorted(only), KEY_CHUNK_ITEMS):
+            yield from self._item_keys(chunk)
+
+    def _chunks(self, list_ids: Iterable[str], size: int) -> Iterator[list[str]]:
+        """Runs of consecutive lists (in the order given) holding at least `size` items each (the last fewer)."""
         chunk: list[str] = []
         held = 0
-        for list_id in sorted(only):
+        for list_id in list_ids:
             chunk.append(list_id)
             held += self.item_counts.get(list_id, 0)
-            if held >= KEY_CHUNK_ITEMS:
-                yield from self._item_keys(chunk)
+            if held >= size:
+                yield chunk
                 chunk, held = [], 0
         if chunk:
-            yield from self._item_keys(chunk)
+            yield chunk
 
     def _item_keys(self, only: list[str]) -> Iterator[tuple[str, list[tuple[str, str, str | None]]]]:
         """item_keys for the lists `only` (sorted), in one query."""
@@ -275,17 +280,8 @@ class ReleaseData:
             return (f"SELECT {self.columns(t, 'c')}, i.list_id AS __list FROM {ident(t)} c JOIN items i USING (item_id) "
                     f"WHERE i.list_id BETWEEN {literal(lo)} AND {literal(hi)} {where.format('i.')}"
                     f"ORDER BY i.list_id, c.{ident(CHILD_ORDER[t])}, c.rowid")
-        chunks: list[tuple[str, str]] = []  # (first, last list_id) of consecutive lists, ~CHUNK_ITEMS items
-        first, held = None, 0
-        for list_id in lists:
-            if first is None:
-                first = list_id
-            held += self.item_counts.get(list_id, 0)
-            if held >= CHUNK_ITEMS:
-                chunks.append((first, list_id))
-                first, held = None, 0
-        if first is not None:
-            chunks.append((first, list_id))
+        # (first, last list_id) of consecutive lists, ~CHUNK_ITEMS items
+        chunks = [(c[0], c[-1]) for c in self._chunks(lists, CHUNK_ITEMS)]
 
         def chunked(t: str) -> Iterator[tuple[str, list[dict]]]:
             for lo, hi in chunks:
